@@ -1,0 +1,70 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Domain errors. Store methods return these (possibly wrapped); callers test
+// them with errors.Is and errors.As and never see driver errors.
+var (
+	// ErrNotFound means the object does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrStale means the caller's expected version is not the current one:
+	// someone else changed the object first.
+	ErrStale = errors.New("version mismatch")
+	// ErrConflict means the write collides with existing data, such as a
+	// second vendor with the same VAT number. *ConflictError matches it.
+	ErrConflict = errors.New("conflict")
+)
+
+// ConflictError says which field collides with existing data.
+type ConflictError struct {
+	Field   string // JSON path of the field, such as "vat_number"
+	Message string // what a person should know
+}
+
+func (e *ConflictError) Error() string { return e.Field + ": " + e.Message }
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// FieldError is one rejected value.
+type FieldError struct {
+	Field   string // JSON path of the field, such as "contact.email" or "countries[2]"
+	Message string // why it was rejected, for a person
+	Value   any    // the rejected value, when it is safe to echo
+}
+
+// ValidationError lists every rejected value of one write.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid input")
+	for i, f := range e.Fields {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s: %s", f.Field, f.Message)
+	}
+	return b.String()
+}
+
+// Invalid returns a *ValidationError for one field.
+func Invalid(field, message string, value any) *ValidationError {
+	return &ValidationError{Fields: []FieldError{{Field: field, Message: message, Value: value}}}
+}
+
+// wrap adds context to *errp when it is not nil, keeping it matchable with
+// errors.Is and errors.As. Use it deferred: defer wrap(&err, "FindVendor(%s)", id).
+func wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}

@@ -1,0 +1,81 @@
+package catalog
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SizeClass is the SME size class of a vendor as defined in Commission
+// Recommendation 2003/361/EC.
+type SizeClass string
+
+// The size classes.
+const (
+	SizeMicro  SizeClass = "micro"
+	SizeSmall  SizeClass = "small"
+	SizeMedium SizeClass = "medium"
+	SizeLarge  SizeClass = "large"
+)
+
+// SizeClasses lists every SizeClass in ascending order.
+var SizeClasses = []SizeClass{SizeMicro, SizeSmall, SizeMedium, SizeLarge}
+
+// Vendor is an organisation that sells cybersecurity services.
+type Vendor struct {
+	ID uuid.UUID `json:"id"`
+	// LegalName is the registered name of the legal entity.
+	LegalName string `json:"legal_name" validate:"required,notblank,max=200"`
+	// TradingName is the name the vendor trades under, if different.
+	TradingName string `json:"trading_name" validate:"omitempty,notblank,max=200"`
+	// VATNumber is the EU VAT identification number with its country prefix
+	// (EL for Greece, XI for Northern Ireland), without spaces or dots.
+	VATNumber string `json:"vat_number" validate:"required,vat"`
+	// LEI is the optional ISO 17442 Legal Entity Identifier.
+	LEI string `json:"lei" validate:"omitempty,lei"`
+	// EUID is the optional European Unique Identifier from the business
+	// registers interconnection system (BRIS).
+	EUID string `json:"euid" validate:"omitempty,euid"`
+	// Country is the ISO 3166-1 alpha-2 code of the head office.
+	Country string `json:"country" validate:"required,country"`
+	// EstablishedIn lists the countries where the vendor has an establishment
+	// (branch or subsidiary), including the head-office country.
+	EstablishedIn []string `json:"established_in" validate:"max=60,unique,dive,country"`
+	// Size is the SME size class.
+	Size SizeClass `json:"size" validate:"required,oneof=micro small medium large"`
+	// Website is the vendor's public website.
+	Website string `json:"website" validate:"omitempty,max=300,http_url"`
+	// Contact is how buyers reach the vendor.
+	Contact Contact `json:"contact"`
+
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Contact is a vendor's point of contact.
+type Contact struct {
+	Name  string `json:"name" validate:"omitempty,notblank,max=200"`
+	Email string `json:"email" validate:"required,max=254,email"`
+	Phone string `json:"phone" validate:"omitempty,e164"`
+}
+
+// Normalize puts a vendor's fields in canonical form before validation:
+// identifiers upper-cased without spaces, the head-office country added to
+// EstablishedIn, lists sorted.
+func (v *Vendor) Normalize() {
+	v.LegalName = trim(v.LegalName)
+	v.TradingName = trim(v.TradingName)
+	v.VATNumber = compactID(v.VATNumber)
+	v.LEI = compactID(v.LEI)
+	v.EUID = upperTrim(v.EUID)
+	v.Country = upperTrim(v.Country)
+	v.EstablishedIn = upperSet(v.EstablishedIn)
+	if v.Country != "" && !contains(v.EstablishedIn, v.Country) {
+		v.EstablishedIn = upperSet(append(v.EstablishedIn, v.Country))
+	}
+	v.Website = trim(v.Website)
+	v.Contact.Name = trim(v.Contact.Name)
+	v.Contact.Email = trim(v.Contact.Email)
+	v.Contact.Phone = trim(v.Contact.Phone)
+}
