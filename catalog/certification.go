@@ -37,7 +37,7 @@ type Certification struct {
 	// Scope is the certified scope as written on the certificate.
 	Scope string `json:"scope" validate:"omitempty,notblank,max=2000"`
 	// OfferingIDs are the vendor's offerings the certification covers.
-	OfferingIDs []uuid.UUID `json:"offering_ids" validate:"max=200,unique"`
+	OfferingIDs []uuid.UUID `json:"offering_ids" validate:"max=200"`
 	// ValidFrom is the first day the certificate is valid.
 	ValidFrom time.Time `json:"valid_from" validate:"required"`
 	// ValidUntil is the last day the certificate is valid.

@@ -17,6 +17,8 @@ var (
 	// ErrConflict means the write collides with existing data, such as a
 	// second vendor with the same VAT number. *ConflictError matches it.
 	ErrConflict = errors.New("conflict")
+	// ErrCursor means a page cursor is not one this service returned.
+	ErrCursor = errors.New("invalid page cursor")
 )
 
 // ConflictError says which field collides with existing data.
@@ -54,6 +56,17 @@ func (e *ValidationError) Error() string {
 		fmt.Fprintf(&b, "%s: %s", f.Field, f.Message)
 	}
 	return b.String()
+}
+
+// within returns a copy of e whose field paths sit under prefix, such as
+// "offerings[2]" for a nested value of a bundle.
+func (e *ValidationError) within(prefix string) *ValidationError {
+	out := &ValidationError{Fields: make([]FieldError, len(e.Fields))}
+	for i, f := range e.Fields {
+		f.Field = prefix + "." + f.Field
+		out.Fields[i] = f
+	}
+	return out
 }
 
 // Invalid returns a *ValidationError for one field.

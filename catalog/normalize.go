@@ -23,6 +23,18 @@ func compactID(s string) string {
 	}, strings.ToUpper(s))
 }
 
+// compactPhone drops the spaces, dashes, dots and brackets people write in
+// phone numbers (+49 (30) 123-456 -> +4930123456).
+func compactPhone(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '.', '(', ')', '/', '\t':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
 // sortedSet applies f to each element, drops empty and repeated elements and
 // sorts the rest. A nil slice becomes an empty one so that JSON shows [].
 func sortedSet(in []string, f func(string) string) []string {

@@ -36,7 +36,7 @@ type Offering struct {
 	Category string `json:"category" validate:"required,slug,max=64"`
 	// CPVCodes are Common Procurement Vocabulary codes (Regulation (EC)
 	// 213/2008) with their check digit, such as 72212730-5.
-	CPVCodes []string `json:"cpv_codes" validate:"max=20,unique,dive,cpv"`
+	CPVCodes []string `json:"cpv_codes" validate:"max=20,dive,cpv"`
 	// Summary is a one-paragraph summary per ISO 639-1 language; at least one.
 	Summary map[string]string `json:"summary" validate:"required,min=1,max=24,dive,keys,language,endkeys,required,notblank,max=500"`
 	// Description is the long description per ISO 639-1 language.
@@ -44,15 +44,15 @@ type Offering struct {
 	// Delivery is how the service is delivered.
 	Delivery DeliveryMode `json:"delivery" validate:"required,oneof=remote on-site hybrid"`
 	// Countries lists the ISO 3166-1 alpha-2 countries the offering serves.
-	Countries []string `json:"countries" validate:"required,min=1,max=60,unique,dive,country"`
+	Countries []string `json:"countries" validate:"required,min=1,max=60,dive,country"`
 	// Languages lists the ISO 639-1 languages support is given in.
-	Languages []string `json:"languages" validate:"required,min=1,max=30,unique,dive,language"`
+	Languages []string `json:"languages" validate:"required,min=1,max=30,dive,language"`
 	// DataLocations lists the countries where customer data is stored or
 	// processed; empty when the service handles no customer data.
-	DataLocations []string `json:"data_locations" validate:"max=60,unique,dive,country"`
+	DataLocations []string `json:"data_locations" validate:"max=60,dive,country"`
 	// ClearedIn lists the countries where staff delivering the service hold a
 	// national security clearance.
-	ClearedIn []string `json:"cleared_in" validate:"max=60,unique,dive,country"`
+	ClearedIn []string `json:"cleared_in" validate:"max=60,dive,country"`
 	// HealthcareReferences are reference customers in healthcare.
 	HealthcareReferences []Reference `json:"healthcare_references" validate:"max=50,dive"`
 	// Status is the publication state.
@@ -81,6 +81,9 @@ func (o *Offering) Normalize() {
 	o.Languages = sortedSet(o.Languages, lowerTrim)
 	o.DataLocations = upperSet(o.DataLocations)
 	o.ClearedIn = upperSet(o.ClearedIn)
+	if o.HealthcareReferences == nil {
+		o.HealthcareReferences = []Reference{}
+	}
 	for i := range o.HealthcareReferences {
 		r := &o.HealthcareReferences[i]
 		r.Customer = trim(r.Customer)

@@ -28,8 +28,9 @@ type Vendor struct {
 	LegalName string `json:"legal_name" validate:"required,notblank,max=200"`
 	// TradingName is the name the vendor trades under, if different.
 	TradingName string `json:"trading_name" validate:"omitempty,notblank,max=200"`
-	// VATNumber is the EU VAT identification number with its country prefix
-	// (EL for Greece, XI for Northern Ireland), without spaces or dots.
+	// VATNumber is the VAT identification number with its country prefix:
+	// EU (EL for Greece, XI for Northern Ireland) or Norwegian, without
+	// spaces or dots.
 	VATNumber string `json:"vat_number" validate:"required,vat"`
 	// LEI is the optional ISO 17442 Legal Entity Identifier.
 	LEI string `json:"lei" validate:"omitempty,lei"`
@@ -40,7 +41,7 @@ type Vendor struct {
 	Country string `json:"country" validate:"required,country"`
 	// EstablishedIn lists the countries where the vendor has an establishment
 	// (branch or subsidiary), including the head-office country.
-	EstablishedIn []string `json:"established_in" validate:"max=60,unique,dive,country"`
+	EstablishedIn []string `json:"established_in" validate:"max=60,dive,country"`
 	// Size is the SME size class.
 	Size SizeClass `json:"size" validate:"required,oneof=micro small medium large"`
 	// Website is the vendor's public website.
@@ -77,5 +78,5 @@ func (v *Vendor) Normalize() {
 	v.Website = trim(v.Website)
 	v.Contact.Name = trim(v.Contact.Name)
 	v.Contact.Email = trim(v.Contact.Email)
-	v.Contact.Phone = trim(v.Contact.Phone)
+	v.Contact.Phone = compactPhone(v.Contact.Phone)
 }

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/openapi"
+)
+
+func newServeCmd(cfg *config) *cobra.Command {
+	var (
+		listen          string
+		shutdownTimeout time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the HTTP API, its docs (/docs) and spec (/openapi.json)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), cfg, listen, shutdownTimeout)
+		},
+	}
+	cmd.Flags().StringVar(&listen, "listen", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (env LISTEN_ADDR)")
+	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
+	return cmd
+}
+
+// serve connects to the database, listens, and serves until ctx ends (SIGINT
+// or SIGTERM), then drains in-flight requests within shutdownTimeout.
+func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time.Duration) error {
+	log, err := cfg.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	if err := cfg.requireDatabase(); err != nil {
+		return err
+	}
+	store, err := catalog.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	handler := openapi.New(openapi.Deps{
+		Catalog: store,
+		Logger:  log,
+		Checks:  map[string]func(context.Context) error{"postgres": store.Ping},
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

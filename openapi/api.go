@@ -1,0 +1,95 @@
+// Package openapi is cybermarket's HTTP API: huma v2 operations under /v1,
+// their input and output types, the mapping of domain errors to RFC 9457
+// problems, request middleware, and the committed OpenAPI 3.1 spec.
+//
+// Every capability is an operation in the spec; API types are mapped
+// explicitly to and from the domain types of package catalog.
+package openapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/cybermarket/cybermarket/catalog"
+)
+
+// Version is the API version published in the spec.
+const Version = "0.1.0"
+
+// Deps are what the operations need. Tests build them from real stores.
+type Deps struct {
+	Catalog *catalog.Store
+	Logger  *slog.Logger
+	// Checks run by /readyz; each returns nil when its dependency answers.
+	Checks map[string]func(context.Context) error
+}
+
+// Config returns the huma configuration: title, description, servers, and
+// the docs at /docs with the spec at /openapi.json and /openapi.yaml.
+func Config() huma.Config {
+	cfg := huma.DefaultConfig("cybermarket API", Version)
+	cfg.Info.Description = description
+	cfg.Info.License = &huma.License{Name: "Data: reference facts carry their own sources; sample catalogue is fictional"}
+	// No $schema links in bodies: clients read the spec instead.
+	cfg.CreateHooks = nil
+	cfg.Tags = []*huma.Tag{
+		{Name: "Vendors", Description: "Organisations that sell cybersecurity services."},
+		{Name: "Offerings", Description: "Services a vendor sells, one service category each."},
+		{Name: "Certifications", Description: "Credentials a vendor holds under a certification scheme."},
+		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
+	}
+	return cfg
+}
+
+const description = `cybermarket is a procurement catalogue of cybersecurity services for EU hospitals.
+Vendors register their organisation, offerings and certifications; procurement officers find vendors
+eligible in their Member State; policymakers see what keeps vendors out of each market.
+
+Errors are RFC 9457 problem documents (application/problem+json). Rejected values are listed in
+` + "`errors`" + `, each with the ` + "`location`" + ` of the field (such as ` + "`body.vat_number`" + `) and the reason.
+The ` + "`instance`" + ` of a problem is the request id, also sent as the X-Request-Id header.
+
+Updates use optimistic concurrency: every object carries a ` + "`version`" + `, sent as a strong ETag.
+PUT requires If-Match with the ETag you read (428 without it, 412 when someone changed it since);
+PATCH and withdrawals accept it. Lists are paged with an opaque cursor.
+
+Writes are open to anyone until access control lands; reads of the catalogue are public.`
+
+// New returns the HTTP handler serving the API, its docs and its spec, wrapped
+// in the request middleware (request ids, logs, panics, body limits).
+func New(d Deps) http.Handler {
+	mux := http.NewServeMux()
+	api := humago.New(mux, Config())
+	Register(api, d)
+	return middleware(mux, d.Logger)
+}
+
+// Register adds every operation to api. humatest drives it in tests.
+func Register(api huma.API, d Deps) {
+	h := &handlers{Deps: d}
+	if h.Logger == nil {
+		h.Logger = slog.Default()
+	}
+	h.registerHealth(api)
+	h.registerVendors(api)
+	h.registerOfferings(api)
+	h.registerCertifications(api)
+	h.registerBundles(api)
+}
+
+// handlers carries the dependencies of the operations.
+type handlers struct {
+	Deps
+}
+
+// Spec returns the OpenAPI 3.1 document as YAML, as committed in
+// openapi/openapi.yaml.
+func Spec() ([]byte, error) {
+	api := humago.New(http.NewServeMux(), Config())
+	Register(api, Deps{})
+	return api.OpenAPI().YAML()
+}

@@ -1,0 +1,138 @@
+package openapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/cybermarket/cybermarket/catalog"
+)
+
+func init() {
+	// Every error an operation returns, and every error huma raises itself,
+	// becomes a problem here. huma would otherwise copy the text of an
+	// unknown error into the response.
+	huma.NewErrorWithContext = newError
+}
+
+// newError maps errors to RFC 9457 problems in one place:
+//
+//	*catalog.ValidationError  422, one detail per field
+//	*catalog.ConflictError    409, naming the field
+//	catalog.ErrNotFound       404
+//	catalog.ErrStale          412
+//	anything else at 5xx      logged with the request id, answered bare
+//
+// Problems carry the request id as their instance.
+func newError(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+	var ctx context.Context = context.Background()
+	if hctx != nil {
+		ctx = hctx.Context()
+	}
+	if p := domainProblem(errs); p != nil {
+		p.Instance = instance(ctx)
+		return p
+	}
+	if status >= 500 {
+		var unknown []error
+		for _, err := range errs {
+			if _, ok := err.(huma.ErrorDetailer); !ok {
+				unknown = append(unknown, err)
+			}
+		}
+		if len(unknown) > 0 || status == http.StatusInternalServerError {
+			loggerFrom(ctx).ErrorContext(ctx, "request failed", "status", status, "error", errors.Join(unknown...))
+			if status == http.StatusInternalServerError {
+				return &huma.ErrorModel{
+					Status:   status,
+					Title:    http.StatusText(status),
+					Detail:   "The server could not complete the request. Quote the instance (request id) when reporting it.",
+					Instance: instance(ctx),
+				}
+			}
+			errs = nil
+		}
+	}
+	p := huma.NewError(status, msg, errs...).(*huma.ErrorModel)
+	p.Instance = instance(ctx)
+	return p
+}
+
+// domainProblem returns the problem for the first domain error in errs, or nil.
+func domainProblem(errs []error) *huma.ErrorModel {
+	for _, err := range errs {
+		var verr *catalog.ValidationError
+		var cerr *catalog.ConflictError
+		switch {
+		case errors.As(err, &verr):
+			details := make([]*huma.ErrorDetail, len(verr.Fields))
+			for i, f := range verr.Fields {
+				details[i] = &huma.ErrorDetail{Location: location(f.Field), Message: f.Message, Value: f.Value}
+			}
+			return &huma.ErrorModel{
+				Status: http.StatusUnprocessableEntity,
+				Title:  http.StatusText(http.StatusUnprocessableEntity),
+				Detail: "Some values were rejected; see errors for each field and why.",
+				Errors: details,
+			}
+		case errors.As(err, &cerr):
+			return &huma.ErrorModel{
+				Status: http.StatusConflict,
+				Title:  http.StatusText(http.StatusConflict),
+				Detail: cerr.Message + ".",
+				Errors: []*huma.ErrorDetail{{Location: location(cerr.Field), Message: cerr.Message}},
+			}
+		case errors.Is(err, catalog.ErrCursor):
+			return &huma.ErrorModel{
+				Status: http.StatusUnprocessableEntity,
+				Title:  http.StatusText(http.StatusUnprocessableEntity),
+				Detail: "The cursor is not one this service returned; start again without it.",
+				Errors: []*huma.ErrorDetail{{Location: "query.cursor", Message: "is not a cursor this service returned"}},
+			}
+		case errors.Is(err, catalog.ErrNotFound):
+			return &huma.ErrorModel{
+				Status: http.StatusNotFound,
+				Title:  http.StatusText(http.StatusNotFound),
+				Detail: "No such object; it may never have existed or may have been deleted.",
+			}
+		case errors.Is(err, catalog.ErrStale):
+			return &huma.ErrorModel{
+				Status: http.StatusPreconditionFailed,
+				Title:  http.StatusText(http.StatusPreconditionFailed),
+				Detail: "The object changed since you read it: GET it again, reapply your change, and send the new ETag in If-Match.",
+				Errors: []*huma.ErrorDetail{{Location: "header.If-Match", Message: "does not match the current version"}},
+			}
+		}
+	}
+	return nil
+}
+
+// location turns a domain field path into a problem location: fields are
+// body fields unless the path already names where they are.
+func location(field string) string {
+	for _, prefix := range []string{"body", "query.", "path.", "header."} {
+		if strings.HasPrefix(field, prefix) {
+			return field
+		}
+	}
+	return "body." + field
+}
+
+// instance returns the problem instance for a request: its request id as a URN.
+func instance(ctx context.Context) string {
+	if id := RequestID(ctx); id != "" {
+		return "urn:request:" + id
+	}
+	return ""
+}
+
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}

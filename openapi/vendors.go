@@ -1,0 +1,262 @@
+package openapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/cybermarket/cybermarket/catalog"
+)
+
+// VendorInput is what a client sends to create or replace a vendor.
+type VendorInput struct {
+	LegalName     string       `json:"legal_name" maxLength:"200" doc:"Registered name of the legal entity." example:"Nordlicht Cyber Defence GmbH (fictional)"`
+	TradingName   string       `json:"trading_name,omitempty" maxLength:"200" doc:"Name the vendor trades under, when different from the legal name." example:"Nordlicht Cyber"`
+	VATNumber     string       `json:"vat_number" maxLength:"20" doc:"EU VAT identification number with its country prefix (EL for Greece, XI for Northern Ireland). Spaces and dots are ignored." example:"DE811907980"`
+	LEI           string       `json:"lei,omitempty" maxLength:"20" doc:"ISO 17442 Legal Entity Identifier, checked with its check digits." example:"5299000J2N45DDNE4Y28"`
+	EUID          string       `json:"euid,omitempty" maxLength:"60" doc:"European Unique Identifier of the company register entry (BRIS)." example:"DEK1101R.HRB116737"`
+	Country       string       `json:"country" minLength:"2" maxLength:"2" doc:"ISO 3166-1 alpha-2 code of the head-office country." example:"DE"`
+	EstablishedIn []string     `json:"established_in,omitempty" maxItems:"60" doc:"ISO 3166-1 alpha-2 codes of the countries where the vendor has an establishment; the head-office country is always included." example:"[\"DE\",\"AT\"]"`
+	Size          string       `json:"size" enum:"micro,small,medium,large" doc:"SME size class (Commission Recommendation 2003/361/EC)." example:"small"`
+	Website       string       `json:"website,omitempty" maxLength:"300" doc:"Public website (http or https)." example:"https://nordlicht.example"`
+	Contact       ContactInput `json:"contact" doc:"How buyers reach the vendor."`
+}
+
+// ContactInput is a vendor's point of contact.
+type ContactInput struct {
+	Name  string `json:"name,omitempty" maxLength:"200" doc:"Name of the contact person or team." example:"Tender desk"`
+	Email string `json:"email" maxLength:"254" doc:"E-mail address for procurement enquiries." example:"tenders@nordlicht.example"`
+	Phone string `json:"phone,omitempty" maxLength:"16" doc:"Phone number in E.164 form." example:"+4930123456"`
+}
+
+// Vendor is a vendor as the API shows it.
+type Vendor struct {
+	ID uuid.UUID `json:"id" doc:"Vendor identifier (UUIDv7)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	VendorInput
+	Version   int64     `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
+	CreatedAt time.Time `json:"created_at" doc:"When the vendor was registered (UTC)." example:"2026-11-28T10:00:00Z"`
+	UpdatedAt time.Time `json:"updated_at" doc:"When the vendor last changed (UTC)." example:"2026-11-28T10:00:00Z"`
+}
+
+// VendorPatch lists the vendor fields to change; omitted fields keep their
+// value. Send "" to clear an optional text field.
+type VendorPatch struct {
+	LegalName     *string       `json:"legal_name,omitempty" maxLength:"200" doc:"Registered name of the legal entity." example:"Nordlicht Cyber Defence GmbH (fictional)"`
+	TradingName   *string       `json:"trading_name,omitempty" maxLength:"200" doc:"Trading name; empty to clear." example:"Nordlicht"`
+	VATNumber     *string       `json:"vat_number,omitempty" maxLength:"20" doc:"EU VAT identification number with its country prefix." example:"DE811907980"`
+	LEI           *string       `json:"lei,omitempty" maxLength:"20" doc:"ISO 17442 LEI; empty to clear." example:"5299000J2N45DDNE4Y28"`
+	EUID          *string       `json:"euid,omitempty" maxLength:"60" doc:"European Unique Identifier; empty to clear." example:"DEK1101R.HRB116737"`
+	Country       *string       `json:"country,omitempty" minLength:"2" maxLength:"2" doc:"Head-office country (ISO 3166-1 alpha-2)." example:"DE"`
+	EstablishedIn []string      `json:"established_in,omitempty" maxItems:"60" doc:"Countries of establishment; replaces the list." example:"[\"DE\",\"AT\",\"CH\"]"`
+	Size          *string       `json:"size,omitempty" enum:"micro,small,medium,large" doc:"SME size class." example:"medium"`
+	Website       *string       `json:"website,omitempty" maxLength:"300" doc:"Public website; empty to clear." example:"https://nordlicht.example"`
+	Contact       *ContactInput `json:"contact,omitempty" doc:"Point of contact; replaces the contact as a whole."`
+}
+
+func (in VendorInput) domain() catalog.Vendor {
+	return catalog.Vendor{
+		LegalName: in.LegalName, TradingName: in.TradingName, VATNumber: in.VATNumber, LEI: in.LEI,
+		EUID: in.EUID, Country: in.Country, EstablishedIn: in.EstablishedIn, Size: catalog.SizeClass(in.Size),
+		Website: in.Website, Contact: catalog.Contact(in.Contact),
+	}
+}
+
+// replace copies every client-settable field of in onto v.
+func (in VendorInput) replace(v *catalog.Vendor) {
+	d := in.domain()
+	d.ID, d.Version, d.CreatedAt, d.UpdatedAt = v.ID, v.Version, v.CreatedAt, v.UpdatedAt
+	*v = d
+}
+
+func (p VendorPatch) apply(v *catalog.Vendor) {
+	set(&v.LegalName, p.LegalName)
+	set(&v.TradingName, p.TradingName)
+	set(&v.VATNumber, p.VATNumber)
+	set(&v.LEI, p.LEI)
+	set(&v.EUID, p.EUID)
+	set(&v.Country, p.Country)
+	if p.EstablishedIn != nil {
+		v.EstablishedIn = p.EstablishedIn
+	}
+	if p.Size != nil {
+		v.Size = catalog.SizeClass(*p.Size)
+	}
+	set(&v.Website, p.Website)
+	if p.Contact != nil {
+		v.Contact = catalog.Contact(*p.Contact)
+	}
+}
+
+// set assigns *p to *dst when p is given.
+func set[T any](dst *T, p *T) {
+	if p != nil {
+		*dst = *p
+	}
+}
+
+func newVendor(v catalog.Vendor) Vendor {
+	return Vendor{
+		ID: v.ID,
+		VendorInput: VendorInput{
+			LegalName: v.LegalName, TradingName: v.TradingName, VATNumber: v.VATNumber, LEI: v.LEI, EUID: v.EUID,
+			Country: v.Country, EstablishedIn: orEmpty(v.EstablishedIn), Size: string(v.Size), Website: v.Website,
+			Contact: ContactInput(v.Contact),
+		},
+		Version: v.Version, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+	}
+}
+
+// VendorOutput is one vendor with its ETag.
+type VendorOutput struct {
+	ETag     string `header:"ETag" doc:"Strong entity tag of the returned version; send it in If-Match to update."`
+	Location string `header:"Location" doc:"URL of the created vendor (on create)."`
+	Body     Vendor
+}
+
+func vendorOutput(v catalog.Vendor) *VendorOutput {
+	return &VendorOutput{ETag: etag(v.Version), Body: newVendor(v)}
+}
+
+// VendorPath names a vendor in the path.
+type VendorPath struct {
+	ID uuid.UUID `path:"id" doc:"Vendor identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+}
+
+// VendorList is one page of vendors.
+type VendorList struct {
+	Items      []Vendor `json:"items" doc:"Vendors of this page, oldest first."`
+	NextCursor string   `json:"next_cursor,omitempty" doc:"Cursor of the next page; absent on the last page." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+}
+
+// VendorListOutput is a page of vendors with a link to the next.
+type VendorListOutput struct {
+	Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
+	Body VendorList
+}
+
+func (h *handlers) registerVendors(api huma.API) {
+	tags := []string{"Vendors"}
+
+	huma.Register(api, huma.Operation{
+		OperationID: "create-vendor", Method: http.MethodPost, Path: "/v1/vendors", DefaultStatus: http.StatusCreated,
+		Summary:     "Register a vendor",
+		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU VAT number and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits.",
+		Tags:        tags, Errors: []int{409, 422},
+	}, func(ctx context.Context, in *struct{ Body VendorInput }) (*VendorOutput, error) {
+		v, err := h.Catalog.CreateVendor(ctx, in.Body.domain())
+		if err != nil {
+			return nil, err
+		}
+		out := vendorOutput(v)
+		out.Location = "/v1/vendors/" + v.ID.String()
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-vendor", Method: http.MethodGet, Path: "/v1/vendors/{id}",
+		Summary:     "Get a vendor",
+		Description: "Returns one vendor with its current version as ETag.",
+		Tags:        tags, Errors: []int{404},
+	}, func(ctx context.Context, in *VendorPath) (*VendorOutput, error) {
+		v, err := h.Catalog.FindVendor(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return vendorOutput(v), nil
+	})
+
+	type listInput struct {
+		Country string `query:"country" doc:"Only vendors with their head office in this country (ISO 3166-1 alpha-2)." example:"DE"`
+		Size    string `query:"size" enum:"micro,small,medium,large" doc:"Only vendors of this SME size class." example:"small"`
+		PageParams
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "list-vendors", Method: http.MethodGet, Path: "/v1/vendors",
+		Summary:     "List vendors",
+		Description: "Lists vendors oldest first, a page at a time. Follow next_cursor (or the Link header) for the next page.",
+		Tags:        tags,
+	}, func(ctx context.Context, in *listInput) (*VendorListOutput, error) {
+		page, err := h.Catalog.ListVendors(ctx, catalog.VendorFilter{
+			Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := &VendorListOutput{}
+		out.Body.Items = make([]Vendor, len(page.Items))
+		for i, v := range page.Items {
+			out.Body.Items[i] = newVendor(v)
+		}
+		out.Body.NextCursor = page.Next
+		out.Link = nextLink("/v1/vendors", url.Values{"country": {in.Country}, "size": {in.Size}, "limit": {itoa(in.Limit)}}, page.Next)
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "replace-vendor", Method: http.MethodPut, Path: "/v1/vendors/{id}",
+		Summary:     "Replace a vendor",
+		Description: "Replaces every field of a vendor. Requires If-Match with the ETag you read: 428 without it, 412 when the vendor changed since.",
+		Tags:        tags, Errors: []int{404, 409, 412, 422, 428},
+	}, func(ctx context.Context, in *struct {
+		VendorPath
+		RequiredIfMatch
+		Body VendorInput
+	}) (*VendorOutput, error) {
+		version, err := in.RequiredIfMatch.version()
+		if err != nil {
+			return nil, err
+		}
+		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
+			in.Body.replace(v)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return vendorOutput(v), nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "update-vendor", Method: http.MethodPatch, Path: "/v1/vendors/{id}",
+		Summary:     "Update some fields of a vendor",
+		Description: "Changes the fields present in the body and keeps the others. The change is applied atomically to the current version; with If-Match it is applied only if that version is still current (412 otherwise).",
+		Tags:        tags, Errors: []int{404, 409, 412, 422},
+	}, func(ctx context.Context, in *struct {
+		VendorPath
+		IfMatch
+		Body VendorPatch
+	}) (*VendorOutput, error) {
+		version, err := in.IfMatch.version()
+		if err != nil {
+			return nil, err
+		}
+		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
+			in.Body.apply(v)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return vendorOutput(v), nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "delete-vendor", Method: http.MethodDelete, Path: "/v1/vendors/{id}", DefaultStatus: http.StatusNoContent,
+		Summary:     "Delete a vendor",
+		Description: "Deletes a vendor together with its offerings and certifications, in one transaction. With If-Match, only if that version is still current.",
+		Tags:        tags, Errors: []int{404, 412},
+	}, func(ctx context.Context, in *struct {
+		VendorPath
+		IfMatch
+	}) (*struct{}, error) {
+		version, err := in.IfMatch.version()
+		if err != nil {
+			return nil, err
+		}
+		return nil, h.Catalog.DeleteVendor(ctx, in.ID, version)
+	})
+}
