@@ -70,9 +70,10 @@ func (c *Certification) ValidOn(d time.Time) bool {
 	return !day.Before(Day(c.ValidFrom)) && !day.After(Day(c.ValidUntil))
 }
 
-// Normalize puts a certification's fields in canonical form before
-// validation: dates truncated to days in UTC, identifiers trimmed.
-func (c *Certification) Normalize() {
+// Clean puts c in canonical form and checks it: dates become days in UTC,
+// text is trimmed, new claims without a state are self-declared, covered
+// offerings are sorted without repeats. It returns *ValidationError.
+func (c *Certification) Clean() error {
 	c.Scheme = lowerTrim(c.Scheme)
 	c.Level = lowerTrim(c.Level)
 	c.Number = trim(c.Number)
@@ -86,6 +87,7 @@ func (c *Certification) Normalize() {
 		c.Status = SelfDeclared
 	}
 	c.OfferingIDs = uniqueIDs(c.OfferingIDs)
+	return Validate(c)
 }
 
 // Day returns t's calendar day as midnight UTC.

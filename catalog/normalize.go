@@ -35,20 +35,26 @@ func compactPhone(s string) string {
 	}, strings.TrimSpace(s))
 }
 
-// sortedSet applies f to each element, drops empty and repeated elements and
-// sorts the rest. A nil slice becomes an empty one so that JSON shows [].
-func sortedSet(in []string, f func(string) string) []string {
-	out := make([]string, 0, len(in))
-	for _, s := range in {
-		if s = f(s); s != "" {
-			out = append(out, s)
-		}
+// each applies f to every element, keeping positions, so that a validation
+// error's index is the index the caller sent. A nil slice becomes an empty
+// one so that JSON shows [] and the database stores '{}'.
+func each(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// set sorts a validated list and drops repeats.
+func set(in []string) []string {
+	out := slices.Clone(in)
+	if out == nil {
+		out = []string{}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
-
-func upperSet(in []string) []string { return sortedSet(in, upperTrim) }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
 

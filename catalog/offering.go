@@ -70,17 +70,20 @@ type Reference struct {
 	Year     int    `json:"year" validate:"omitempty,min=1990,max=2100"`
 }
 
-// Normalize puts an offering's fields in canonical form before validation.
-func (o *Offering) Normalize() {
+// Clean puts o in canonical form and checks it: it trims text and fixes the
+// case of codes, validates (errors name fields and list positions as the
+// caller sent them), then sorts lists and drops repeats. New offerings
+// without a status are drafts. It returns *ValidationError.
+func (o *Offering) Clean() error {
 	o.Name = trim(o.Name)
 	o.Category = lowerTrim(o.Category)
-	o.CPVCodes = sortedSet(o.CPVCodes, trim)
+	o.CPVCodes = each(o.CPVCodes, trim)
 	o.Summary = lowerKeys(o.Summary)
 	o.Description = lowerKeys(o.Description)
-	o.Countries = upperSet(o.Countries)
-	o.Languages = sortedSet(o.Languages, lowerTrim)
-	o.DataLocations = upperSet(o.DataLocations)
-	o.ClearedIn = upperSet(o.ClearedIn)
+	o.Countries = each(o.Countries, upperTrim)
+	o.Languages = each(o.Languages, lowerTrim)
+	o.DataLocations = each(o.DataLocations, upperTrim)
+	o.ClearedIn = each(o.ClearedIn, upperTrim)
 	if o.HealthcareReferences == nil {
 		o.HealthcareReferences = []Reference{}
 	}
@@ -92,4 +95,10 @@ func (o *Offering) Normalize() {
 	if o.Status == "" {
 		o.Status = OfferingDraft
 	}
+	if err := Validate(o); err != nil {
+		return err
+	}
+	o.CPVCodes, o.Countries, o.Languages = set(o.CPVCodes), set(o.Countries), set(o.Languages)
+	o.DataLocations, o.ClearedIn = set(o.DataLocations), set(o.ClearedIn)
+	return nil
 }

@@ -59,8 +59,7 @@ func (s *Store) CreateCertification(ctx context.Context, c Certification) (_ Cer
 }
 
 func createCertification(ctx context.Context, tx pgx.Tx, c Certification) (Certification, error) {
-	c.Normalize()
-	if err := Validate(&c); err != nil {
+	if err := c.Clean(); err != nil {
 		return Certification{}, err
 	}
 	c.ID = newID()
@@ -157,8 +156,7 @@ func (s *Store) UpdateCertification(ctx context.Context, id uuid.UUID, ifVersion
 			return err
 		}
 		next.ID, next.VendorID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.VendorID, cur.Version, cur.CreatedAt, cur.UpdatedAt
-		next.Normalize()
-		if err := Validate(&next); err != nil {
+		if err := next.Clean(); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `

@@ -50,8 +50,7 @@ func (s *Store) CreateOffering(ctx context.Context, o Offering) (_ Offering, err
 }
 
 func createOffering(ctx context.Context, tx pgx.Tx, o Offering) (Offering, error) {
-	o.Normalize()
-	if err := Validate(&o); err != nil {
+	if err := o.Clean(); err != nil {
 		return Offering{}, err
 	}
 	o.ID = newID()
@@ -120,8 +119,7 @@ func (s *Store) UpdateOffering(ctx context.Context, id uuid.UUID, ifVersion int6
 			return err
 		}
 		next.ID, next.VendorID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.VendorID, cur.Version, cur.CreatedAt, cur.UpdatedAt
-		next.Normalize()
-		if err := Validate(&next); err != nil {
+		if err := next.Clean(); err != nil {
 			return err
 		}
 		updated, err = scanOffering(tx.QueryRow(ctx, `

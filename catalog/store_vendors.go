@@ -41,8 +41,7 @@ func (s *Store) CreateVendor(ctx context.Context, v Vendor) (_ Vendor, err error
 }
 
 func createVendor(ctx context.Context, tx pgx.Tx, v Vendor) (Vendor, error) {
-	v.Normalize()
-	if err := Validate(&v); err != nil {
+	if err := v.Clean(); err != nil {
 		return Vendor{}, err
 	}
 	v.ID = newID()
@@ -110,8 +109,7 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 			return err
 		}
 		next.ID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.Version, cur.CreatedAt, cur.UpdatedAt
-		next.Normalize()
-		if err := Validate(&next); err != nil {
+		if err := next.Clean(); err != nil {
 			return err
 		}
 		updated, err = scanVendor(tx.QueryRow(ctx, `

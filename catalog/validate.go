@@ -19,9 +19,8 @@ import (
 // type name, such as "vat_number", "contact.email", "countries[2]",
 // "summary[xx]" or "healthcare_references[0].country".
 //
-// Validate expects the canonical form that Normalize produces: identifiers
-// upper-cased and compacted, lists sorted and free of repeats. Call Normalize
-// first.
+// Validate expects identifiers upper-cased and compacted as the Clean
+// methods leave them; callers use Clean, which calls Validate.
 //
 // Any other error (v is nil or not a struct) is a programming error and is
 // returned as the validator reports it.
@@ -49,20 +48,6 @@ func Validate(v any) error {
 	sortMapKeys(ve.Fields)
 	return ve
 }
-
-// Validate checks the vendor against the catalogue's rules; see the
-// package-level Validate. Call Normalize first.
-func (v *Vendor) Validate() error { return Validate(v) }
-
-// Validate checks the offering, its summaries and descriptions (keyed by
-// language) and its healthcare references against the catalogue's rules; see
-// the package-level Validate. Call Normalize first.
-func (o *Offering) Validate() error { return Validate(o) }
-
-// Validate checks the certification against the catalogue's rules, including
-// that it is valid until a day after it is valid from; see the package-level
-// Validate. Call Normalize first.
-func (c *Certification) Validate() error { return Validate(c) }
 
 // validate is the catalogue's validator, built on first use. A
 // *validator.Validate is safe for concurrent use once its validations are

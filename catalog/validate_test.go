@@ -244,12 +244,12 @@ func certificationCases() []ruleCase[Certification] {
 // that field is rejected, by that rule, with a message of its own.
 func TestValidate(t *testing.T) {
 	t.Run("valid", func(t *testing.T) {
-		for name, v := range map[string]interface{ Validate() error }{
+		for name, v := range map[string]any{
 			"vendor":        validVendor(),
 			"offering":      validOffering(),
 			"certification": validCertification(),
 		} {
-			if err := v.Validate(); err != nil {
+			if err := Validate(v); err != nil {
 				t.Errorf("%s: valid value rejected: %v", name, err)
 			}
 		}
@@ -344,8 +344,8 @@ func TestValidateCoversEveryRule(t *testing.T) {
 	}
 }
 
-func TestValidateNormalized(t *testing.T) {
-	// What a person might type: Normalize must bring it into a form that
+func TestClean(t *testing.T) {
+	// What a person might type: Clean must bring it into a form that
 	// passes, including repeated list entries (which is why the lists have
 	// no unique rule).
 	v := &Vendor{
@@ -358,9 +358,11 @@ func TestValidateNormalized(t *testing.T) {
 		Size:          SizeMedium,
 		Contact:       Contact{Email: " security@example.eu "},
 	}
-	v.Normalize()
-	if err := v.Validate(); err != nil {
-		t.Errorf("normalized vendor: %v", err)
+	if err := v.Clean(); err != nil {
+		t.Errorf("cleaned vendor: %v", err)
+	}
+	if got := strings.Join(v.EstablishedIn, ","); got != "AT,DE" || v.VATNumber != "DE812847601" {
+		t.Errorf("cleaned vendor: established_in %s, VAT %s; want AT,DE and DE812847601", got, v.VATNumber)
 	}
 
 	o := validOffering()
@@ -368,9 +370,11 @@ func TestValidateNormalized(t *testing.T) {
 	o.Languages = []string{"EN", "en", "de"}
 	o.CPVCodes = []string{" 72212730-5", "72212730-5"}
 	o.Summary = map[string]string{" EN ": " Summary. "}
-	o.Normalize()
-	if err := o.Validate(); err != nil {
-		t.Errorf("normalized offering: %v", err)
+	if err := o.Clean(); err != nil {
+		t.Errorf("cleaned offering: %v", err)
+	}
+	if got := strings.Join(o.Countries, ",") + " " + strings.Join(o.Languages, ","); got != "AT,DE de,en" {
+		t.Errorf("cleaned offering: countries and languages %s, want AT,DE de,en", got)
 	}
 
 	c := validCertification()
@@ -378,9 +382,11 @@ func TestValidateNormalized(t *testing.T) {
 	c.EvidenceSHA256 = strings.ToUpper(c.EvidenceSHA256)
 	c.OfferingIDs = append(c.OfferingIDs, c.OfferingIDs[0])
 	c.Status = ""
-	c.Normalize()
-	if err := c.Validate(); err != nil {
-		t.Errorf("normalized certification: %v", err)
+	if err := c.Clean(); err != nil {
+		t.Errorf("cleaned certification: %v", err)
+	}
+	if len(c.OfferingIDs) != 1 || c.Status != SelfDeclared {
+		t.Errorf("cleaned certification: offerings %v, status %q", c.OfferingIDs, c.Status)
 	}
 }
 
@@ -572,7 +578,7 @@ func checkTag(t *testing.T, tag string, ok bool, values ...string) {
 
 func TestVAT(t *testing.T) {
 	// Real VAT numbers found online (most from python-stdnum's test data),
-	// in the compact form Normalize produces: at least one per prefix.
+	// in the compact form Clean produces: at least one per prefix.
 	numbers := map[string][]string{
 		"AT": {"ATU14243102", "ATU61195628"},
 		"BE": {"BE0202239951", "BE0428759497"},
@@ -628,8 +634,8 @@ func TestVAT(t *testing.T) {
 			"DE",
 			"DE12345678",      // 8 digits
 			"DE1234567890",    // 10 digits
-			"de812847601",     // lower case: Normalize upper-cases
-			"DE 812847601",    // spaces: Normalize removes them
+			"de812847601",     // lower case: Clean upper-cases
+			"DE 812847601",    // spaces: Clean removes them
 			"GR094279805",     // Greece is EL
 			"GB980780684",     // not an EU VAT number since 2021
 			"EU372022452",     // non-Union OSS scheme number, not a VAT number
@@ -710,7 +716,7 @@ func TestEUID(t *testing.T) {
 		"GRGEMI.077700527000",            // Greece is EL
 		"USSEC.0000320193",               // not in BRIS
 		"GBCH.00000006",                  // not in BRIS since 2021
-		"nlnhr.90000471",                 // lower case: Normalize upper-cases
+		"nlnhr.90000471",                 // lower case: Clean upper-cases
 		"NLNHR.9000 0471",                // space
 		"NLNHR.90000471/",                // ends in a separator
 		"NLN-HR.90000471",                // register codes are letters and digits

@@ -61,22 +61,25 @@ type Contact struct {
 	Phone string `json:"phone" validate:"omitempty,e164"`
 }
 
-// Normalize puts a vendor's fields in canonical form before validation:
-// identifiers upper-cased without spaces, the head-office country added to
-// EstablishedIn, lists sorted.
-func (v *Vendor) Normalize() {
+// Clean puts v in canonical form and checks it: it trims text and
+// upper-cases identifiers, validates (errors name fields and list positions
+// as the caller sent them), then sorts lists, drops repeats and adds the
+// head-office country to EstablishedIn. It returns *ValidationError.
+func (v *Vendor) Clean() error {
 	v.LegalName = trim(v.LegalName)
 	v.TradingName = trim(v.TradingName)
 	v.VATNumber = compactID(v.VATNumber)
 	v.LEI = compactID(v.LEI)
 	v.EUID = upperTrim(v.EUID)
 	v.Country = upperTrim(v.Country)
-	v.EstablishedIn = upperSet(v.EstablishedIn)
-	if v.Country != "" && !contains(v.EstablishedIn, v.Country) {
-		v.EstablishedIn = upperSet(append(v.EstablishedIn, v.Country))
-	}
+	v.EstablishedIn = each(v.EstablishedIn, upperTrim)
 	v.Website = trim(v.Website)
 	v.Contact.Name = trim(v.Contact.Name)
 	v.Contact.Email = trim(v.Contact.Email)
 	v.Contact.Phone = compactPhone(v.Contact.Phone)
+	if err := Validate(v); err != nil {
+		return err
+	}
+	v.EstablishedIn = set(append(v.EstablishedIn, v.Country))
+	return nil
 }

@@ -36,6 +36,7 @@ func Config() huma.Config {
 	cfg.Info.License = &huma.License{Name: "Data: reference facts carry their own sources; sample catalogue is fictional"}
 	// No $schema links in bodies: clients read the spec instead.
 	cfg.CreateHooks = nil
+	cfg.Transformers = append(cfg.Transformers, stampInstance)
 	cfg.Tags = []*huma.Tag{
 		{Name: "Vendors", Description: "Organisations that sell cybersecurity services."},
 		{Name: "Offerings", Description: "Services a vendor sells, one service category each."},
@@ -89,7 +90,12 @@ type handlers struct {
 // Spec returns the OpenAPI 3.1 document as YAML, as committed in
 // openapi/openapi.yaml.
 func Spec() ([]byte, error) {
+	return document().YAML()
+}
+
+// document builds the OpenAPI document without serving anything.
+func document() *huma.OpenAPI {
 	api := humago.New(http.NewServeMux(), Config())
 	Register(api, Deps{})
-	return api.OpenAPI().YAML()
+	return api.OpenAPI()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -59,7 +60,23 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 	}
 	p := huma.NewError(status, msg, errs...).(*huma.ErrorModel)
 	p.Instance = instance(ctx)
+	for _, d := range p.Errors {
+		pointAtMissingField(d)
+	}
 	return p
+}
+
+// missingProperty is how huma's schema validation reports an absent field.
+var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
+// pointAtMissingField rewrites huma's "body: expected required property x
+// to be present" to "body.x: is required", so that a problem about a
+// missing field names the field like every other one.
+func pointAtMissingField(d *huma.ErrorDetail) {
+	if m := missingProperty.FindStringSubmatch(d.Message); m != nil {
+		d.Location += "." + m[1]
+		d.Message = "is required"
+	}
 }
 
 // domainProblem returns the problem for the first domain error in errs, or nil.
@@ -120,6 +137,15 @@ func location(field string) string {
 		}
 	}
 	return "body." + field
+}
+
+// stampInstance is a response transformer that gives every problem the
+// request id as its instance, including problems built without a context.
+func stampInstance(ctx huma.Context, _ string, v any) (any, error) {
+	if p, ok := v.(*huma.ErrorModel); ok && p.Instance == "" {
+		p.Instance = instance(ctx.Context())
+	}
+	return v, nil
 }
 
 // instance returns the problem instance for a request: its request id as a URN.

@@ -40,7 +40,7 @@ func (m IfMatch) version() (int64, error) {
 // RequiredIfMatch is the If-Match header of a replacement, which must not
 // overwrite a version the caller has not seen.
 type RequiredIfMatch struct {
-	IfMatch string `header:"If-Match" required:"true" doc:"The ETag of the version you read (required: 428 without it, 412 when the object has changed since)." example:"\"3\""`
+	IfMatch string `header:"If-Match" doc:"The ETag of the version you read. Required: 428 without it, 412 when the object has changed since." example:"\"3\""`
 }
 
 func (m RequiredIfMatch) version() (int64, error) {

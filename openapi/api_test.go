@@ -1,0 +1,139 @@
+package openapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/catalog/catalogtest"
+	"github.com/cybermarket/cybermarket/openapi"
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(catalogtest.Main(m, seedReference))
+}
+
+// client drives the full handler (middleware included) in process.
+type client struct {
+	t     *testing.T
+	h     http.Handler
+	store *catalog.Store
+}
+
+func newClient(t *testing.T) *client {
+	t.Helper()
+	store, _ := catalogtest.NewStore(t)
+	h := openapi.New(openapi.Deps{
+		Catalog: store,
+		Checks:  map[string]func(context.Context) error{"postgres": store.Ping},
+	})
+	return &client{t: t, h: h, store: store}
+}
+
+// response is a recorded response with helpers to read it.
+type response struct {
+	*httptest.ResponseRecorder
+	t *testing.T
+}
+
+func (c *client) do(method, path string, body any, header ...string) response {
+	c.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	c.h.ServeHTTP(rec, req)
+	return response{rec, c.t}
+}
+
+// decode reads the JSON body into v.
+func (r response) decode(v any) {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body.Bytes(), v); err != nil {
+		r.t.Fatalf("decoding %q: %v", r.Body.String(), err)
+	}
+}
+
+// want fails the test unless the status is code.
+func (r response) want(code int) response {
+	r.t.Helper()
+	if r.Code != code {
+		r.t.Fatalf("status %d, want %d: %s", r.Code, code, r.Body.String())
+	}
+	return r
+}
+
+// problem is an RFC 9457 problem as huma writes it.
+type problem struct {
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+	Errors   []struct {
+		Message  string `json:"message"`
+		Location string `json:"location"`
+		Value    any    `json:"value"`
+	} `json:"errors"`
+}
+
+// problem checks the response is a problem document with status code and
+// returns it.
+func (r response) problem(code int) problem {
+	r.t.Helper()
+	r.want(code)
+	if ct := r.Header().Get("Content-Type"); ct != "application/problem+json" {
+		r.t.Errorf("content type %q, want application/problem+json", ct)
+	}
+	var p problem
+	r.decode(&p)
+	if p.Status != code || p.Title == "" {
+		r.t.Errorf("problem %+v lacks status or title", p)
+	}
+	if !strings.HasPrefix(p.Instance, "urn:request:") || r.Header().Get("X-Request-Id") == "" {
+		r.t.Errorf("problem instance %q and X-Request-Id %q should carry the request id", p.Instance, r.Header().Get("X-Request-Id"))
+	}
+	return p
+}
+
+// names reports whether p rejects the value at location, with a reason.
+func (p problem) names(location string) bool {
+	for _, e := range p.Errors {
+		if e.Location == location && e.Message != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (p problem) locations() []string {
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Location+": "+e.Message)
+	}
+	return out
+}
