@@ -87,8 +87,12 @@ func jsonName(f reflect.StructField) string {
 
 // isLanguage reports whether the field is an ISO 639-1 two-letter language
 // code in lower case, such as "en" or "de".
-func isLanguage(fl validator.FieldLevel) bool {
-	_, ok := languageCodes[fl.Field().String()]
+func isLanguage(fl validator.FieldLevel) bool { return IsLanguage(fl.Field().String()) }
+
+// IsLanguage reports whether code is an ISO 639-1 two-letter language code
+// in lower case, such as "en" or "de".
+func IsLanguage(code string) bool {
+	_, ok := languageCodes[code]
 	return ok
 }
 

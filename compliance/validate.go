@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // Problem is one thing wrong in the reference data.
@@ -41,23 +43,6 @@ var (
 	cpvRE     = regexp.MustCompile(`^[0-9]{8}-[0-9]$`)
 	asOfRE    = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 )
-
-// iso6391 is the set of ISO 639-1 two-letter language codes.
-var iso6391 = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range strings.Fields(`aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
-		cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id
-		ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi
-		mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
-		se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa
-		wo xh yi yo za zh zu`) {
-		m[c] = true
-	}
-	return m
-}()
-
-// ValidLanguage reports whether code is a lower-case ISO 639-1 language code.
-func ValidLanguage(code string) bool { return iso6391[code] }
 
 // ValidAsOf reports whether s is a date of the form YYYY, YYYY-MM or YYYY-MM-DD.
 func ValidAsOf(s string) bool {
@@ -127,7 +112,7 @@ func (c *checker) languages(field string, langs []string) {
 		c.add(field, "needs at least one language")
 	}
 	for i, l := range langs {
-		if !ValidLanguage(l) {
+		if !catalog.IsLanguage(l) {
 			c.add(fmt.Sprintf("%s[%d]", field, i), "%q is not a lower-case ISO 639-1 code", l)
 		}
 	}

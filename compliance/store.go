@@ -1,0 +1,285 @@
+package compliance
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// SyncReport says what Sync did.
+type SyncReport struct {
+	Inserted, Updated, Deleted, Unchanged int
+	// Kept lists records an administrator edited that this release also
+	// changes: the administrator's version stays, the release's version is
+	// stored as pending for review.
+	Kept []string
+	// Retained lists records this release no longer has that stay in the
+	// database, because an administrator edited them or the catalogue uses them.
+	Retained []string
+}
+
+// record is one reference row as Sync handles it.
+type record struct {
+	key, name, country string
+	doc                []byte
+	hash               string
+}
+
+// table describes one reference table for Sync.
+type table struct {
+	name, key string
+	// inUse lists keys the catalogue points at, which must not be deleted.
+	inUse string
+}
+
+var referenceTables = []table{
+	{name: "countries", key: "code"},
+	{name: "categories", key: "slug", inUse: `SELECT DISTINCT category FROM offerings`},
+	{name: "schemes", key: "id", inUse: `SELECT DISTINCT scheme FROM certifications`},
+	{name: "requirements", key: "id"},
+}
+
+// records returns the rows of each reference table for ref.
+func records(ref *Reference) (map[string][]record, error) {
+	out := map[string][]record{}
+	add := func(t, key, name, country string, v any) error {
+		doc, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(doc)
+		out[t] = append(out[t], record{key: key, name: name, country: country, doc: doc, hash: hex.EncodeToString(sum[:16])})
+		return nil
+	}
+	for _, c := range ref.Countries {
+		if err := add("countries", c.Code, c.Name, "", c); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range ref.Categories {
+		if err := add("categories", c.Slug, c.Name, "", c); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range ref.Schemes {
+		if err := add("schemes", s.ID, s.Name, "", s); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range ref.Requirements {
+		if err := add("requirements", r.ID, "", r.Country, r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Sync loads ref (normally Embedded()) into the reference tables in one
+// transaction, as cybermarket migrate does on every start. Records nobody
+// edited follow the release; records an administrator edited keep the
+// administrator's version, and a release change to them is reported in Kept
+// and stored as pending. Records the release dropped are deleted unless
+// edited or in use. Running it twice changes nothing the second time.
+func Sync(ctx context.Context, pool *pgxpool.Pool, ref *Reference) (SyncReport, error) {
+	var rep SyncReport
+	rows, err := records(ref)
+	if err != nil {
+		return rep, err
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// One seeder at a time when replicas start together.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('cybermarket.compliance.Sync'))`); err != nil {
+			return err
+		}
+		for _, t := range referenceTables {
+			if err := syncTable(ctx, tx, t, rows[t.name], &rep); err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+		}
+		if err := syncLevels(ctx, tx); err != nil {
+			return fmt.Errorf("scheme levels: %w", err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE reference_revision SET embedded_version = $1 WHERE embedded_version <> $1`, ref.Version)
+		return err
+	})
+	if err != nil {
+		return SyncReport{}, fmt.Errorf("compliance.Sync: %w", err)
+	}
+	return rep, nil
+}
+
+func syncTable(ctx context.Context, tx pgx.Tx, t table, want []record, rep *SyncReport) error {
+	type existing struct {
+		hash   string
+		edited bool
+	}
+	have := map[string]existing{}
+	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT %s, seed_hash, edited_at IS NOT NULL FROM %s`, t.key, t.name))
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var key string
+		var e existing
+		if err := rows.Scan(&key, &e.hash, &e.edited); err != nil {
+			return err
+		}
+		have[key] = e
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	extra := ""
+	if t.name == "requirements" {
+		extra = "country"
+	} else {
+		extra = "name"
+	}
+	for _, r := range want {
+		value := r.name
+		if t.name == "requirements" {
+			value = r.country
+		}
+		e, ok := have[r.key]
+		delete(have, r.key)
+		switch {
+		case !ok:
+			_, err = tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, doc, seed_hash) VALUES ($1, $2, $3, $4)`, t.name, t.key, extra),
+				r.key, value, r.doc, r.hash)
+			rep.Inserted++
+		case e.hash == r.hash:
+			rep.Unchanged++
+		case !e.edited:
+			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2, doc = $3, seed_hash = $4, pending = NULL,
+				version = version + 1, updated_at = now() WHERE %s = $1`, t.name, extra, t.key),
+				r.key, value, r.doc, r.hash)
+			rep.Updated++
+		default:
+			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET pending = $2 WHERE %s = $1 AND pending IS DISTINCT FROM $2`, t.name, t.key),
+				r.key, r.doc)
+			rep.Kept = append(rep.Kept, t.name+"/"+r.key)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.key, err)
+		}
+	}
+
+	// What the release dropped.
+	var inUse []string
+	if t.inUse != "" && len(have) > 0 {
+		rows, err := tx.Query(ctx, t.inUse)
+		if err != nil {
+			return err
+		}
+		inUse, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+	}
+	gone := make([]string, 0, len(have))
+	for key := range have {
+		gone = append(gone, key)
+	}
+	slices.Sort(gone)
+	for _, key := range gone {
+		if have[key].edited || slices.Contains(inUse, key) {
+			rep.Retained = append(rep.Retained, t.name+"/"+key)
+			continue
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s = $1`, t.name, t.key), key); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		rep.Deleted++
+	}
+	return nil
+}
+
+// syncLevels makes scheme_levels match the levels in each scheme's current
+// document (edited or not). Levels a certification uses stay.
+func syncLevels(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+		WITH want AS (
+			SELECT s.id AS scheme_id, l.level, l.rank::int AS rank
+			FROM schemes s, jsonb_array_elements_text(coalesce(s.doc->'levels', '[]')) WITH ORDINALITY AS l(level, rank)
+		), removed AS (
+			DELETE FROM scheme_levels sl
+			WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.scheme_id = sl.scheme_id AND w.level = sl.level)
+			  AND NOT EXISTS (SELECT 1 FROM certifications c WHERE c.scheme = sl.scheme_id AND c.level = sl.level)
+		)
+		INSERT INTO scheme_levels (scheme_id, level, rank)
+		SELECT scheme_id, level, rank FROM want
+		ON CONFLICT (scheme_id, level) DO UPDATE SET rank = EXCLUDED.rank
+		WHERE scheme_levels.rank IS DISTINCT FROM EXCLUDED.rank`)
+	return err
+}
+
+// LoadSnapshot reads the reference tables (with any administrator edits)
+// into a validated Reference, and returns the revision it reflects.
+func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revision int64, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("compliance.LoadSnapshot: %w", err)
+		}
+	}()
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback(ctx)
+	var embedded string
+	if err := tx.QueryRow(ctx, `SELECT revision, embedded_version FROM reference_revision`).Scan(&revision, &embedded); err != nil {
+		return nil, 0, err
+	}
+	ref := &Reference{Version: fmt.Sprintf("%s+r%d", embedded, revision)}
+	if err := loadDocs(ctx, tx, `SELECT doc FROM countries ORDER BY code`, &ref.Countries); err != nil {
+		return nil, 0, err
+	}
+	if err := loadDocs(ctx, tx, `SELECT doc FROM categories ORDER BY slug`, &ref.Categories); err != nil {
+		return nil, 0, err
+	}
+	if err := loadDocs(ctx, tx, `SELECT doc FROM schemes ORDER BY id`, &ref.Schemes); err != nil {
+		return nil, 0, err
+	}
+	if err := loadDocs(ctx, tx, `SELECT doc FROM requirements ORDER BY id`, &ref.Requirements); err != nil {
+		return nil, 0, err
+	}
+	ref.index()
+	if err := ref.Validate(); err != nil {
+		return nil, 0, err
+	}
+	return ref, revision, nil
+}
+
+func loadDocs[T any](ctx context.Context, tx pgx.Tx, sql string, dst *[]T) error {
+	rows, err := tx.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	docs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return err
+	}
+	out := make([]T, len(docs))
+	for i, d := range docs {
+		if err := json.Unmarshal(d, &out[i]); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+	}
+	*dst = out
+	return nil
+}
+
+// Revision returns the current revision of the reference tables, cheaply, so
+// that replicas can poll for changes.
+func Revision(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	var rev int64
+	err := pool.QueryRow(ctx, `SELECT revision FROM reference_revision`).Scan(&rev)
+	return rev, err
+}
