@@ -8,6 +8,7 @@ package openapi
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -36,6 +37,7 @@ func Config() huma.Config {
 	cfg.Info.License = &huma.License{Name: "Data: reference facts carry their own sources; sample catalogue is fictional"}
 	// No $schema links in bodies: clients read the spec instead.
 	cfg.CreateHooks = nil
+	cfg.DocsPath = "" // served by registerDocs from vendored assets
 	cfg.Transformers = append(cfg.Transformers, stampInstance)
 	cfg.Tags = []*huma.Tag{
 		{Name: "Vendors", Description: "Organisations that sell cybersecurity services."},
@@ -66,6 +68,7 @@ func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	api := humago.New(mux, Config())
 	Register(api, d)
+	registerDocs(mux)
 	return middleware(mux, d.Logger)
 }
 
@@ -98,4 +101,12 @@ func document() *huma.OpenAPI {
 	api := humago.New(http.NewServeMux(), Config())
 	Register(api, Deps{})
 	return api.OpenAPI()
+}
+
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
 }

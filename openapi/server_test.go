@@ -2,6 +2,8 @@ package openapi_test
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -70,4 +72,25 @@ func TestAPI_BodyLimit(t *testing.T) {
 	c := newClient(t)
 	huge := `{"legal_name":"` + strings.Repeat("a", openapi.MaxBodyBytes) + `"}`
 	c.do(http.MethodPost, "/v1/vendors", huge).problem(http.StatusRequestEntityTooLarge)
+}
+
+func TestAPI_DocsAreSelfContained(t *testing.T) {
+	t.Parallel()
+	c := &client{t: t, h: openapi.New(openapi.Deps{})}
+	page := c.do(http.MethodGet, "/docs", nil).want(http.StatusOK).Body.String()
+	if strings.Contains(page, "https://") {
+		t.Errorf("/docs loads something from another origin:\n%s", page)
+	}
+	for _, asset := range []string{"/docs/assets/web-components.min.js", "/docs/assets/styles.min.css", "/openapi.yaml", "/openapi.json"} {
+		r := c.do(http.MethodGet, asset, nil).want(http.StatusOK)
+		if r.Body.Len() < 1000 {
+			t.Errorf("%s: %d bytes", asset, r.Body.Len())
+		}
+		if strings.HasPrefix(asset, "/docs/") {
+			sum := sha512.Sum384(r.Body.Bytes())
+			if integrity := "sha384-" + base64.StdEncoding.EncodeToString(sum[:]); !strings.Contains(page, integrity) {
+				t.Errorf("%s does not match the integrity hash in the page (%s)", asset, integrity)
+			}
+		}
+	}
 }
