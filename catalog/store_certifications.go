@@ -76,7 +76,12 @@ func createCertification(ctx context.Context, tx pgx.Tx, c Certification) (Certi
 		return Certification{}, err
 	}
 	created, err := scanCertification(tx.QueryRow(ctx, `SELECT `+certificationColumns+` FROM certifications c WHERE c.id = $1`, c.ID))
-	return created, translate(err)
+	if err != nil {
+		return Certification{}, translate(err)
+	}
+	offerings, vendorWide := certificationScope(created)
+	return created, record(ctx, tx, change{action: "create", entity: "certification", id: created.ID, vendorID: created.VendorID,
+		after: created, offerings: offerings, vendorWide: vendorWide})
 }
 
 // linkOfferings replaces the set of offerings a certification covers.
@@ -139,8 +144,12 @@ func (s *Store) ListCertifications(ctx context.Context, f CertificationFilter) (
 // UpdateCertification changes the certification with id like UpdateVendor
 // does, including the set of offerings it covers, in one transaction. The
 // vendor of a certification cannot change.
-func (s *Store) UpdateCertification(ctx context.Context, id uuid.UUID, ifVersion int64, change func(*Certification) error) (_ Certification, err error) {
+func (s *Store) UpdateCertification(ctx context.Context, id uuid.UUID, ifVersion int64, edit func(*Certification) error) (_ Certification, err error) {
 	defer wrap(&err, "catalog.UpdateCertification(%s)", id)
+	return s.updateCertification(ctx, "update", id, ifVersion, edit)
+}
+
+func (s *Store) updateCertification(ctx context.Context, action string, id uuid.UUID, ifVersion int64, edit func(*Certification) error) (_ Certification, err error) {
 	var updated Certification
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanCertification(tx.QueryRow(ctx, `SELECT `+certificationColumns+` FROM certifications c WHERE c.id = $1 FOR UPDATE`, id))
@@ -152,7 +161,7 @@ func (s *Store) UpdateCertification(ctx context.Context, id uuid.UUID, ifVersion
 		}
 		next := cur
 		next.OfferingIDs = slices.Clone(cur.OfferingIDs)
-		if err := change(&next); err != nil {
+		if err := edit(&next); err != nil {
 			return err
 		}
 		next.ID, next.VendorID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.VendorID, cur.Version, cur.CreatedAt, cur.UpdatedAt
@@ -174,15 +183,22 @@ func (s *Store) UpdateCertification(ctx context.Context, id uuid.UUID, ifVersion
 			}
 		}
 		updated, err = scanCertification(tx.QueryRow(ctx, `SELECT `+certificationColumns+` FROM certifications c WHERE c.id = $1`, id))
-		return translate(err)
+		if err != nil {
+			return translate(err)
+		}
+		before, wideBefore := certificationScope(cur)
+		after, wideAfter := certificationScope(updated)
+		return record(ctx, tx, change{action: action, entity: "certification", id: id, vendorID: cur.VendorID,
+			before: cur, after: updated, offerings: append(before, after...), vendorWide: wideBefore || wideAfter})
 	})
 	return updated, err
 }
 
 // WithdrawCertification sets the certification's state to withdrawn: it no
 // longer counts for eligibility but stays on record.
-func (s *Store) WithdrawCertification(ctx context.Context, id uuid.UUID, ifVersion int64) (Certification, error) {
-	return s.UpdateCertification(ctx, id, ifVersion, func(c *Certification) error {
+func (s *Store) WithdrawCertification(ctx context.Context, id uuid.UUID, ifVersion int64) (_ Certification, err error) {
+	defer wrap(&err, "catalog.WithdrawCertification(%s)", id)
+	return s.updateCertification(ctx, "withdraw", id, ifVersion, func(c *Certification) error {
 		c.Status = Withdrawn
 		return nil
 	})

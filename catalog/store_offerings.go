@@ -61,7 +61,11 @@ func createOffering(ctx context.Context, tx pgx.Tx, o Offering) (Offering, error
 		RETURNING `+offeringColumns,
 		o.ID, o.VendorID, o.Name, o.Category, o.CPVCodes, o.Summary, o.Description, o.Delivery,
 		o.Countries, o.Languages, o.DataLocations, o.ClearedIn, o.HealthcareReferences, o.Status))
-	return created, translate(err)
+	if err != nil {
+		return Offering{}, translate(err)
+	}
+	return created, record(ctx, tx, change{action: "create", entity: "offering", id: created.ID, vendorID: created.VendorID,
+		after: created, offerings: []uuid.UUID{created.ID}})
 }
 
 // FindOffering returns the offering with id, or ErrNotFound.
@@ -103,8 +107,12 @@ func (s *Store) ListOfferings(ctx context.Context, f OfferingFilter) (_ Page[Off
 // UpdateOffering changes the offering with id like UpdateVendor does: row
 // lock, version check (ifVersion > 0), change on a copy, normalize, validate,
 // store with the next version. The vendor of an offering cannot change.
-func (s *Store) UpdateOffering(ctx context.Context, id uuid.UUID, ifVersion int64, change func(*Offering) error) (_ Offering, err error) {
+func (s *Store) UpdateOffering(ctx context.Context, id uuid.UUID, ifVersion int64, edit func(*Offering) error) (_ Offering, err error) {
 	defer wrap(&err, "catalog.UpdateOffering(%s)", id)
+	return s.updateOffering(ctx, "update", id, ifVersion, edit)
+}
+
+func (s *Store) updateOffering(ctx context.Context, action string, id uuid.UUID, ifVersion int64, edit func(*Offering) error) (_ Offering, err error) {
 	var updated Offering
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanOffering(tx.QueryRow(ctx, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1 FOR UPDATE`, id))
@@ -115,7 +123,7 @@ func (s *Store) UpdateOffering(ctx context.Context, id uuid.UUID, ifVersion int6
 			return err
 		}
 		next := cur.clone()
-		if err := change(&next); err != nil {
+		if err := edit(&next); err != nil {
 			return err
 		}
 		next.ID, next.VendorID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.VendorID, cur.Version, cur.CreatedAt, cur.UpdatedAt
@@ -130,15 +138,20 @@ func (s *Store) UpdateOffering(ctx context.Context, id uuid.UUID, ifVersion int6
 			RETURNING `+offeringColumns,
 			id, next.Name, next.Category, next.CPVCodes, next.Summary, next.Description, next.Delivery,
 			next.Countries, next.Languages, next.DataLocations, next.ClearedIn, next.HealthcareReferences, next.Status))
-		return translate(err)
+		if err != nil {
+			return translate(err)
+		}
+		return record(ctx, tx, change{action: action, entity: "offering", id: id, vendorID: cur.VendorID,
+			before: cur, after: updated, offerings: []uuid.UUID{id}})
 	})
 	return updated, err
 }
 
 // WithdrawOffering sets the offering's status to withdrawn: it leaves the
 // public catalogue but stays on record. Withdrawing twice is not an error.
-func (s *Store) WithdrawOffering(ctx context.Context, id uuid.UUID, ifVersion int64) (Offering, error) {
-	return s.UpdateOffering(ctx, id, ifVersion, func(o *Offering) error {
+func (s *Store) WithdrawOffering(ctx context.Context, id uuid.UUID, ifVersion int64) (_ Offering, err error) {
+	defer wrap(&err, "catalog.WithdrawOffering(%s)", id)
+	return s.updateOffering(ctx, "withdraw", id, ifVersion, func(o *Offering) error {
 		o.Status = OfferingWithdrawn
 		return nil
 	})

@@ -8,13 +8,13 @@ import (
 )
 
 const vendorColumns = `id, legal_name, trading_name, vat_number, lei, euid, country, established_in,
-	size, website, contact_name, contact_email, contact_phone, version, created_at, updated_at`
+	size, website, contact_name, contact_email, contact_phone, status, version, created_at, updated_at`
 
 func scanVendor(row pgx.Row) (Vendor, error) {
 	var v Vendor
 	err := row.Scan(&v.ID, &v.LegalName, &v.TradingName, &v.VATNumber, &v.LEI, &v.EUID, &v.Country,
 		&v.EstablishedIn, &v.Size, &v.Website, &v.Contact.Name, &v.Contact.Email, &v.Contact.Phone,
-		&v.Version, &v.CreatedAt, &v.UpdatedAt)
+		&v.Status, &v.Version, &v.CreatedAt, &v.UpdatedAt)
 	v.CreatedAt, v.UpdatedAt = utc(v.CreatedAt), utc(v.UpdatedAt)
 	return v, err
 }
@@ -47,12 +47,15 @@ func createVendor(ctx context.Context, tx pgx.Tx, v Vendor) (Vendor, error) {
 	v.ID = newID()
 	created, err := scanVendor(tx.QueryRow(ctx, `
 		INSERT INTO vendors (id, legal_name, trading_name, vat_number, lei, euid, country, established_in,
-			size, website, contact_name, contact_email, contact_phone)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			size, website, contact_name, contact_email, contact_phone, status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING `+vendorColumns,
 		v.ID, v.LegalName, v.TradingName, v.VATNumber, v.LEI, v.EUID, v.Country, v.EstablishedIn,
-		v.Size, v.Website, v.Contact.Name, v.Contact.Email, v.Contact.Phone))
-	return created, translate(err)
+		v.Size, v.Website, v.Contact.Name, v.Contact.Email, v.Contact.Phone, v.Status))
+	if err != nil {
+		return Vendor{}, translate(err)
+	}
+	return created, record(ctx, tx, change{action: "create", entity: "vendor", id: created.ID, vendorID: created.ID, after: created})
 }
 
 // FindVendor returns the vendor with id, or ErrNotFound.
@@ -92,7 +95,7 @@ func (s *Store) ListVendors(ctx context.Context, f VendorFilter) (_ Page[Vendor]
 // change edit a copy, then normalizes, validates and stores the result with
 // the next version. Identity, version and timestamps are not changeable.
 // Concurrent updates of one vendor queue on the row lock, so none is lost.
-func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64, change func(*Vendor) error) (_ Vendor, err error) {
+func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64, edit func(*Vendor) error) (_ Vendor, err error) {
 	defer wrap(&err, "catalog.UpdateVendor(%s)", id)
 	var updated Vendor
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
@@ -105,7 +108,7 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 		}
 		next := cur
 		next.EstablishedIn = append([]string(nil), cur.EstablishedIn...)
-		if err := change(&next); err != nil {
+		if err := edit(&next); err != nil {
 			return err
 		}
 		next.ID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.Version, cur.CreatedAt, cur.UpdatedAt
@@ -115,12 +118,15 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 		updated, err = scanVendor(tx.QueryRow(ctx, `
 			UPDATE vendors SET legal_name = $2, trading_name = $3, vat_number = $4, lei = $5, euid = $6,
 				country = $7, established_in = $8, size = $9, website = $10, contact_name = $11,
-				contact_email = $12, contact_phone = $13, version = version + 1, updated_at = now()
+				contact_email = $12, contact_phone = $13, status = $14, version = version + 1, updated_at = now()
 			WHERE id = $1
 			RETURNING `+vendorColumns,
 			id, next.LegalName, next.TradingName, next.VATNumber, next.LEI, next.EUID, next.Country,
-			next.EstablishedIn, next.Size, next.Website, next.Contact.Name, next.Contact.Email, next.Contact.Phone))
-		return translate(err)
+			next.EstablishedIn, next.Size, next.Website, next.Contact.Name, next.Contact.Email, next.Contact.Phone, next.Status))
+		if err != nil {
+			return translate(err)
+		}
+		return record(ctx, tx, change{action: "update", entity: "vendor", id: id, vendorID: id, before: cur, after: updated, vendorWide: true})
 	})
 	return updated, err
 }
@@ -130,14 +136,18 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 func (s *Store) DeleteVendor(ctx context.Context, id uuid.UUID, ifVersion int64) (err error) {
 	defer wrap(&err, "catalog.DeleteVendor(%s)", id)
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		var version int64
-		if err := tx.QueryRow(ctx, `SELECT version FROM vendors WHERE id = $1 FOR UPDATE`, id).Scan(&version); err != nil {
+		cur, err := scanVendor(tx.QueryRow(ctx, `SELECT `+vendorColumns+` FROM vendors WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
 			return translate(err)
 		}
-		if err := checkVersion(ifVersion, version); err != nil {
+		if err := checkVersion(ifVersion, cur.Version); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM vendors WHERE id = $1`, id)
+		// Record first: the outbox needs the offerings that the delete cascades away.
+		if err := record(ctx, tx, change{action: "delete", entity: "vendor", id: id, vendorID: id, before: cur, vendorWide: true}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM vendors WHERE id = $1`, id)
 		return translate(err)
 	})
 }

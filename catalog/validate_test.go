@@ -26,6 +26,7 @@ func validVendor() *Vendor {
 		Country:       "DE",
 		EstablishedIn: []string{"AT", "DE"},
 		Size:          SizeSmall,
+		Status:        VendorActive,
 		Website:       "https://www.example.eu",
 		Contact: Contact{
 			Name:  "Jana Beispiel",
@@ -139,6 +140,8 @@ func vendorCases(t *testing.T) []ruleCase[Vendor] {
 		{"Vendor.established_in:dive:country", "established_in lower case", "established_in[1]", func(v *Vendor) { v.EstablishedIn = []string{"AT", "de"} }},
 		{"Vendor.size:required", "size missing", "size", func(v *Vendor) { v.Size = "" }},
 		{"Vendor.size:oneof", "size unknown", "size", func(v *Vendor) { v.Size = "huge" }},
+		{"Vendor.status:required", "status missing", "status", func(v *Vendor) { v.Status = "" }},
+		{"Vendor.status:oneof", "status unknown", "status", func(v *Vendor) { v.Status = "approved" }},
 		{"Vendor.website:max", "website too long", "website", func(v *Vendor) { v.Website = "https://example.eu/" + longText(300) }},
 		{"Vendor.website:http_url", "website not a web address", "website", func(v *Vendor) { v.Website = "www.example.eu" }},
 		{"Contact.name:notblank", "contact name blank", "contact.name", func(v *Vendor) { v.Contact.Name = " " }},

@@ -18,6 +18,17 @@ const (
 	SizeLarge  SizeClass = "large"
 )
 
+// VendorStatus is a vendor's admission state.
+type VendorStatus string
+
+// The admission states. Only active vendors and their published offerings
+// are public.
+const (
+	VendorPending   VendorStatus = "pending"
+	VendorActive    VendorStatus = "active"
+	VendorSuspended VendorStatus = "suspended"
+)
+
 // SizeClasses lists every SizeClass in ascending order.
 var SizeClasses = []SizeClass{SizeMicro, SizeSmall, SizeMedium, SizeLarge}
 
@@ -48,6 +59,9 @@ type Vendor struct {
 	Website string `json:"website" validate:"omitempty,max=300,http_url"`
 	// Contact is how buyers reach the vendor.
 	Contact Contact `json:"contact"`
+	// Status is the admission state; new vendors are active unless the
+	// caller says otherwise.
+	Status VendorStatus `json:"status" validate:"required,oneof=pending active suspended"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -77,6 +91,9 @@ func (v *Vendor) Clean() error {
 	v.Contact.Name = trim(v.Contact.Name)
 	v.Contact.Email = trim(v.Contact.Email)
 	v.Contact.Phone = compactPhone(v.Contact.Phone)
+	if v.Status == "" {
+		v.Status = VendorActive
+	}
 	if err := Validate(v); err != nil {
 		return err
 	}

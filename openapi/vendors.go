@@ -37,6 +37,7 @@ type ContactInput struct {
 type Vendor struct {
 	ID uuid.UUID `json:"id" doc:"Vendor identifier (UUIDv7)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	VendorInput
+	Status    string    `json:"status" enum:"pending,active,suspended" doc:"Admission state: only active vendors and their published offerings are public." example:"active"`
 	Version   int64     `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
 	CreatedAt time.Time `json:"created_at" doc:"When the vendor was registered (UTC)." example:"2026-11-28T10:00:00Z"`
 	UpdatedAt time.Time `json:"updated_at" doc:"When the vendor last changed (UTC)." example:"2026-11-28T10:00:00Z"`
@@ -68,7 +69,7 @@ func (in VendorInput) domain() catalog.Vendor {
 // replace copies every client-settable field of in onto v.
 func (in VendorInput) replace(v *catalog.Vendor) {
 	d := in.domain()
-	d.ID, d.Version, d.CreatedAt, d.UpdatedAt = v.ID, v.Version, v.CreatedAt, v.UpdatedAt
+	d.ID, d.Status, d.Version, d.CreatedAt, d.UpdatedAt = v.ID, v.Status, v.Version, v.CreatedAt, v.UpdatedAt
 	*v = d
 }
 
@@ -106,7 +107,7 @@ func newVendor(v catalog.Vendor) Vendor {
 			Country: v.Country, EstablishedIn: orEmpty(v.EstablishedIn), Size: string(v.Size), Website: v.Website,
 			Contact: ContactInput(v.Contact),
 		},
-		Version: v.Version, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		Status: string(v.Status), Version: v.Version, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 	}
 }
 
