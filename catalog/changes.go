@@ -53,8 +53,18 @@ func record(ctx context.Context, tx pgx.Tx, ch change) error {
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
+	if ch.vendorWide || len(ch.offerings) > 0 {
+		// Wakes the search workers when the transaction commits.
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, OutboxChannel); err != nil {
+			return fmt.Errorf("outbox notify: %w", err)
+		}
+	}
 	return nil
 }
+
+// OutboxChannel is the PostgreSQL notification channel signalled when a
+// transaction adds rows to search_outbox.
+const OutboxChannel = "search_outbox"
 
 func jsonOrNil(v any) ([]byte, error) {
 	if v == nil {
@@ -63,7 +73,7 @@ func jsonOrNil(v any) ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// coveredOfferings returns the offerings whose documents a certification
+// certificationScope returns the offerings whose documents a certification
 // touches: those it lists, or every offering of the vendor when it lists
 // none (an organisation-wide certification).
 func certificationScope(c Certification) (offerings []uuid.UUID, vendorWide bool) {
