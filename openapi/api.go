@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 // Version is the API version published in the spec.
@@ -24,7 +25,9 @@ const Version = "0.1.0"
 // Deps are what the operations need. Tests build them from real stores.
 type Deps struct {
 	Catalog *catalog.Store
-	Logger  *slog.Logger
+	// Compliance is the reference data (countries, schemes, requirements) in use.
+	Compliance *compliance.Live
+	Logger     *slog.Logger
 	// Checks run by /readyz; each returns nil when its dependency answers.
 	Checks map[string]func(context.Context) error
 }
@@ -43,6 +46,7 @@ func Config() huma.Config {
 		{Name: "Vendors", Description: "Organisations that sell cybersecurity services."},
 		{Name: "Offerings", Description: "Services a vendor sells, one service category each."},
 		{Name: "Certifications", Description: "Credentials a vendor holds under a certification scheme."},
+		{Name: "Reference data", Description: "Member State requirements, certification schemes and the service taxonomy, each fact with its source."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -83,6 +87,7 @@ func Register(api huma.API, d Deps) {
 	h.registerOfferings(api)
 	h.registerCertifications(api)
 	h.registerBundles(api)
+	h.registerReference(api)
 }
 
 // handlers carries the dependencies of the operations.

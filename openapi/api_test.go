@@ -13,6 +13,7 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
+	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/openapi"
 )
 
@@ -30,9 +31,14 @@ type client struct {
 func newClient(t *testing.T) *client {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)
+	live, err := compliance.OpenLive(context.Background(), store.Pool())
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := openapi.New(openapi.Deps{
-		Catalog: store,
-		Checks:  map[string]func(context.Context) error{"postgres": store.Ping},
+		Catalog:    store,
+		Compliance: live,
+		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
 	})
 	return &client{t: t, h: h, store: store}
 }

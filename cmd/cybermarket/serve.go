@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/openapi"
 )
 
@@ -50,10 +51,18 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 	}
 	defer store.Close()
 
+	// The reference data in use, reloaded on change (also by other replicas).
+	live, err := compliance.OpenLive(ctx, store.Pool())
+	if err != nil {
+		return fmt.Errorf("%w (run cybermarket migrate first)", err)
+	}
+	go live.Watch(ctx, 5*time.Second, log)
+
 	handler := openapi.New(openapi.Deps{
-		Catalog: store,
-		Logger:  log,
-		Checks:  map[string]func(context.Context) error{"postgres": store.Ping},
+		Catalog:    store,
+		Compliance: live,
+		Logger:     log,
+		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
 	})
 	srv := &http.Server{
 		Handler:           handler,

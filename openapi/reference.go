@@ -1,0 +1,369 @@
+package openapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/cybermarket/cybermarket/compliance"
+)
+
+// SourceView is where a fact comes from.
+type SourceView struct {
+	URL            string `json:"url" doc:"Page or document the fact was read in." example:"https://www.gesetze-im-internet.de/sgb_5/__393.html"`
+	LegalReference string `json:"legal_reference,omitempty" doc:"The law, decree or standard, as the source cites it." example:"SGB V § 393"`
+	AsOf           string `json:"as_of,omitempty" doc:"Date the fact is as of (YYYY, YYYY-MM or YYYY-MM-DD)." example:"2025-10-30"`
+	Verified       string `json:"verified,omitempty" enum:"yes,partial,no" doc:"Whether the fact was seen in the source: yes, partial, or no (a lead, not a fact)." example:"yes"`
+	Note           string `json:"note,omitempty" doc:"What was verified, disagreements between sources, dates." example:""`
+}
+
+// AuthorityView is a public body.
+type AuthorityView struct {
+	Name         string `json:"name" doc:"Name of the body." example:"Bundesamt für Sicherheit in der Informationstechnik"`
+	Abbreviation string `json:"abbreviation,omitempty" doc:"Usual abbreviation." example:"BSI"`
+	URL          string `json:"url,omitempty" doc:"The body's website, where a source gave it." example:"https://www.bsi.bund.de"`
+}
+
+// TranspositionView is a country's NIS2 transposition status.
+type TranspositionView struct {
+	Status     string     `json:"status" doc:"Transposition status." example:"in-force"`
+	InForce    string     `json:"in_force,omitempty" doc:"Date the law entered (or enters) into force." example:"2025-12-06"`
+	AsOf       string     `json:"as_of" doc:"Date the status is as of." example:"2026-06"`
+	Instrument string     `json:"instrument" doc:"The national law." example:"NIS2UmsuCG"`
+	Source     SourceView `json:"source" doc:"Where the status comes from."`
+}
+
+// CountryView is a Member State (or EEA state) with its authority and languages.
+type CountryView struct {
+	Code       string            `json:"code" doc:"ISO 3166-1 alpha-2 code (Greece is GR)." example:"DE"`
+	Name       string            `json:"name" doc:"English name." example:"Germany"`
+	Membership string            `json:"membership" enum:"eu,eea" doc:"EU member state, or EEA state outside the EU." example:"eu"`
+	Authority  AuthorityView     `json:"authority" doc:"Competent cybersecurity (NIS2) authority."`
+	Languages  []string          `json:"languages" doc:"Official languages, ISO 639-1." example:"[\"de\"]"`
+	NIS2       TranspositionView `json:"nis2" doc:"NIS2 transposition status."`
+	Notes      []string          `json:"notes,omitempty" doc:"Remarks on the country's data."`
+	Sources    []SourceView      `json:"sources" doc:"Sources of the country's facts."`
+}
+
+// CategoryView is a service category of the taxonomy.
+type CategoryView struct {
+	Slug        string    `json:"slug" doc:"Identifier used by offerings." example:"incident-response"`
+	Name        string    `json:"name" doc:"Display name." example:"Incident response"`
+	Description string    `json:"description" doc:"What the category covers." example:"Emergency response to cyber incidents."`
+	CSFPrimary  []string  `json:"csf_primary" doc:"NIST CSF 2.0 functions the category mainly serves." example:"[\"respond\"]"`
+	CSFSupport  []string  `json:"csf_supporting" doc:"NIST CSF 2.0 functions it also supports." example:"[\"recover\"]"`
+	CPV         []CPVView `json:"cpv" doc:"CPV 2008 codes suited to tenders in this category."`
+}
+
+// CPVView is a Common Procurement Vocabulary code.
+type CPVView struct {
+	Code  string `json:"code" doc:"CPV code with check digit." example:"72212730-5"`
+	Label string `json:"label" doc:"English label from Regulation (EC) 213/2008." example:"Security software development services"`
+	Fit   string `json:"fit" doc:"How well the code fits the category: primary, secondary, weak or umbrella." example:"primary"`
+}
+
+// SchemeView is a certification scheme.
+type SchemeView struct {
+	ID             string       `json:"id" doc:"Identifier used by certifications." example:"bsi-c5"`
+	Name           string       `json:"name" doc:"Full name." example:"BSI C5 Cloud Computing Compliance Criteria Catalogue"`
+	Owner          string       `json:"owner" doc:"Who owns the scheme and who issues certificates." example:"BSI; attested by auditors"`
+	Kind           string       `json:"kind" doc:"Kind of credential." example:"attestation"`
+	Status         string       `json:"status" doc:"active, or draft (cannot be held yet)." example:"active"`
+	Jurisdiction   string       `json:"jurisdiction,omitempty" doc:"Country of a national scheme, EU/EEA for a European one, empty for an international one." example:"DE"`
+	Levels         []string     `json:"levels" doc:"Levels from lowest to highest; empty when the scheme has none." example:"[\"type-1\",\"type-2\"]"`
+	ValidityYears  *float64     `json:"validity_years" doc:"How long a certificate lasts, in years; null when unknown." example:"1"`
+	CostEUR        *int         `json:"cost_eur" doc:"Typical cost in euro as a source states it; null when unknown (never 0 for unknown)." example:"800"`
+	CostNote       string       `json:"cost_note,omitempty" doc:"What the cost covers, or why it is unknown." example:""`
+	LeadTimeMonths *float64     `json:"lead_time_months" doc:"Typical lead time in months; null when unknown." example:"9"`
+	LeadTimeNote   string       `json:"lead_time_note,omitempty" doc:"Range and source quality of the lead time." example:""`
+	Recognition    []string     `json:"recognition,omitempty" doc:"Where the scheme is recognised beyond its origin."`
+	Sources        []SourceView `json:"sources" doc:"Sources of the scheme's facts."`
+}
+
+// RequirementView is what a country (or the EU/EEA) demands of a vendor.
+type RequirementView struct {
+	ID          string          `json:"id" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
+	Scope       string          `json:"scope" doc:"Country code, or EU (every EU member state) or EEA." example:"DE"`
+	Title       string          `json:"title" doc:"Short title." example:"BSI C5 attestation for cloud processing of health data"`
+	Summary     string          `json:"summary" doc:"What it demands, in plain words." example:"Cloud services processing health data need a current C5 attestation."`
+	Categories  []string        `json:"categories" doc:"Service categories it concerns." example:"[\"cloud-hosting\"]"`
+	Buyers      []string        `json:"buyers" doc:"Buyer kinds it concerns." example:"[\"public\",\"private\"]"`
+	Strength    string          `json:"strength" enum:"mandatory,mandatory-for-public-buyers,de-facto-expected,optional" doc:"How binding it is." example:"mandatory"`
+	Status      string          `json:"status" enum:"in-force,pending" doc:"in-force, or pending (adopted or proposed, not yet applicable; never binding)." example:"in-force"`
+	Binding     *bool           `json:"binding,omitempty" doc:"Whether it decides eligibility for the buyer kind asked about (only when a buyer was given)." example:"true"`
+	Duty        bool            `json:"duty" doc:"A duty no certificate or condition can show (such as registering with an authority): reported, never blocking." example:"false"`
+	SatisfiedBy []SatisfierView `json:"satisfied_by" doc:"Schemes that satisfy it, fully or partly."`
+	Conditions  []ConditionView `json:"conditions" doc:"Conditions on the vendor or offering that no certificate proves."`
+	Authority   AuthorityView   `json:"authority" doc:"Who issues or enforces it."`
+	Source      SourceView      `json:"source" doc:"The primary source."`
+	MoreSources []SourceView    `json:"more_sources,omitempty" doc:"Further sources, including disagreeing ones."`
+	Notes       []string        `json:"notes,omitempty" doc:"Commentary: substitutes, disagreements, dates."`
+}
+
+// SatisfierView is a scheme that satisfies a requirement.
+type SatisfierView struct {
+	Scheme   string `json:"scheme" doc:"Scheme identifier." example:"bsi-c5"`
+	MinLevel string `json:"min_level,omitempty" doc:"Lowest level that counts; empty for any." example:"type-2"`
+	Extent   string `json:"extent" enum:"full,partial" doc:"full: meets the requirement; partial: helps but does not meet it alone." example:"full"`
+	Note     string `json:"note,omitempty" doc:"Limits of the substitution." example:""`
+}
+
+// ConditionView is a condition of a requirement.
+type ConditionView struct {
+	Kind      string   `json:"kind" enum:"language,establishment,data-location,clearance" doc:"What is required." example:"establishment"`
+	Languages []string `json:"languages,omitempty" doc:"For language: support in at least one of these (ISO 639-1); empty means the country's official languages." example:"[\"de\"]"`
+	Region    string   `json:"region,omitempty" enum:"country,eu,eea" doc:"For establishment and data location: within the country, the EU or the EEA." example:"country"`
+	Note      string   `json:"note,omitempty" doc:"Detail of the condition." example:""`
+}
+
+func sourceView(s compliance.Source) SourceView {
+	return SourceView{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: string(s.Verified), Note: s.Note}
+}
+
+func sourceViews(in []compliance.Source) []SourceView {
+	out := make([]SourceView, len(in))
+	for i, s := range in {
+		out[i] = sourceView(s)
+	}
+	return out
+}
+
+func authorityView(a compliance.Authority) AuthorityView { return AuthorityView(a) }
+
+func countryView(c compliance.Country) CountryView {
+	return CountryView{
+		Code: c.Code, Name: c.Name, Membership: string(c.Membership), Authority: authorityView(c.Authority),
+		Languages: orEmpty(c.Languages), Notes: c.Notes, Sources: sourceViews(c.Sources),
+		NIS2: TranspositionView{Status: string(c.NIS2.Status), InForce: c.NIS2.InForce, AsOf: c.NIS2.AsOf,
+			Instrument: c.NIS2.Instrument, Source: sourceView(c.NIS2.Source)},
+	}
+}
+
+func categoryView(c compliance.Category) CategoryView {
+	v := CategoryView{Slug: c.Slug, Name: c.Name, Description: c.Description, CPV: make([]CPVView, len(c.CPV))}
+	for _, f := range c.CSFFunctions.Primary {
+		v.CSFPrimary = append(v.CSFPrimary, string(f))
+	}
+	for _, f := range c.CSFFunctions.Supporting {
+		v.CSFSupport = append(v.CSFSupport, string(f))
+	}
+	v.CSFPrimary, v.CSFSupport = orEmpty(v.CSFPrimary), orEmpty(v.CSFSupport)
+	for i, p := range c.CPV {
+		v.CPV[i] = CPVView{Code: p.Code, Label: p.Label, Fit: p.Fit}
+	}
+	return v
+}
+
+func schemeView(s compliance.Scheme) SchemeView {
+	return SchemeView{
+		ID: s.ID, Name: s.Name, Owner: s.Owner, Kind: string(s.Kind), Status: string(s.Status), Jurisdiction: s.Jurisdiction,
+		Levels: orEmpty(s.Levels), ValidityYears: s.ValidityYears, CostEUR: s.CostEUR, CostNote: s.CostNote,
+		LeadTimeMonths: s.LeadTimeMonths, LeadTimeNote: s.LeadTimeNote, Recognition: s.Recognition, Sources: sourceViews(s.Sources),
+	}
+}
+
+func requirementView(r compliance.Requirement) RequirementView {
+	v := RequirementView{
+		ID: r.ID, Scope: r.Country, Title: r.Title, Summary: r.Summary, Categories: orEmpty(r.Categories),
+		Strength: string(r.Strength), Status: string(r.Status), Duty: r.IsDuty(), Authority: authorityView(r.Authority),
+		Source: sourceView(r.Source), MoreSources: sourceViews(r.MoreSources), Notes: r.Notes,
+		SatisfiedBy: make([]SatisfierView, len(r.SatisfiedBy)), Conditions: make([]ConditionView, len(r.Conditions)),
+	}
+	for _, b := range r.Buyers {
+		v.Buyers = append(v.Buyers, string(b))
+	}
+	for i, s := range r.SatisfiedBy {
+		v.SatisfiedBy[i] = SatisfierView{Scheme: s.Scheme, MinLevel: s.MinLevel, Extent: string(s.Extent), Note: s.Note}
+	}
+	for i, c := range r.Conditions {
+		v.Conditions[i] = ConditionView{Kind: string(c.Kind), Languages: c.Languages, Region: string(c.Region), Note: c.Note}
+	}
+	return v
+}
+
+// binding reports whether r decides eligibility for buyer: in force, and
+// mandatory, or mandatory for public buyers when the buyer is public.
+func binding(r compliance.Requirement, buyer compliance.Buyer) bool {
+	if r.Status != compliance.RequirementInForce {
+		return false
+	}
+	return r.Strength == compliance.Mandatory || (r.Strength == compliance.MandatoryForPublicBuyers && buyer == compliance.Public)
+}
+
+// reference returns the reference data in use.
+func (h *handlers) reference() *compliance.Reference { return h.Compliance.Current().Reference }
+
+// unknownCountry is the problem for a country the reference data lacks.
+func unknownCountry(location, code string) error {
+	return huma.Error404NotFound("No country "+code+" in the reference data; see GET /v1/countries for the 30 EU/EEA states.",
+		&huma.ErrorDetail{Location: location, Message: "is not an EU/EEA country code of the reference data", Value: code})
+}
+
+// CountryPath names a country in the path.
+type CountryPath struct {
+	Code string `path:"code" minLength:"2" maxLength:"2" doc:"ISO 3166-1 alpha-2 code." example:"DE"`
+}
+
+func (h *handlers) registerReference(api huma.API) {
+	tags := []string{"Reference data"}
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-countries", Method: http.MethodGet, Path: "/v1/countries",
+		Summary:     "List countries",
+		Description: "The 30 EU/EEA states with their NIS2 authority, official languages and NIS2 transposition status, each fact with its source.",
+		Tags:        tags,
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []CountryView }, error) {
+		ref := h.reference()
+		out := &struct{ Body []CountryView }{Body: make([]CountryView, len(ref.Countries))}
+		for i, c := range ref.Countries {
+			out.Body[i] = countryView(c)
+		}
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-country", Method: http.MethodGet, Path: "/v1/countries/{code}",
+		Summary:     "Get a country",
+		Description: "One EU/EEA state with its authority, languages and NIS2 status. 404 for codes outside the reference data.",
+		Tags:        tags, Errors: []int{404},
+	}, func(ctx context.Context, in *CountryPath) (*struct{ Body CountryView }, error) {
+		c, ok := h.reference().Country(strings.ToUpper(in.Code))
+		if !ok {
+			return nil, unknownCountry("path.code", in.Code)
+		}
+		return &struct{ Body CountryView }{Body: countryView(c)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-country-requirements", Method: http.MethodGet, Path: "/v1/countries/{code}/requirements",
+		Summary:     "List what a country requires",
+		Description: "The requirements that apply in a country (its own, then EU-wide and EEA-wide ones), optionally for one service category and one buyer kind. With a buyer, each requirement says whether it is binding for that buyer.",
+		Tags:        tags, Errors: []int{404, 422},
+	}, func(ctx context.Context, in *struct {
+		CountryPath
+		Category string `query:"category" doc:"Only requirements concerning this service category." example:"cloud-hosting"`
+		Buyer    string `query:"buyer" enum:"public,private" doc:"Only requirements concerning this buyer kind, with binding set." example:"public"`
+	}) (*struct{ Body []RequirementView }, error) {
+		ref := h.reference()
+		code := strings.ToUpper(in.Code)
+		if _, ok := ref.Country(code); !ok {
+			return nil, unknownCountry("path.code", in.Code)
+		}
+		if in.Category != "" {
+			if _, ok := ref.Category(in.Category); !ok {
+				return nil, unknownCategory("query.category", in.Category)
+			}
+		}
+		var out []RequirementView
+		seen := map[string]bool{}
+		for _, cat := range categoriesOr(ref, in.Category) {
+			for _, b := range buyersOr(in.Buyer) {
+				for _, r := range ref.Applicable(code, cat, b) {
+					if seen[r.ID] {
+						continue
+					}
+					seen[r.ID] = true
+					v := requirementView(r)
+					if in.Buyer != "" {
+						bind := binding(r, b)
+						v.Binding = &bind
+					}
+					out = append(out, v)
+				}
+			}
+		}
+		return &struct{ Body []RequirementView }{Body: orEmpty(out)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-requirement", Method: http.MethodGet, Path: "/v1/requirements/{id}",
+		Summary:     "Get a requirement",
+		Description: "One requirement with the schemes that satisfy it, its conditions, strength and sources.",
+		Tags:        tags, Errors: []int{404},
+	}, func(ctx context.Context, in *struct {
+		ID string `path:"id" maxLength:"100" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
+	}) (*struct{ Body RequirementView }, error) {
+		for _, r := range h.reference().Requirements {
+			if r.ID == in.ID {
+				return &struct{ Body RequirementView }{Body: requirementView(r)}, nil
+			}
+		}
+		return nil, huma.Error404NotFound("No requirement "+in.ID+" in the reference data.",
+			&huma.ErrorDetail{Location: "path.id", Message: "is not a requirement of the reference data", Value: in.ID})
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-schemes", Method: http.MethodGet, Path: "/v1/schemes",
+		Summary:     "List certification schemes",
+		Description: "Every certification scheme a vendor can claim, with its levels, validity, typical cost and lead time where a source states them (null when unknown), and sources.",
+		Tags:        tags,
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []SchemeView }, error) {
+		ref := h.reference()
+		out := &struct{ Body []SchemeView }{Body: make([]SchemeView, len(ref.Schemes))}
+		for i, s := range ref.Schemes {
+			out.Body[i] = schemeView(s)
+		}
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-scheme", Method: http.MethodGet, Path: "/v1/schemes/{id}",
+		Summary:     "Get a certification scheme",
+		Description: "One scheme with its levels, validity, cost and lead time (null when unknown) and sources.",
+		Tags:        tags, Errors: []int{404},
+	}, func(ctx context.Context, in *struct {
+		ID string `path:"id" maxLength:"64" doc:"Scheme identifier." example:"iso-iec-27001"`
+	}) (*struct{ Body SchemeView }, error) {
+		s, ok := h.reference().Scheme(in.ID)
+		if !ok {
+			return nil, unknownScheme("path.id", in.ID)
+		}
+		return &struct{ Body SchemeView }{Body: schemeView(s)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-categories", Method: http.MethodGet, Path: "/v1/categories",
+		Summary:     "List service categories",
+		Description: "The service taxonomy: each category with its NIST CSF 2.0 functions and the CPV codes to use in tenders.",
+		Tags:        tags,
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []CategoryView }, error) {
+		ref := h.reference()
+		out := &struct{ Body []CategoryView }{Body: make([]CategoryView, len(ref.Categories))}
+		for i, c := range ref.Categories {
+			out.Body[i] = categoryView(c)
+		}
+		return out, nil
+	})
+}
+
+func unknownCategory(location, slug string) error {
+	return huma.Error422UnprocessableEntity("Unknown service category "+slug+"; see GET /v1/categories.",
+		&huma.ErrorDetail{Location: location, Message: "is not a service category of the reference taxonomy", Value: slug})
+}
+
+func unknownScheme(location, id string) error {
+	return huma.Error404NotFound("No scheme "+id+" in the reference data; see GET /v1/schemes.",
+		&huma.ErrorDetail{Location: location, Message: "is not a scheme of the reference data", Value: id})
+}
+
+// categoriesOr returns [slug], or every category when slug is empty.
+func categoriesOr(ref *compliance.Reference, slug string) []string {
+	if slug != "" {
+		return []string{slug}
+	}
+	out := make([]string, len(ref.Categories))
+	for i, c := range ref.Categories {
+		out[i] = c.Slug
+	}
+	return out
+}
+
+// buyersOr returns [buyer], or both buyer kinds when buyer is empty.
+func buyersOr(buyer string) []compliance.Buyer {
+	if buyer != "" {
+		return []compliance.Buyer{compliance.Buyer(buyer)}
+	}
+	return compliance.Buyers
+}
