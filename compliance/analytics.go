@@ -3,6 +3,7 @@ package compliance
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -255,7 +256,7 @@ func (e *Engine) Barriers(profiles []Profile, day time.Time, f BarrierFilter) ([
 						continue
 					}
 					for m := v.fail; m != 0; m &= m - 1 {
-						s.excluded[trailingZeros(m)]++
+						s.excluded[bits.TrailingZeros64(m)]++
 					}
 					key := [2]uint64{v.fail, v.condFail}
 					if s.gaps == nil {
@@ -280,15 +281,6 @@ func (e *Engine) Barriers(profiles []Profile, day time.Time, f BarrierFilter) ([
 		}
 	}
 	return rows, nil
-}
-
-func trailingZeros(m uint64) int {
-	n := 0
-	for m&1 == 0 {
-		m >>= 1
-		n++
-	}
-	return n
 }
 
 // filter resolves a BarrierFilter to category and buyer indexes.

@@ -438,3 +438,47 @@ func TestRoadmap_Fixture(t *testing.T) {
 		t.Errorf("two vendors: %v", err)
 	}
 }
+
+// TestBarriers_ManyBindingRequirements exercises cells with more than 64
+// binding requirements (the path without bit masks).
+func TestBarriers_ManyBindingRequirements(t *testing.T) {
+	var schemes []Scheme
+	var reqs []Requirement
+	for i := range 70 {
+		id := fmt.Sprintf("s%02d", i)
+		schemes = append(schemes, sch(id, ptr(10+i), ptr(1.0)))
+		reqs = append(reqs, rq(fmt.Sprintf("r%02d", i), full(id, "")))
+	}
+	e := NewEngine(fixtureRef(schemes, reqs...))
+	var all []Held
+	for i := range 70 {
+		all = append(all, held(fmt.Sprintf("s%02d", i), ""))
+	}
+	profiles := []Profile{
+		fixProfile("DE", "pentest", []string{"DE"}, []string{"de"}, all...),      // eligible
+		fixProfile("DE", "pentest", []string{"DE"}, []string{"de"}, all[:69]...), // lacks s69
+		fixProfile("FR", "pentest", []string{"DE"}, []string{"de"}, all[1:]...),  // lacks s00
+	}
+	rows, err := e.Barriers(profiles, testDay, BarrierFilter{Category: "pentest", Buyer: Private})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := rowOf(t, rows, "DE", "pentest", Private)
+	if row.BindingRequirements != 70 || row.Eligible != 1 || row.MedianGapCostEUR == nil || *row.MedianGapCostEUR != (10+79)/2.0 {
+		t.Errorf("row = %+v (median %v), want 70 binding, 1 eligible, median gap (10+79)/2", row, row.MedianGapCostEUR)
+	}
+	if row.TopBarrier == nil || row.TopBarrier.Requirement != "r00" || row.TopBarrier.Excluded != 1 {
+		t.Errorf("top barrier %+v, want r00 excluding 1", row.TopBarrier)
+	}
+	for i, p := range profiles {
+		a, _ := e.Assess(p, "DE", Private, testDay)
+		el := e.Eligibility(p, testDay)
+		if el[1].Buyer != Private || el[1].Eligible != a.Eligible {
+			t.Errorf("profile %d: Eligibility %+v, Assess %v", i, el[1], a.Eligible)
+		}
+	}
+	rm, err := e.Roadmap(profiles[1:2], []string{"DE"}, nil, testDay)
+	if err != nil || len(rm.Steps) != 1 || rm.Steps[0].Schemes[0].Scheme != "s69" || rm.Steps[0].Markets != 2 {
+		t.Errorf("roadmap %+v, %v; want s69 opening DE for both buyers", rm.Steps, err)
+	}
+}

@@ -207,7 +207,19 @@ type UnmetCondition struct {
 }
 
 // Gap is the cheapest set of certifications that closes the failing binding
-// requirements that a certification can close.
+// requirements (unmet or partly met on all valid evidence) that a
+// certification can close.
+//
+// Candidates are the active schemes that fully satisfy a failing
+// requirement whose conditions hold, each at the highest level those
+// requirements need (so a scheme held at too low a level is a candidate at
+// the needed level); draft schemes cannot be obtained and are never
+// candidates. One scheme can close several requirements. The set is exact
+// (branch-and-bound over covers; cells have a dozen binding requirements at
+// most, so it is small) and minimal in the order: number of schemes of
+// unknown cost, sum of known costs, number of schemes, scheme ids. A
+// requirement whose condition fails, or that no obtainable scheme satisfies
+// fully, is listed in NotClosable instead.
 type Gap struct {
 	// Schemes is the chosen set, by scheme id.
 	Schemes []GapScheme `json:"schemes"`
@@ -265,7 +277,8 @@ type NotClosable struct {
 //   - Only certifications valid on the day count (Held.ValidOn: inside
 //     [ValidFrom, ValidUntil], status self-declared or verified). Expired,
 //     rejected, suspended and withdrawn ones are absent. A certification of a
-//     scheme the reference data does not know counts for nothing.
+//     scheme the reference data does not know, or of a draft scheme (which
+//     cannot be held yet), counts for nothing.
 //   - Evidence: a requirement without satisfiers has its evidence met. Else
 //     it is met when a valid certification is a full satisfier at or above
 //     the satisfier's MinLevel (Scheme.MeetsLevel), partly met when only a
@@ -296,7 +309,6 @@ type Engine struct {
 	categories []string
 	catIdx     map[string]int
 	schemeIdx  map[string]int // into ref.Schemes
-	levelIdx   [][]string     // per scheme: its levels (shared with ref)
 
 	tokens   []token // (scheme, min level) pairs used by satisfiers
 	tokensOf [][]int // per scheme: its token ids
@@ -420,12 +432,10 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 		e.catIdx[c.Slug] = len(e.categories)
 		e.categories = append(e.categories, c.Slug)
 	}
-	e.levelIdx = make([][]string, len(ref.Schemes))
 	for i, s := range ref.Schemes {
 		if _, dup := e.schemeIdx[s.ID]; !dup {
 			e.schemeIdx[s.ID] = i
 		}
-		e.levelIdx[i] = s.Levels
 	}
 	e.tokensOf = make([][]int, len(ref.Schemes))
 	tokenIDs := map[token]int{}
@@ -596,7 +606,7 @@ func (e *Engine) load(k *kernel, p *Profile, day time.Time) {
 			continue
 		}
 		si, ok := e.schemeIdx[h.Scheme]
-		if !ok {
+		if !ok || e.ref.Schemes[si].Status == SchemeDraft {
 			continue
 		}
 		e.hold(k, si, h.Level, h.Status == catalog.Verified)
@@ -880,6 +890,7 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 		*res = RequirementResult{
 			ID: r.r.ID, Title: r.r.Title, Scope: r.r.Country, Strength: r.r.Strength,
 			RequirementStatus: r.r.Status, Binding: r.binding,
+			MetBy: []Evidence{}, UnmetConditions: []UnmetCondition{},
 		}
 		conds := true
 		for j := range r.conds {
@@ -892,7 +903,7 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 		res.Status = outcome(r, r.evidence(k.held), conds)
 		res.StatusVerified = outcome(r, r.evidence(k.verified), conds)
 		if !r.noSats {
-			res.MetBy = e.metBy(p, r, day)
+			res.MetBy = e.metBy(p, r, day, res.MetBy)
 		}
 		if r.binding {
 			if res.Status.blocks() {
@@ -917,15 +928,14 @@ type failure struct {
 }
 
 // metBy lists the valid held certifications that satisfy r at level.
-func (e *Engine) metBy(p *Profile, r *creq, day time.Time) []Evidence {
-	var out []Evidence
+func (e *Engine) metBy(p *Profile, r *creq, day time.Time, out []Evidence) []Evidence {
 	for i := range p.Certifications {
 		h := &p.Certifications[i]
 		if !h.ValidOn(day) {
 			continue
 		}
 		si, ok := e.schemeIdx[h.Scheme]
-		if !ok {
+		if !ok || e.ref.Schemes[si].Status == SchemeDraft {
 			continue
 		}
 		s := &e.ref.Schemes[si]

@@ -162,6 +162,8 @@ func TestAssess_Requirements(t *testing.T) {
 			func(p *Profile) { p.Languages = []string{"pl"} }, "pl-cybersecurity-service-provider-conditions", Unmet},
 		{"Danish clearance", "DK", "penetration-testing", Public, nil, nil, "dk-pet-security-clearance", Met},
 		{"no Danish clearance", "DK", "penetration-testing", Public, nil, func(p *Profile) { p.ClearedIn = []string{"SE"} }, "dk-pet-security-clearance", Unmet},
+		// draft schemes cannot be held.
+		{"PACS is a draft scheme", "FR", "consulting-governance", Private, []Held{held("pacs", "")}, nil, "fr-pacs", Unmet},
 		// duties.
 		{"NIS2 registration is a duty", "DE", "cloud-hosting", Private, nil, nil, "de-nis2-registration", NotAssessable},
 	}

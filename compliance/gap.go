@@ -26,8 +26,9 @@ import (
 // it cannot beat the best cover found. Sets are ordered by (number of
 // schemes of unknown cost, sum of the known costs, number of schemes, the
 // sorted scheme ids); an unknown cost is never taken as 0. Sizes are small -
-// a cell has at most a dozen binding requirements and each a handful of
-// full satisfiers - so the search visits at most a few hundred nodes.
+// in the reference data a cell has at most a dozen binding requirements, each
+// with a handful of full satisfiers - so the search stays tiny; analytics
+// memoize it per distinct set of failing requirements.
 
 // gapPlan is a solved gap for one cell and one set of failing requirements.
 // It depends on the cell and the requirement sets only, not on the profile,
