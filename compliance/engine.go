@@ -294,7 +294,12 @@ type NotClosable struct {
 //   - A requirement is met when its evidence is met and all conditions hold,
 //     partly met when the evidence is partly met and all conditions hold,
 //     unmet otherwise. A duty (neither satisfiers nor conditions) is
-//     not-assessable and never blocks.
+//     not-assessable and never blocks. So is a requirement that no
+//     obtainable certificate satisfies fully (its satisfiers are all partial,
+//     or the full ones are draft schemes, such as the GDPR processor
+//     guarantees): certificates support it but cannot decide it, so it is
+//     not-assessable while its conditions hold, and unmet when one fails.
+//     Eligibility blocks only on what a vendor can show.
 //   - An offering is eligible when every binding requirement is met or
 //     not-assessable (partly met blocks). Eligibility is computed twice: on
 //     all valid evidence (Eligible) and on verified certifications only
@@ -349,9 +354,15 @@ type creq struct {
 	binding bool
 	duty    bool
 	noSats  bool // no satisfiers: evidence met
-	full    []int
-	partial []int
-	conds   []ccond
+	// unprovable: the reference data names satisfiers, but none that a vendor
+	// can hold that satisfies it fully (only partial ones, or only draft
+	// schemes). Certificates then support it without deciding it: it is
+	// met when a full satisfier is held anyway (a what-if recognition), else
+	// not-assessable, unless a condition fails.
+	unprovable bool
+	full       []int
+	partial    []int
+	conds      []ccond
 	// gap data: the obtainable (active) full satisfiers
 	obtain []obtainable
 	// whyNot explains, when obtain is empty, why no certification closes it.
@@ -501,7 +512,7 @@ func (e *Engine) compile(r Requirement, ci int, overrides []override, tok func(S
 			sats = append(slices.Clip(sats), o.sat)
 		}
 	}
-	cr := creq{r: rp, duty: r.IsDuty(), noSats: len(sats) == 0}
+	cr := creq{r: rp, duty: r.IsDuty(), noSats: len(sats) == 0, unprovable: e.unprovable(r)}
 	rp.SatisfiedBy = sats
 	var partial []string
 	var drafts []string
@@ -751,8 +762,27 @@ func outcome(r *creq, ev Outcome, conds bool) Outcome {
 		return NotAssessable
 	case !conds:
 		return Unmet
+	case r.unprovable && ev != Met:
+		return NotAssessable
 	}
 	return ev
+}
+
+// unprovable reports whether r, as the reference data states it, names
+// satisfiers of which none is an active scheme satisfying it fully.
+func (e *Engine) unprovable(r Requirement) bool {
+	if len(r.SatisfiedBy) == 0 {
+		return false
+	}
+	for _, s := range r.SatisfiedBy {
+		if s.Extent != Full {
+			continue
+		}
+		if sc, ok := e.ref.Scheme(s.Scheme); ok && sc.Status != SchemeDraft {
+			return false
+		}
+	}
+	return true
 }
 
 // verdict is a cell's eligibility for one kernel, with what the gap needs.

@@ -124,7 +124,7 @@ func TestAssess_Requirements(t *testing.T) {
 		{"Czech catalogue in Slovakia", "SK", "managed-security-services", Public, []Held{held("cz-cloud-catalogue", "high")}, nil, "sk-government-cloud-catalogue", Unmet},
 		// consulting-governance: BSI IS-Revisor in Germany; Latvia has only partial satisfiers.
 		{"IS-Revisor in Germany", "DE", "consulting-governance", Private, []Held{held("bsi-is-revisor", "")}, nil, "de-bsi-personal-certs", Met},
-		{"ISO 27001 in Latvia", "LV", "consulting-governance", Private, []Held{held("iso-iec-27001", "")}, nil, "lv-cabinet-regulation-397", PartlyMet},
+		{"ISO 27001 in Latvia", "LV", "consulting-governance", Private, []Held{held("iso-iec-27001", "")}, nil, "lv-cabinet-regulation-397", NotAssessable}, // partial satisfiers only: supports, cannot decide
 		{"KHZG provider without German support", "DE", "consulting-governance", Private, []Held{held("khzg-authorised-it-provider", "")},
 			func(p *Profile) { p.Languages = []string{"en"} }, "de-khzg-berechtigter-it-dienstleister", Unmet},
 		// training-awareness: ISO 27001 fully satisfies CyFun in Belgium, only partly E-ITS in Estonia.
@@ -134,7 +134,7 @@ func TestAssess_Requirements(t *testing.T) {
 		// medical-device-security: NEN 7510 in the Netherlands, not CyFun in Belgium.
 		{"NEN 7510 in the Netherlands", "NL", "medical-device-security", Private, []Held{held("nen-7510", "")}, nil, "nl-nen7510", Met},
 		{"NEN 7510 in Belgium", "BE", "medical-device-security", Private, []Held{held("nen-7510", "")}, nil, "be-cyfun", Unmet},
-		{"IEC 62443 for the MDR (EU-wide, partial)", "AT", "medical-device-security", Private, []Held{held("iec-62443", "")}, nil, "eu-mdr-device-security", PartlyMet},
+		{"IEC 62443 for the MDR (EU-wide, partial)", "AT", "medical-device-security", Private, []Held{held("iec-62443", "")}, nil, "eu-mdr-device-security", NotAssessable}, // partial satisfiers only
 		// identity-access-management: CPSTIC in Spain; in France CSPN is needed, EUCC is partial.
 		{"CPSTIC in Spain", "ES", "identity-access-management", Public, []Held{held("cpstic", "")}, nil, "es-cpstic", Met},
 		{"CPSTIC in France", "FR", "identity-access-management", Public, []Held{held("cpstic", "")}, nil, "fr-cspn", Unmet},
@@ -163,7 +163,7 @@ func TestAssess_Requirements(t *testing.T) {
 		{"Danish clearance", "DK", "penetration-testing", Public, nil, nil, "dk-pet-security-clearance", Met},
 		{"no Danish clearance", "DK", "penetration-testing", Public, nil, func(p *Profile) { p.ClearedIn = []string{"SE"} }, "dk-pet-security-clearance", Unmet},
 		// draft schemes cannot be held.
-		{"PACS is a draft scheme", "FR", "consulting-governance", Private, []Held{held("pacs", "")}, nil, "fr-pacs", Unmet},
+		{"PACS is a draft scheme", "FR", "consulting-governance", Private, []Held{held("pacs", "")}, nil, "fr-pacs", NotAssessable}, // only a draft scheme satisfies it: nothing a vendor can show
 		// duties.
 		{"NIS2 registration is a duty", "DE", "cloud-hosting", Private, nil, nil, "de-nis2-registration", NotAssessable},
 	}
@@ -350,7 +350,8 @@ func TestAssessAll_CoversEveryCell(t *testing.T) {
 func TestGap_RealData(t *testing.T) {
 	e := mustEngine(t)
 	// C5 type 1 held: the same scheme at type 2 is the candidate; the GDPR
-	// processor duty has partial satisfiers only and cannot be closed.
+	// processor duty has partial satisfiers only, so it is not-assessable and
+	// not part of the gap, which is then complete.
 	p := localProfile(t, e, "DE", "cloud-hosting", held("bsi-c5", "type-1"))
 	a, err := e.Assess(p, "DE", Private, testDay)
 	if err != nil {
@@ -369,9 +370,8 @@ func TestGap_RealData(t *testing.T) {
 	if a.Gap.LeadTimeMonths == nil || *a.Gap.LeadTimeMonths != 12 {
 		t.Errorf("lead time = %v, want 12 (C5)", a.Gap.LeadTimeMonths)
 	}
-	if a.Gap.Complete || len(a.Gap.NotClosable) != 1 || a.Gap.NotClosable[0].Requirement != "eu-gdpr-processor" ||
-		!strings.Contains(a.Gap.NotClosable[0].Reason, "partial evidence only") {
-		t.Errorf("not closable = %+v, want eu-gdpr-processor (partial satisfiers only)", a.Gap.NotClosable)
+	if !a.Gap.Complete || len(a.Gap.NotClosable) != 0 {
+		t.Errorf("gap complete = %v, not closable = %+v; want complete with nothing unclosable", a.Gap.Complete, a.Gap.NotClosable)
 	}
 
 	// French public consulting without French support: not closable by certification.

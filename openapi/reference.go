@@ -183,15 +183,6 @@ func requirementView(r compliance.Requirement) RequirementView {
 	return v
 }
 
-// binding reports whether r decides eligibility for buyer: in force, and
-// mandatory, or mandatory for public buyers when the buyer is public.
-func binding(r compliance.Requirement, buyer compliance.Buyer) bool {
-	if r.Status != compliance.RequirementInForce {
-		return false
-	}
-	return r.Strength == compliance.Mandatory || (r.Strength == compliance.MandatoryForPublicBuyers && buyer == compliance.Public)
-}
-
 // reference returns the reference data in use.
 func (h *handlers) reference() *compliance.Reference { return h.Compliance.Current().Reference }
 
@@ -267,7 +258,7 @@ func (h *handlers) registerReference(api huma.API) {
 					seen[r.ID] = true
 					v := requirementView(r)
 					if in.Buyer != "" {
-						bind := binding(r, b)
+						bind := r.Binding(b)
 						v.Binding = &bind
 					}
 					out = append(out, v)
