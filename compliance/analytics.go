@@ -107,49 +107,49 @@ type BarrierFilter struct {
 // BarrierRow is what one country demands of one category for one buyer
 // kind, and how the catalogue fares.
 type BarrierRow struct {
-	Country  string `json:"country"`
-	Category string `json:"category"`
-	Buyer    Buyer  `json:"buyer"`
+	Country  string `json:"country" doc:"Country (ISO code)."`
+	Category string `json:"category" doc:"Service category."`
+	Buyer    Buyer  `json:"buyer" doc:"Buyer kind."`
 	// Requirements counts the applicable requirements; BindingRequirements
 	// those that decide eligibility.
-	Requirements        int `json:"requirements"`
-	BindingRequirements int `json:"binding_requirements"`
+	Requirements        int `json:"requirements" doc:"Applicable requirements."`
+	BindingRequirements int `json:"binding_requirements" doc:"Applicable requirements that decide eligibility."`
 	// Offerings counts the profiles of the category: the potential market.
 	// Serving counts those among them that list the country as served.
-	Offerings int `json:"offerings"`
-	Serving   int `json:"serving"`
+	Offerings int `json:"offerings" doc:"Published offerings of the category: the potential market."`
+	Serving   int `json:"serving" doc:"Of those, offerings that list the country as served."`
 	// Eligible and EligibleVerified count eligible offerings of the category;
 	// ServingEligible those that also serve the country.
-	Eligible         int `json:"eligible"`
-	EligibleVerified int `json:"eligible_verified"`
-	ServingEligible  int `json:"serving_eligible"`
+	Eligible         int `json:"eligible" doc:"Eligible offerings of the category."`
+	EligibleVerified int `json:"eligible_verified" doc:"Eligible on verified certifications only."`
+	ServingEligible  int `json:"serving_eligible" doc:"Eligible offerings that also serve the country."`
 	// ShareEligible is Eligible / Offerings, nil without offerings.
-	ShareEligible         *float64 `json:"share_eligible"`
-	ShareEligibleVerified *float64 `json:"share_eligible_verified"`
+	ShareEligible         *float64 `json:"share_eligible" doc:"eligible / offerings; null without offerings."`
+	ShareEligibleVerified *float64 `json:"share_eligible_verified" doc:"eligible_verified / offerings; null without offerings."`
 	// MedianGapCostEUR is the median gap cost over the ineligible offerings
 	// whose gap is complete (certification alone makes them eligible) and of
 	// known cost; GapCostUnknown counts those left out for an unknown cost.
 	// NotClosable counts the ineligible offerings that no certification makes
 	// eligible (a condition fails, or a requirement has no obtainable full
 	// satisfier). Nil when there is no value.
-	MedianGapCostEUR *float64 `json:"median_gap_cost_eur"`
-	GapCostUnknown   int      `json:"gap_cost_unknown"`
-	NotClosable      int      `json:"not_closable"`
+	MedianGapCostEUR *float64 `json:"median_gap_cost_eur" doc:"Median gap cost over ineligible offerings that certification alone makes eligible and whose cost is known; null when none."`
+	GapCostUnknown   int      `json:"gap_cost_unknown" doc:"Ineligible offerings left out of the median for an unknown cost."`
+	NotClosable      int      `json:"not_closable" doc:"Ineligible offerings no certification makes eligible."`
 	// MedianLeadTimeMonths is the same median over lead times.
-	MedianLeadTimeMonths *float64 `json:"median_lead_time_months"`
-	LeadTimeUnknown      int      `json:"lead_time_unknown"`
+	MedianLeadTimeMonths *float64 `json:"median_lead_time_months" doc:"Median gap lead time, like the cost median."`
+	LeadTimeUnknown      int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
 	// TopBarrier is the binding requirement that excludes most offerings
 	// (ties: the first in Applicable order); nil when none excludes any.
-	TopBarrier *Barrier `json:"top_barrier"`
+	TopBarrier *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
 	// HomeBias compares domestic vendors with vendors from other EU/EEA states.
-	HomeBias HomeBias `json:"home_bias"`
+	HomeBias HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
 }
 
 // Barrier is a requirement and how many offerings it excludes (it fails for them).
 type Barrier struct {
-	Requirement string `json:"requirement"`
-	Title       string `json:"title"`
-	Excluded    int    `json:"excluded"`
+	Requirement string `json:"requirement" doc:"Requirement identifier."`
+	Title       string `json:"title" doc:"Requirement title."`
+	Excluded    int    `json:"excluded" doc:"Offerings it excludes."`
 }
 
 // HomeBias is the eligibility of the category's offerings from domestic
@@ -157,13 +157,13 @@ type Barrier struct {
 // other EU/EEA states. Vendors from elsewhere are in neither group. A share
 // is nil when its group is empty.
 type HomeBias struct {
-	Domestic              int      `json:"domestic"`
-	DomesticEligible      int      `json:"domestic_eligible"`
-	DomesticShare         *float64 `json:"domestic_share"`
-	OtherEEA              int      `json:"other_eea"`
-	OtherEEAEligible      int      `json:"other_eea_eligible"`
-	OtherEEAShare         *float64 `json:"other_eea_share"`
-	DomesticMinusOtherEEA *float64 `json:"domestic_minus_other_eea"`
+	Domestic              int      `json:"domestic" doc:"Offerings of vendors with their head office in the country."`
+	DomesticEligible      int      `json:"domestic_eligible" doc:"Of those, eligible."`
+	DomesticShare         *float64 `json:"domestic_share" doc:"Eligible share of domestic offerings; null when none."`
+	OtherEEA              int      `json:"other_eea" doc:"Offerings of vendors from other EU/EEA states."`
+	OtherEEAEligible      int      `json:"other_eea_eligible" doc:"Of those, eligible."`
+	OtherEEAShare         *float64 `json:"other_eea_share" doc:"Eligible share of other-EU/EEA offerings; null when none."`
+	DomesticMinusOtherEEA *float64 `json:"domestic_minus_other_eea" doc:"domestic_share minus other_eea_share; null when either is null."`
 }
 
 // cellStats accumulates one cell over a worker's profiles.
@@ -417,27 +417,27 @@ func median(ws []weighted) *float64 {
 // above; empty for any level) as a full satisfier of Requirement. An EU- or
 // EEA-wide requirement is changed in Country only.
 type Recognition struct {
-	Country     string `json:"country"`
-	Scheme      string `json:"scheme"`
-	Requirement string `json:"requirement"`
-	Level       string `json:"level,omitempty"`
+	Country     string `json:"country" doc:"Country that recognises the scheme (ISO code)."`
+	Scheme      string `json:"scheme" doc:"Scheme it accepts."`
+	Requirement string `json:"requirement" doc:"Requirement the scheme would satisfy fully (an EU- or EEA-wide one changes in this country only)."`
+	Level       string `json:"level,omitempty" doc:"Lowest level accepted; empty for any."`
 }
 
 // WhatIfRow is the effect of a scenario in one country, category and buyer kind.
 type WhatIfRow struct {
-	Country  string `json:"country"`
-	Category string `json:"category"`
-	Buyer    Buyer  `json:"buyer"`
+	Country  string `json:"country" doc:"Country (ISO code)."`
+	Category string `json:"category" doc:"Service category."`
+	Buyer    Buyer  `json:"buyer" doc:"Buyer kind."`
 	// Offerings counts the profiles of the category.
-	Offerings int `json:"offerings"`
+	Offerings int `json:"offerings" doc:"Offerings of the category."`
 	// Before and After count the eligible offerings without and with the scenario.
-	Before int `json:"before"`
-	After  int `json:"after"`
-	Change int `json:"change"`
+	Before int `json:"before" doc:"Eligible offerings today."`
+	After  int `json:"after" doc:"Eligible offerings under the scenario."`
+	Change int `json:"change" doc:"after minus before."`
 	// The same on verified certifications only.
-	BeforeVerified int `json:"before_verified"`
-	AfterVerified  int `json:"after_verified"`
-	ChangeVerified int `json:"change_verified"`
+	BeforeVerified int `json:"before_verified" doc:"Eligible today on verified certifications only."`
+	AfterVerified  int `json:"after_verified" doc:"Eligible under the scenario on verified certifications only."`
+	ChangeVerified int `json:"change_verified" doc:"after_verified minus before_verified."`
 }
 
 // WhatIf simulates mutual recognition: the scenario's recognitions all at
@@ -551,56 +551,56 @@ func b2i(b bool) int {
 
 // SchemeLevel is a scheme to obtain, at a level (empty: any level).
 type SchemeLevel struct {
-	Scheme string `json:"scheme"`
-	Level  string `json:"level,omitempty"`
+	Scheme string `json:"scheme" doc:"Scheme identifier."`
+	Level  string `json:"level,omitempty" doc:"Level to obtain; empty for any."`
 }
 
 // RoadmapOption is a scheme, or a pair of schemes, and the markets it opens.
 type RoadmapOption struct {
-	Schemes []SchemeLevel `json:"schemes"`
+	Schemes []SchemeLevel `json:"schemes" doc:"The scheme, or pair of schemes."`
 	// CostEUR is nil when any scheme's cost is unknown; KnownCostEUR sums the known ones.
-	CostEUR      *int `json:"cost_eur"`
-	KnownCostEUR int  `json:"known_cost_eur"`
+	CostEUR      *int `json:"cost_eur" doc:"Cost in euro; null when any cost is unknown."`
+	KnownCostEUR int  `json:"known_cost_eur" doc:"Sum of the known costs."`
 	// LeadTimeMonths is the longest lead time, nil when any is unknown.
-	LeadTimeMonths *float64 `json:"lead_time_months"`
+	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Longest lead time; null when any is unknown."`
 	// Markets counts the offering x country x buyer cells that turn eligible.
-	Markets int `json:"markets"`
+	Markets int `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
 	// MarketsPer1000EUR is Markets per 1,000 euro of cost; nil when the cost is unknown.
-	MarketsPer1000EUR *float64 `json:"markets_per_1000_eur"`
+	MarketsPer1000EUR *float64 `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro; null when the cost is unknown."`
 }
 
 // RoadmapStep is one step of the greedy plan.
 type RoadmapStep struct {
-	Schemes []SchemeLevel `json:"schemes"`
-	CostEUR int           `json:"cost_eur"`
+	Schemes []SchemeLevel `json:"schemes" doc:"Schemes obtained in this step."`
+	CostEUR int           `json:"cost_eur" doc:"Cost of the step in euro."`
 	// Markets counts the cells the step opens; Eligible the eligible cells after it.
-	Markets      int `json:"markets"`
-	TotalCostEUR int `json:"total_cost_eur"`
-	Eligible     int `json:"eligible"`
+	Markets      int `json:"markets" doc:"Cells the step opens."`
+	TotalCostEUR int `json:"total_cost_eur" doc:"Cost of all steps so far."`
+	Eligible     int `json:"eligible" doc:"Eligible cells after the step."`
 }
 
 // Roadmap is a vendor's certification roadmap.
 type Roadmap struct {
 	// Countries are the countries considered.
-	Countries []string `json:"countries"`
+	Countries []string `json:"countries" doc:"Countries considered."`
 	// Budget is the budget the steps keep within; nil for none.
-	Budget *int `json:"budget_eur"`
+	Budget *int `json:"budget_eur" doc:"Budget the steps keep within; null for none."`
 	// Cells counts the offering x country x buyer cells considered; Eligible
 	// those eligible today; Unreachable those no certification opens (a
 	// condition fails, or a requirement has no obtainable full satisfier).
-	Cells       int `json:"cells"`
-	Eligible    int `json:"eligible"`
-	Unreachable int `json:"unreachable"`
+	Cells       int `json:"cells" doc:"Offering x country x buyer cells considered."`
+	Eligible    int `json:"eligible" doc:"Cells eligible today."`
+	Unreachable int `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
 	// Options are the schemes of known cost, alone or in pairs that open
 	// cells neither opens alone, by markets per euro (then markets, cost,
 	// ids). A pair without such synergy never beats its better half per euro.
-	Options []RoadmapOption `json:"options"`
+	Options []RoadmapOption `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
 	// Steps is the greedy plan within the budget: at each step the known-cost
 	// scheme or pair with the most newly opened markets per euro.
-	Steps []RoadmapStep `json:"steps"`
+	Steps []RoadmapStep `json:"steps" doc:"Greedy plan within the budget."`
 	// UnknownCost are the options involving a scheme of unknown cost (never
 	// taken as free, never in Steps), by markets.
-	UnknownCost []RoadmapOption `json:"unknown_cost"`
+	UnknownCost []RoadmapOption `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
 }
 
 // roadCand is a candidate scheme of a roadmap.

@@ -14,8 +14,10 @@ import (
 // the reference tables.
 type Snapshot struct {
 	Reference *Reference
-	Revision  int64
-	LoadedAt  time.Time
+	// Engine is the burden engine over Reference.
+	Engine   *Engine
+	Revision int64
+	LoadedAt time.Time
 }
 
 // Live holds the current Snapshot of the reference tables and reloads it when
@@ -65,7 +67,7 @@ func (l *Live) Refresh(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	snap := &Snapshot{Reference: ref, Revision: rev, LoadedAt: time.Now()}
+	snap := &Snapshot{Reference: ref, Engine: NewEngine(ref), Revision: rev, LoadedAt: time.Now()}
 	l.current.Store(snap)
 	if old != nil {
 		for _, f := range l.onChange {

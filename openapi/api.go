@@ -47,6 +47,8 @@ func Config() huma.Config {
 		{Name: "Offerings", Description: "Services a vendor sells, one service category each."},
 		{Name: "Certifications", Description: "Credentials a vendor holds under a certification scheme."},
 		{Name: "Reference data", Description: "Member State requirements, certification schemes and the service taxonomy, each fact with its source."},
+		{Name: "Compliance", Description: "The burden engine: eligibility of an offering per country and buyer kind, and a vendor's certification roadmap."},
+		{Name: "Analytics", Description: "For policymakers: market-entry barriers per Member State and what-if effects of mutual recognition."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -88,6 +90,7 @@ func Register(api huma.API, d Deps) {
 	h.registerCertifications(api)
 	h.registerBundles(api)
 	h.registerReference(api)
+	h.registerAssessment(api)
 }
 
 // handlers carries the dependencies of the operations.

@@ -1,0 +1,234 @@
+package openapi_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+type assessment struct {
+	Country          string `json:"country"`
+	Buyer            string `json:"buyer"`
+	Eligible         bool   `json:"eligible"`
+	EligibleVerified bool   `json:"eligible_verified"`
+	Requirements     []struct {
+		ID      string `json:"id"`
+		Binding bool   `json:"binding"`
+		Status  string `json:"status"`
+		MetBy   []struct {
+			Scheme string `json:"scheme"`
+		} `json:"met_by"`
+	} `json:"requirements"`
+	Gap struct {
+		Schemes []struct {
+			Scheme string   `json:"scheme"`
+			Level  string   `json:"level"`
+			Closes []string `json:"closes"`
+		} `json:"schemes"`
+		CostEUR *int `json:"cost_eur"`
+	} `json:"gap"`
+}
+
+func (a assessment) status(id string) string {
+	for _, r := range a.Requirements {
+		if r.ID == id {
+			return r.Status
+		}
+	}
+	return "absent"
+}
+
+// germanCloud registers a German cloud-hosting vendor and returns its offering.
+func germanCloud(c *client, vat string) (vendorID, offeringID string) {
+	c.t.Helper()
+	v := c.createVendor(vat)
+	o := c.createOffering(v.ID, with(with(with(with(validOffering(), "category", "cloud-hosting"), "countries", []string{"DE"}),
+		"data_locations", []string{"DE"}), "languages", []string{"de", "en"}))
+	return v.ID, o.ID
+}
+
+func (c *client) assess(offering, query string) []assessment {
+	c.t.Helper()
+	var out struct {
+		Assessments []assessment `json:"assessments"`
+	}
+	c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?"+query, nil).want(http.StatusOK).decode(&out)
+	return out.Assessments
+}
+
+func TestAPI_Assessment(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	vendor, offering := germanCloud(c, "DE400000001")
+
+	t.Run("without C5 a German cloud host is not eligible and the gap names C5 type 2", func(t *testing.T) {
+		as := c.assess(offering, "country=DE&buyer=public&date=2026-11-28")
+		if len(as) != 1 {
+			t.Fatalf("%d assessments, want 1", len(as))
+		}
+		a := as[0]
+		if a.Eligible || a.status("de-c5-sgbv-393") != "unmet" {
+			t.Fatalf("eligible %v, de-c5-sgbv-393 %s", a.Eligible, a.status("de-c5-sgbv-393"))
+		}
+		if len(a.Gap.Schemes) != 1 || a.Gap.Schemes[0].Scheme != "bsi-c5" || a.Gap.Schemes[0].Level != "type-2" {
+			t.Errorf("gap %+v, want bsi-c5 type-2", a.Gap.Schemes)
+		}
+		if a.Gap.CostEUR != nil {
+			t.Errorf("C5 has no sourced cost, but the gap costs %d", *a.Gap.CostEUR)
+		}
+	})
+
+	cert := with(validCertification(offering), "scheme", "bsi-c5")
+	cert = with(with(with(cert, "level", "type-2"), "valid_from", "2025-06-01"), "valid_until", "2026-05-31")
+	c.do(http.MethodPost, "/v1/vendors/"+vendor+"/certifications", cert).want(http.StatusCreated)
+
+	t.Run("with a valid self-declared C5 type 2 it is eligible, not on verified evidence", func(t *testing.T) {
+		a := c.assess(offering, "country=DE&buyer=public&date=2026-01-15")[0]
+		if !a.Eligible || a.EligibleVerified || a.status("de-c5-sgbv-393") != "met" {
+			t.Errorf("eligible %v verified %v c5 %s", a.Eligible, a.EligibleVerified, a.status("de-c5-sgbv-393"))
+		}
+	})
+
+	t.Run("after the certificate expires it counts as absent", func(t *testing.T) {
+		a := c.assess(offering, "country=DE&buyer=public&date=2026-06-01")[0]
+		if a.Eligible || a.status("de-c5-sgbv-393") != "unmet" {
+			t.Errorf("on 2026-06-01: eligible %v c5 %s", a.Eligible, a.status("de-c5-sgbv-393"))
+		}
+	})
+
+	t.Run("all countries and both buyer kinds", func(t *testing.T) {
+		as := c.assess(offering, "date=2026-01-15")
+		if len(as) != 60 {
+			t.Errorf("%d assessments, want 30 countries x 2 buyers", len(as))
+		}
+	})
+
+	for _, tc := range []struct{ query, location string }{
+		{"country=US", "query.country"},
+		{"buyer=martian", "query.buyer"},
+		{"date=yesterday", "query.date"},
+	} {
+		t.Run("bad "+tc.query, func(t *testing.T) {
+			r := c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?"+tc.query, nil)
+			status := http.StatusUnprocessableEntity
+			if tc.location == "query.country" {
+				status = http.StatusNotFound
+			}
+			if p := r.problem(status); !p.names(tc.location) {
+				t.Errorf("names %v, want %s", p.locations(), tc.location)
+			}
+		})
+	}
+	c.do(http.MethodGet, "/v1/offerings/0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69/assessment", nil).problem(http.StatusNotFound)
+}
+
+func TestAPI_Analytics(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	soc2Vendor, soc2Offering := germanCloud(c, "DE400000002")
+	soc2 := with(with(validCertification(soc2Offering), "scheme", "soc-2"), "level", "type-2")
+	c.do(http.MethodPost, "/v1/vendors/"+soc2Vendor+"/certifications", soc2).want(http.StatusCreated)
+	germanCloud(c, "DE400000003") // no certification at all
+
+	t.Run("barriers matrix", func(t *testing.T) {
+		var all struct {
+			Rows []struct {
+				Country, Category, Buyer string
+				Offerings                int
+				Eligible                 int
+				TopBarrier               *struct{ Requirement string } `json:"top_barrier"`
+			} `json:"rows"`
+		}
+		c.do(http.MethodGet, "/v1/analytics/barriers?date=2026-11-28", nil).want(http.StatusOK).decode(&all)
+		if len(all.Rows) != 30*10*2 {
+			t.Fatalf("%d rows, want 600", len(all.Rows))
+		}
+		c.do(http.MethodGet, "/v1/analytics/barriers?category=cloud-hosting&buyer=public&date=2026-11-28", nil).want(http.StatusOK).decode(&all)
+		if len(all.Rows) != 30 {
+			t.Fatalf("%d rows, want 30", len(all.Rows))
+		}
+		for _, r := range all.Rows {
+			if r.Country != "DE" {
+				continue
+			}
+			if r.Offerings != 2 || r.Eligible != 0 || r.TopBarrier == nil || r.TopBarrier.Requirement != "de-c5-sgbv-393" {
+				t.Errorf("DE cloud hosting: %+v (top barrier %+v)", r, r.TopBarrier)
+			}
+		}
+		p := c.do(http.MethodGet, "/v1/analytics/barriers?category=astrology", nil).problem(http.StatusUnprocessableEntity)
+		if !p.names("query.category") {
+			t.Errorf("names %v", p.locations())
+		}
+	})
+
+	t.Run("what-if: Germany accepts SOC 2 type 2 for C5", func(t *testing.T) {
+		var out struct {
+			Rows []struct {
+				Country, Category, Buyer string
+				Before, After, Change    int
+			} `json:"rows"`
+		}
+		body := obj{"date": "2026-11-28", "recognitions": []obj{{"country": "DE", "scheme": "soc-2", "level": "type-2", "requirement": "de-c5-sgbv-393"}}}
+		c.do(http.MethodPost, "/v1/analytics/what-if", body).want(http.StatusOK).decode(&out)
+		found := false
+		for _, r := range out.Rows {
+			if r.Country == "DE" && r.Category == "cloud-hosting" && r.Buyer == "public" {
+				found = true
+				if r.Before != 0 || r.After != 1 || r.Change != 1 {
+					t.Errorf("DE cloud-hosting public: %+v, want 0 -> 1", r)
+				}
+			}
+		}
+		if !found {
+			t.Error("no DE cloud-hosting public row")
+		}
+		for _, tc := range []struct {
+			field, value, location string
+		}{
+			{"scheme", "iso-9999", "body.recognitions[0].scheme"},
+			{"requirement", "no-such-rule", "body.recognitions[0].requirement"},
+			{"country", "US", "body.recognitions[0].country"},
+		} {
+			bad := obj{"recognitions": []obj{{"country": "DE", "scheme": "soc-2", "requirement": "de-c5-sgbv-393", tc.field: tc.value}}}
+			p := c.do(http.MethodPost, "/v1/analytics/what-if", bad).problem(http.StatusUnprocessableEntity)
+			if !p.names(tc.location) {
+				t.Errorf("unknown %s: names %v, want %s", tc.field, p.locations(), tc.location)
+			}
+		}
+	})
+
+	t.Run("roadmap lists C5 with its cost unknown, never as free", func(t *testing.T) {
+		var r struct {
+			Cells       int `json:"cells"`
+			UnknownCost []struct {
+				Schemes []struct{ Scheme string } `json:"schemes"`
+				CostEUR *int                      `json:"cost_eur"`
+				Markets int                       `json:"markets"`
+			} `json:"unknown_cost"`
+			Steps []struct{ Schemes []struct{ Scheme string } } `json:"steps"`
+		}
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE,AT&date=2026-11-28", nil).want(http.StatusOK).decode(&r)
+		if r.Cells != 1*2*2 {
+			t.Errorf("%d cells, want 1 offering x 2 countries x 2 buyers", r.Cells)
+		}
+		var schemes []string
+		for _, o := range r.UnknownCost {
+			if o.CostEUR != nil {
+				t.Errorf("unknown-cost option with a cost: %+v", o)
+			}
+			for _, s := range o.Schemes {
+				schemes = append(schemes, s.Scheme)
+			}
+		}
+		if !slices.Contains(schemes, "bsi-c5") {
+			t.Errorf("unknown-cost options %v lack bsi-c5", schemes)
+		}
+		for _, s := range r.Steps {
+			for _, x := range s.Schemes {
+				if x.Scheme == "bsi-c5" {
+					t.Error("C5, of unknown cost, is in the budgeted plan")
+				}
+			}
+		}
+	})
+}
