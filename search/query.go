@@ -1,0 +1,265 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/cybermarket/cybermarket/compliance"
+)
+
+// Query is a search of public offerings. Zero fields do not filter; values
+// within one filter are alternatives (any of them), filters combine (all of
+// them).
+type Query struct {
+	// Text is what the user typed; empty lists everything that matches the
+	// filters.
+	Text string
+
+	Categories []string
+	// EligibleIn keeps offerings eligible in this country (ISO code) for
+	// Buyer; with Verified, on verified certifications only.
+	EligibleIn string
+	Buyer      compliance.Buyer // Public when empty
+	Verified   bool
+	// Schemes keeps offerings covered by a valid certification of one of
+	// these schemes.
+	Schemes []string
+	// Languages are support languages; Serves countries served.
+	Languages []string
+	Serves    []string
+	// VendorCountries are head-office countries; Sizes SME size classes.
+	VendorCountries []string
+	Delivery        []string
+	Sizes           []string
+
+	// Sort is relevance (empty), SortName, SortNameDesc or SortGapCost.
+	Sort string
+	// GapCountry is the country whose gap cost SortGapCost orders by (for
+	// Buyer), and whose gap cost hits report.
+	GapCountry string
+
+	Offset, Limit int
+}
+
+// The sort orders.
+const (
+	SortRelevance = ""
+	SortName      = "name"
+	SortNameDesc  = "-name"
+	// SortGapCost orders by the estimated cost of the certifications that
+	// would make an offering eligible in GapCountry, cheapest first (0 for
+	// eligible ones); unknown costs come last.
+	SortGapCost = "gap_cost"
+)
+
+// FacetNames are the facets a Result counts, by their name in the API.
+var FacetNames = []string{"category", "scheme", "language", "vendor_country", "delivery", "size", "eligible_in"}
+
+// Result is one page of hits.
+type Result struct {
+	Hits []Hit
+	// Total is the number of matching offerings (up to MaxTotalHits);
+	// TotalExact is false when Meilisearch could only estimate it.
+	Total      int64
+	TotalExact bool
+	Offset     int
+	Limit      int
+	// Facets counts the matching offerings per value of each facet in
+	// FacetNames (up to 100 values each, most common first).
+	Facets map[string]map[string]int64
+	// Took is Meilisearch's processing time.
+	Took time.Duration
+}
+
+// Hit is one matching offering.
+type Hit struct {
+	Document
+	// Highlighted holds name, vendor name and summaries with the matched
+	// words between <mark> and </mark>; nil without query text.
+	Highlighted *Highlighted
+	// GapCostEUR is the gap cost in GapCountry for the buyer kind: 0 when
+	// eligible, nil when unknown or without GapCountry.
+	GapCostEUR *int
+}
+
+// Highlighted are the highlighted texts of a hit.
+type Highlighted struct {
+	Name       string            `json:"name"`
+	VendorName string            `json:"vendor_name"`
+	Summary    map[string]string `json:"summary"`
+}
+
+// retrieved are the attributes a hit carries (not the long descriptions,
+// the gap cost maps or bookkeeping).
+var retrieved = []string{
+	"id", "version", "name", "category", "category_name", "cpv_codes", "summary", "delivery", "countries",
+	"languages", "data_locations", "vendor_id", "vendor_name", "vendor_trading_name", "vendor_country",
+	"vendor_size", "vendor_website", "certifications", "schemes", "eligible_public", "eligible_private",
+	"eligible_public_verified", "eligible_private_verified", "as_of",
+}
+
+// facetAttributes maps FacetNames to attributes; eligible_in depends on the
+// buyer kind and is filled per query.
+var facetAttributes = map[string]string{
+	"category": "category", "scheme": "schemes", "language": "languages", "vendor_country": "vendor_country",
+	"delivery": "delivery", "size": "vendor_size",
+}
+
+// eligibility returns the attribute holding the countries where offerings
+// are eligible for the buyer kind.
+func eligibility(buyer compliance.Buyer, verified bool) string {
+	if buyer == "" {
+		buyer = compliance.Public
+	}
+	a := "eligible_" + string(buyer)
+	if verified {
+		a += "_verified"
+	}
+	return a
+}
+
+// request turns q into a Meilisearch search request.
+func (q Query) request() *meilisearch.SearchRequest {
+	buyer := q.Buyer
+	if buyer == "" {
+		buyer = compliance.Public
+	}
+	var filter []string
+	in := func(attr string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		quoted := make([]string, len(values))
+		for i, v := range values {
+			quoted[i] = quote(v)
+		}
+		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
+	}
+	in("category", q.Categories)
+	if q.EligibleIn != "" {
+		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
+	}
+	in("schemes", q.Schemes)
+	in("languages", q.Languages)
+	in("countries", q.Serves)
+	in("vendor_country", q.VendorCountries)
+	in("delivery", q.Delivery)
+	in("vendor_size", q.Sizes)
+
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	req := &meilisearch.SearchRequest{
+		Query:                q.Text,
+		AttributesToRetrieve: retrieved,
+		Facets: []string{"category", "schemes", "languages", "vendor_country", "delivery", "vendor_size",
+			eligibility(buyer, q.Verified)},
+	}
+	if len(filter) > 0 {
+		req.Filter = strings.Join(filter, " AND ")
+	}
+	if q.Offset%limit == 0 {
+		// Page mode counts the total exactly.
+		hits := int64(limit)
+		req.HitsPerPage, req.Page = &hits, int64(q.Offset/limit)+1
+	} else {
+		req.Offset, req.Limit = int64(q.Offset), int64(limit)
+	}
+	if q.GapCountry != "" {
+		req.AttributesToRetrieve = append(append([]string(nil), retrieved...), "gap_cost."+string(buyer)+"."+q.GapCountry)
+	}
+	switch q.Sort {
+	case SortName:
+		req.Sort = []string{"name:asc"}
+	case SortNameDesc:
+		req.Sort = []string{"name:desc"}
+	case SortGapCost:
+		req.Sort = []string{"gap_cost." + string(buyer) + "." + q.GapCountry + ":asc", "name:asc"}
+	}
+	if strings.TrimSpace(q.Text) != "" {
+		req.AttributesToHighlight = []string{"name", "vendor_name", "summary"}
+		req.HighlightPreTag, req.HighlightPostTag = "<mark>", "</mark>"
+	}
+	return req
+}
+
+// response is Meilisearch's answer as we decode it.
+type response struct {
+	Hits []struct {
+		Document
+		Formatted *Highlighted `json:"_formatted"`
+	} `json:"hits"`
+	EstimatedTotalHits *int64                      `json:"estimatedTotalHits"`
+	TotalHits          *int64                      `json:"totalHits"`
+	FacetDistribution  map[string]map[string]int64 `json:"facetDistribution"`
+	ProcessingTimeMs   int64                       `json:"processingTimeMs"`
+}
+
+// Search runs q on the live index. It returns ErrUnavailable (wrapped) when
+// Meilisearch cannot answer.
+func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	req := q.request()
+	ctx, cancel := context.WithTimeout(ctx, ix.timeout)
+	defer cancel()
+	raw, err := ix.ms.Index(ix.uid).SearchRaw(ctx, "", req)
+	if err != nil {
+		return Result{}, classify("search", err)
+	}
+	var resp response
+	if err := json.Unmarshal(*raw, &resp); err != nil {
+		return Result{}, fmt.Errorf("search: decode: %w", err)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	res := Result{
+		Hits: make([]Hit, len(resp.Hits)), Offset: q.Offset, Limit: limit,
+		Facets: make(map[string]map[string]int64, len(FacetNames)),
+		Took:   time.Duration(resp.ProcessingTimeMs) * time.Millisecond,
+	}
+	switch {
+	case resp.TotalHits != nil:
+		res.Total, res.TotalExact = *resp.TotalHits, true
+	case resp.EstimatedTotalHits != nil:
+		res.Total = *resp.EstimatedTotalHits
+	}
+	buyer := q.Buyer
+	if buyer == "" {
+		buyer = compliance.Public
+	}
+	for i, h := range resp.Hits {
+		hit := Hit{Document: h.Document, Highlighted: h.Formatted}
+		if q.GapCountry != "" {
+			costs := h.GapCost.Public
+			if buyer == compliance.Private {
+				costs = h.GapCost.Private
+			}
+			if c, ok := costs[q.GapCountry]; ok {
+				hit.GapCostEUR = &c
+			}
+		}
+		if strings.TrimSpace(q.Text) == "" {
+			hit.Highlighted = nil
+		}
+		res.Hits[i] = hit
+	}
+	for _, name := range FacetNames {
+		attr := facetAttributes[name]
+		if name == "eligible_in" {
+			attr = eligibility(buyer, q.Verified)
+		}
+		counts := resp.FacetDistribution[attr]
+		if counts == nil {
+			counts = map[string]int64{}
+		}
+		res.Facets[name] = counts
+	}
+	return res, nil
+}
