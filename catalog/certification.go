@@ -52,6 +52,10 @@ type Certification struct {
 	VerifiedBy string `json:"verified_by" validate:"max=200"`
 	// VerifiedAt is when it was verified or rejected.
 	VerifiedAt *time.Time `json:"verified_at"`
+	// StatusReason is the reason staff gave for the current state: required
+	// when they reject or suspend a claim, an optional note when they verify
+	// it; empty for self-declared claims.
+	StatusReason string `json:"status_reason" validate:"max=1000"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`

@@ -32,6 +32,58 @@ func (s *Store) CreateBundle(ctx context.Context, b Bundle) (_ Bundle, err error
 	defer wrap(&err, "catalog.CreateBundle")
 	var out Bundle
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		out, err = createBundle(ctx, tx, b)
+		return err
+	})
+	if err != nil {
+		return Bundle{}, err
+	}
+	return out, nil
+}
+
+// RegisterBundle stores b like CreateBundle and, in the same transaction,
+// issues a vendor key named keyName for the new vendor: self-registration,
+// where the key is the registrant's only way back to its data. It returns
+// the stored bundle, the key and its token (shown once); on any error
+// nothing is stored.
+func (s *Store) RegisterBundle(ctx context.Context, b Bundle, keyName string) (_ Bundle, _ APIKey, token string, err error) {
+	defer wrap(&err, "catalog.RegisterBundle")
+	var out Bundle
+	var key APIKey
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if out, err = createBundle(ctx, tx, b); err != nil {
+			return err
+		}
+		key, token, err = createKey(ctx, tx, APIKey{Name: keyName, Role: RoleVendor, VendorID: out.Vendor.ID})
+		return err
+	})
+	if err != nil {
+		return Bundle{}, APIKey{}, "", err
+	}
+	return out, key, token, nil
+}
+
+// RegisterVendor is RegisterBundle for a vendor alone: errors name the
+// vendor's fields without a "vendor." prefix, as CreateVendor's do.
+func (s *Store) RegisterVendor(ctx context.Context, v Vendor, keyName string) (_ Vendor, _ APIKey, token string, err error) {
+	defer wrap(&err, "catalog.RegisterVendor")
+	var key APIKey
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if v, err = createVendor(ctx, tx, v); err != nil {
+			return err
+		}
+		key, token, err = createKey(ctx, tx, APIKey{Name: keyName, Role: RoleVendor, VendorID: v.ID})
+		return err
+	})
+	if err != nil {
+		return Vendor{}, APIKey{}, "", err
+	}
+	return v, key, token, nil
+}
+
+func createBundle(ctx context.Context, tx pgx.Tx, b Bundle) (Bundle, error) {
+	var out Bundle
+	err := func() error {
 		v, err := createVendor(ctx, tx, b.Vendor)
 		if err != nil {
 			return within("vendor", err)
@@ -62,11 +114,8 @@ func (s *Store) CreateBundle(ctx context.Context, b Bundle) (_ Bundle, err error
 			out.Certifications = append(out.Certifications, BundleCertification{Certification: created, Covers: c.Covers})
 		}
 		return nil
-	})
-	if err != nil {
-		return Bundle{}, err
-	}
-	return out, nil
+	}()
+	return out, err
 }
 
 // within puts the field paths of validation and conflict errors under prefix.

@@ -48,7 +48,7 @@ func (s *Store) PublicListings(ctx context.Context) (_ []Listing, err error) {
 		rows, err = tx.Query(ctx, `
 			SELECT c.id, c.vendor_id, c.scheme, coalesce(c.level, ''), c.number, c.issuer, c.scope,
 				c.valid_from, c.valid_until, c.evidence_url, c.evidence_sha256, c.status, c.verified_by, c.verified_at,
-				c.version, c.created_at, c.updated_at,
+				c.status_reason, c.version, c.created_at, c.updated_at,
 				coalesce(array_agg(co.offering_id ORDER BY co.offering_id) FILTER (WHERE co.offering_id IS NOT NULL), '{}')
 			FROM certifications c JOIN vendors v ON v.id = c.vendor_id AND v.status = 'active'
 			LEFT JOIN certification_offerings co ON co.certification_id = c.id

@@ -33,6 +33,8 @@ type OfferingFilter struct {
 	Language string // a support language
 	Cursor   string
 	Limit    int
+	// Viewer is whose eyes the list is for; the zero Viewer sees public offerings only.
+	Viewer Viewer
 }
 
 // CreateOffering normalizes and validates o, then stores it under its
@@ -75,7 +77,7 @@ func (s *Store) FindOffering(ctx context.Context, id uuid.UUID) (_ Offering, err
 	return o, translate(err)
 }
 
-// ListOfferings returns one page of offerings in creation order.
+// ListOfferings returns one page of the offerings f.Viewer may see, in creation order.
 func (s *Store) ListOfferings(ctx context.Context, f OfferingFilter) (_ Page[Offering], err error) {
 	defer wrap(&err, "catalog.ListOfferings")
 	after, err := parseCursor(f.Cursor)
@@ -91,9 +93,11 @@ func (s *Store) ListOfferings(ctx context.Context, f OfferingFilter) (_ Page[Off
 		  AND ($4 = '' OR status = $4)
 		  AND ($5 = '' OR countries @> ARRAY[$5::text])
 		  AND ($6 = '' OR languages @> ARRAY[$6::text])
+		  AND ($8 OR vendor_id = $9 OR (status = 'published'
+				AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = offerings.vendor_id AND v.status = 'active')))
 		ORDER BY id
 		LIMIT $7`,
-		after, nullID(f.VendorID), f.Category, string(f.Status), f.Country, f.Language, size+1)
+		after, nullID(f.VendorID), f.Category, string(f.Status), f.Country, f.Language, size+1, f.Viewer.Staff, f.Viewer.ownID())
 	if err != nil {
 		return Page[Offering]{}, translate(err)
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -25,6 +26,8 @@ type VendorFilter struct {
 	Size    SizeClass // SME size class
 	Cursor  string    // from the previous Page
 	Limit   int       // page size; 0 means DefaultPageSize
+	// Viewer is whose eyes the list is for; the zero Viewer sees public vendors only.
+	Viewer Viewer
 }
 
 // CreateVendor normalizes and validates v, then stores it with a new id and
@@ -65,7 +68,7 @@ func (s *Store) FindVendor(ctx context.Context, id uuid.UUID) (_ Vendor, err err
 	return v, translate(err)
 }
 
-// ListVendors returns one page of vendors in creation order.
+// ListVendors returns one page of the vendors f.Viewer may see, in creation order.
 func (s *Store) ListVendors(ctx context.Context, f VendorFilter) (_ Page[Vendor], err error) {
 	defer wrap(&err, "catalog.ListVendors")
 	after, err := parseCursor(f.Cursor)
@@ -78,8 +81,9 @@ func (s *Store) ListVendors(ctx context.Context, f VendorFilter) (_ Page[Vendor]
 		WHERE id > $1
 		  AND ($2 = '' OR country = $2)
 		  AND ($3 = '' OR size = $3)
+		  AND ($5 OR id = $6 OR status = 'active')
 		ORDER BY id
-		LIMIT $4`, after, f.Country, string(f.Size), size+1)
+		LIMIT $4`, after, f.Country, string(f.Size), size+1, f.Viewer.Staff, f.Viewer.ownID())
 	if err != nil {
 		return Page[Vendor]{}, translate(err)
 	}
@@ -93,10 +97,45 @@ func (s *Store) ListVendors(ctx context.Context, f VendorFilter) (_ Page[Vendor]
 // UpdateVendor changes the vendor with id in one transaction: it locks the
 // row, checks ifVersion (when > 0; ErrStale if it is not current), lets
 // change edit a copy, then normalizes, validates and stores the result with
-// the next version. Identity, version and timestamps are not changeable.
+// the next version. Identity, version, timestamps and the admission state
+// are not changeable (SetVendorStatus changes the state).
 // Concurrent updates of one vendor queue on the row lock, so none is lost.
 func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64, edit func(*Vendor) error) (_ Vendor, err error) {
 	defer wrap(&err, "catalog.UpdateVendor(%s)", id)
+	return s.updateVendor(ctx, "update", id, ifVersion, func(v *Vendor) error {
+		status := v.Status
+		if err := edit(v); err != nil {
+			return err
+		}
+		v.Status = status
+		return nil
+	})
+}
+
+// SetVendorStatus changes a vendor's admission state, a staff action:
+// approve (to active) or suspend. The audit event's action is "approve" or
+// "suspend"; setting the state it has already changes nothing and records
+// nothing. It checks ifVersion like UpdateVendor.
+func (s *Store) SetVendorStatus(ctx context.Context, id uuid.UUID, ifVersion int64, status VendorStatus) (_ Vendor, err error) {
+	defer wrap(&err, "catalog.SetVendorStatus(%s)", id)
+	action := map[VendorStatus]string{VendorActive: "approve", VendorSuspended: "suspend", VendorPending: "unapprove"}[status]
+	if action == "" {
+		return Vendor{}, Invalid("status", "must be pending, active or suspended", string(status))
+	}
+	return s.updateVendor(ctx, action, id, ifVersion, func(v *Vendor) error {
+		if v.Status == status {
+			return errUnchanged
+		}
+		v.Status = status
+		return nil
+	})
+}
+
+// errUnchanged tells an update to change nothing, record nothing and return
+// the current object.
+var errUnchanged = errors.New("unchanged")
+
+func (s *Store) updateVendor(ctx context.Context, action string, id uuid.UUID, ifVersion int64, edit func(*Vendor) error) (_ Vendor, err error) {
 	var updated Vendor
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanVendor(tx.QueryRow(ctx, `SELECT `+vendorColumns+` FROM vendors WHERE id = $1 FOR UPDATE`, id))
@@ -109,6 +148,10 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 		next := cur
 		next.EstablishedIn = append([]string(nil), cur.EstablishedIn...)
 		if err := edit(&next); err != nil {
+			if err == errUnchanged {
+				updated = cur
+				return nil
+			}
 			return err
 		}
 		next.ID, next.Version, next.CreatedAt, next.UpdatedAt = cur.ID, cur.Version, cur.CreatedAt, cur.UpdatedAt
@@ -126,7 +169,7 @@ func (s *Store) UpdateVendor(ctx context.Context, id uuid.UUID, ifVersion int64,
 		if err != nil {
 			return translate(err)
 		}
-		return record(ctx, tx, change{action: "update", entity: "vendor", id: id, vendorID: id, before: cur, after: updated, vendorWide: true})
+		return record(ctx, tx, change{action: action, entity: "vendor", id: id, vendorID: id, before: cur, after: updated, vendorWide: true})
 	})
 	return updated, err
 }

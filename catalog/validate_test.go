@@ -240,6 +240,7 @@ func certificationCases() []ruleCase[Certification] {
 		{"Certification.status:required", "status missing", "status", func(c *Certification) { c.Status = "" }},
 		{"Certification.status:oneof", "status unknown", "status", func(c *Certification) { c.Status = "pending" }},
 		{"Certification.verified_by:max", "verified_by too long", "verified_by", func(c *Certification) { c.VerifiedBy = longText(201) }},
+		{"Certification.status_reason:max", "status_reason too long", "status_reason", func(c *Certification) { c.StatusReason = longText(1001) }},
 	}
 }
 

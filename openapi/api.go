@@ -30,6 +30,8 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Checks run by /readyz; each returns nil when its dependency answers.
 	Checks map[string]func(context.Context) error
+	// Limits are the rate, time and proxy settings; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Config returns the huma configuration: title, description, servers, and
@@ -49,6 +51,8 @@ func Config() huma.Config {
 		{Name: "Reference data", Description: "Member State requirements, certification schemes and the service taxonomy, each fact with its source."},
 		{Name: "Compliance", Description: "The burden engine: eligibility of an offering per country and buyer kind, and a vendor's certification roadmap."},
 		{Name: "Analytics", Description: "For policymakers: market-entry barriers per Member State and what-if effects of mutual recognition."},
+		{Name: "Verification", Description: "Staff decisions: admitting vendors, verifying, rejecting and suspending certification claims."},
+		{Name: "Access", Description: "API keys and the audit trail of every write."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -66,7 +70,11 @@ Updates use optimistic concurrency: every object carries a ` + "`version`" + `, 
 PUT requires If-Match with the ETag you read (428 without it, 412 when someone changed it since);
 PATCH and withdrawals accept it. Lists are paged with an opaque cursor.
 
-Writes are open to anyone until access control lands; reads of the catalogue are public.`
+Reads of published data are public. Writes need an API key (Authorization: Bearer <key>) with a role:
+admin, verifier, analyst, or vendor (bound to one vendor, which it alone may change). Registering a
+vendor without a key creates a pending vendor and returns, once, its vendor key; staff approve it
+before it becomes public. Each operation's security requirement lists the roles that may call it.
+Requests are rate-limited per key and per client address (429 with Retry-After).`
 
 // New returns the HTTP handler serving the API, its docs and its spec, wrapped
 // in the request middleware (request ids, logs, panics, body limits).
@@ -75,15 +83,18 @@ func New(d Deps) http.Handler {
 	api := humago.New(mux, Config())
 	Register(api, d)
 	registerDocs(mux)
-	return middleware(mux, d.Logger)
+	return middleware(guard(mux, d.Limits), d.Logger)
 }
 
 // Register adds every operation to api. humatest drives it in tests.
 func Register(api huma.API, d Deps) {
-	h := &handlers{Deps: d}
+	h := &handlers{Deps: d, limits: newLimiters(d.Limits)}
 	if h.Logger == nil {
 		h.Logger = slog.Default()
 	}
+	// First: middleware applies to the operations registered after it.
+	api.UseMiddleware(h.authenticate(api))
+	defer declareSecurity(api)
 	h.registerHealth(api)
 	h.registerVendors(api)
 	h.registerOfferings(api)
@@ -91,11 +102,15 @@ func Register(api huma.API, d Deps) {
 	h.registerBundles(api)
 	h.registerReference(api)
 	h.registerAssessment(api)
+	h.registerVerification(api)
+	h.registerKeys(api)
+	h.registerAudit(api)
 }
 
 // handlers carries the dependencies of the operations.
 type handlers struct {
 	Deps
+	limits *limiters
 }
 
 // Spec returns the OpenAPI 3.1 document as YAML, as committed in

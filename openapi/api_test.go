@@ -10,6 +10,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
@@ -26,9 +29,23 @@ type client struct {
 	t     *testing.T
 	h     http.Handler
 	store *catalog.Store
+	// token is sent as the bearer key of every request unless empty; a
+	// request's own Authorization header wins.
+	token string
 }
 
+// noLimits lifts the rate limits for tests that are not about them.
+var noLimits = openapi.Limits{Address: openapi.Unlimited, Key: openapi.Unlimited,
+	AuthFailure: openapi.Unlimited, Registration: openapi.Unlimited}
+
+// newClient returns a client of a handler on a fresh database, acting with
+// an admin key (c.as and c.anonymous act otherwise).
 func newClient(t *testing.T) *client {
+	t.Helper()
+	return newClientWith(t, noLimits)
+}
+
+func newClientWith(t *testing.T, limits openapi.Limits) *client {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)
 	live, err := compliance.OpenLive(context.Background(), store.Pool())
@@ -39,9 +56,40 @@ func newClient(t *testing.T) *client {
 		Catalog:    store,
 		Compliance: live,
 		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
+		Limits:     limits,
 	})
-	return &client{t: t, h: h, store: store}
+	c := &client{t: t, h: h, store: store}
+	c.token = c.key(catalog.RoleAdmin, "")
+	return c
 }
+
+// key makes an API key in the store, as the CLI does, and returns its token.
+func (c *client) key(role catalog.Role, vendorID string, expires ...time.Time) string {
+	c.t.Helper()
+	k := catalog.APIKey{Name: "test " + string(role), Role: role}
+	if vendorID != "" {
+		k.VendorID = uuid.MustParse(vendorID)
+	}
+	if len(expires) > 0 {
+		k.ExpiresAt = &expires[0]
+	}
+	ctx := catalog.WithActor(context.Background(), catalog.Actor{ID: "test", Role: "system"})
+	_, token, err := c.store.CreateKey(ctx, k)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return token
+}
+
+// as returns a client acting with token ("" for anonymous).
+func (c *client) as(token string) *client {
+	cp := *c
+	cp.token = token
+	return &cp
+}
+
+// anonymous returns a client acting without a key.
+func (c *client) anonymous() *client { return c.as("") }
 
 // response is a recorded response with helpers to read it.
 type response struct {
@@ -68,6 +116,9 @@ func (c *client) do(method, path string, body any, header ...string) response {
 	req := httptest.NewRequest(method, path, r)
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])

@@ -126,7 +126,7 @@ func (h *handlers) registerAssessment(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := h.Catalog.FindOffering(ctx, in.ID)
+		o, err := h.Catalog.VisibleOffering(ctx, in.ID, viewerFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +175,7 @@ func (h *handlers) registerAssessment(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := h.Catalog.FindVendor(ctx, in.ID)
+		v, err := h.Catalog.VisibleVendor(ctx, in.ID, viewerFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +184,7 @@ func (h *handlers) registerAssessment(api huma.API) {
 			return nil, err
 		}
 		var ps []compliance.Profile
-		f := catalog.OfferingFilter{VendorID: v.ID, Status: catalog.OfferingPublished, Limit: catalog.MaxPageSize}
+		f := catalog.OfferingFilter{VendorID: v.ID, Status: catalog.OfferingPublished, Limit: catalog.MaxPageSize, Viewer: viewerFrom(ctx)}
 		for {
 			page, err := h.Catalog.ListOfferings(ctx, f)
 			if err != nil {
@@ -251,6 +251,7 @@ func (h *handlers) registerAssessment(api huma.API) {
 		Summary:     "Simulate mutual recognition",
 		Description: "Applies a recognition scenario (country C accepts scheme S as fully satisfying requirement R; several at once) to the published catalogue and returns, per named country, category and buyer kind, the eligible offerings before and after. Nothing is stored.",
 		Tags:        []string{"Analytics"}, Errors: []int{404, 422},
+		Metadata: allow(publicRead), // a POST that only reads: nothing is stored
 	}, func(ctx context.Context, in *struct{ Body WhatIfInput }) (*struct{ Body WhatIfReport }, error) {
 		day := catalog.Day(time.Now())
 		if in.Body.Date != "" {

@@ -58,6 +58,7 @@ type BundleOutput struct {
 		Vendor         Vendor          `json:"vendor" doc:"The registered vendor."`
 		Offerings      []Offering      `json:"offerings" doc:"Its offerings, in the order sent."`
 		Certifications []Certification `json:"certifications" doc:"Its certifications, in the order sent."`
+		APIKey         *NewAPIKey      `json:"api_key,omitempty" doc:"The vendor key of a self-registration (a registration without a key). Its token is shown only here, once: store it now."`
 	}
 }
 
@@ -65,18 +66,22 @@ func (h *handlers) registerBundles(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-bundle", Method: http.MethodPost, Path: "/v1/bundles", DefaultStatus: http.StatusCreated,
 		Summary:     "Register a vendor with its offerings and certifications",
-		Description: "Registers a vendor, its offerings and its certifications in one transaction: all are stored, or on any rejected value none is, and the problem names the value by its path (such as body.offerings[1].category). Each line of a bulk import file has this shape.",
-		Tags:        []string{"Vendors"}, Errors: []int{409, 422}, MaxBodyBytes: MaxBodyBytes,
+		Description: "Registers a vendor, its offerings and its certifications in one transaction: all are stored, or on any rejected value none is, and the problem names the value by its path (such as body.offerings[1].category). Each line of a bulk import file has this shape. Without a key this is self-registration, as for POST /v1/vendors: the vendor is pending and the response carries its vendor key, once. With an admin key the vendor is active at once.",
+		Tags:        []string{"Vendors"}, Errors: []int{401, 403, 409, 422, 429}, MaxBodyBytes: MaxBodyBytes,
+		Metadata: allow(selfRegistration),
 	}, func(ctx context.Context, in *struct{ Body Bundle }) (*BundleOutput, error) {
 		b, err := in.Body.Domain()
 		if err != nil {
 			return nil, err
 		}
-		created, err := h.Catalog.CreateBundle(ctx, b)
+		created, key, token, err := h.register(ctx, b, false)
 		if err != nil {
 			return nil, err
 		}
 		out := &BundleOutput{Location: "/v1/vendors/" + created.Vendor.ID.String()}
+		if token != "" {
+			out.Body.APIKey = newAPIKeyWithToken(key, token)
+		}
 		out.Body.Vendor = newVendor(created.Vendor)
 		out.Body.Offerings = make([]Offering, len(created.Offerings))
 		for i, o := range created.Offerings {

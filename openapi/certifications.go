@@ -39,13 +39,14 @@ type Certification struct {
 	ID       uuid.UUID `json:"id" doc:"Certification identifier (UUIDv7)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a71"`
 	VendorID uuid.UUID `json:"vendor_id" doc:"The vendor holding the certification." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	CertificationInput
-	Status     string     `json:"status" enum:"self-declared,verified,rejected,suspended,withdrawn" doc:"Verification state: claims start self-declared; staff verify or reject them." example:"self-declared"`
-	VerifiedBy string     `json:"verified_by,omitempty" doc:"Who verified or rejected the claim." example:""`
-	VerifiedAt *time.Time `json:"verified_at,omitempty" doc:"When it was verified or rejected (UTC)."`
-	ValidToday bool       `json:"valid_today" doc:"Whether it counts today: inside its validity dates and neither rejected, suspended nor withdrawn." example:"true"`
-	Version    int64      `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
-	CreatedAt  time.Time  `json:"created_at" doc:"When the claim was made (UTC)." example:"2026-11-28T10:00:00Z"`
-	UpdatedAt  time.Time  `json:"updated_at" doc:"When it last changed (UTC)." example:"2026-11-28T10:00:00Z"`
+	Status       string     `json:"status" enum:"self-declared,verified,rejected,suspended,withdrawn" doc:"Verification state: claims start self-declared; staff verify or reject them." example:"self-declared"`
+	VerifiedBy   string     `json:"verified_by,omitempty" doc:"Who verified or rejected the claim." example:""`
+	VerifiedAt   *time.Time `json:"verified_at,omitempty" doc:"When it was verified or rejected (UTC)."`
+	StatusReason string     `json:"status_reason,omitempty" doc:"The reason staff gave for the state: why a claim was rejected or suspended, or a note on its verification." example:""`
+	ValidToday   bool       `json:"valid_today" doc:"Whether it counts today: inside its validity dates and neither rejected, suspended nor withdrawn." example:"true"`
+	Version      int64      `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
+	CreatedAt    time.Time  `json:"created_at" doc:"When the claim was made (UTC)." example:"2026-11-28T10:00:00Z"`
+	UpdatedAt    time.Time  `json:"updated_at" doc:"When it last changed (UTC)." example:"2026-11-28T10:00:00Z"`
 }
 
 // CertificationPatch lists the certification fields to change; omitted
@@ -131,7 +132,7 @@ func newCertification(c catalog.Certification, today time.Time) Certification {
 			},
 			OfferingIDs: orEmpty(c.OfferingIDs),
 		},
-		Status: string(c.Status), VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, ValidToday: c.ValidOn(today),
+		Status: string(c.Status), VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, StatusReason: c.StatusReason, ValidToday: c.ValidOn(today),
 		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
@@ -171,11 +172,15 @@ func (h *handlers) registerCertifications(api huma.API) {
 		OperationID: "create-certification", Method: http.MethodPost, Path: "/v1/vendors/{id}/certifications", DefaultStatus: http.StatusCreated,
 		Summary:     "Claim a certification for a vendor",
 		Description: "Records a certification a vendor holds, and which of its offerings it covers, in one transaction. The claim starts self-declared. The scheme (and level) must exist in the reference data, the offerings must be the vendor's own, and a vendor cannot claim the same certificate number of a scheme twice (409).",
-		Tags:        tags, Errors: []int{404, 409, 422},
+		Tags:        tags, Errors: []int{401, 403, 404, 409, 422},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		VendorPath
 		Body CertificationInput
 	}) (*CertificationOutput, error) {
+		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
+			return nil, err
+		}
 		c := catalog.Certification{VendorID: in.ID, Status: catalog.SelfDeclared}
 		if err := in.Body.apply(&c); err != nil {
 			return nil, err
@@ -192,10 +197,10 @@ func (h *handlers) registerCertifications(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-certification", Method: http.MethodGet, Path: "/v1/certifications/{id}",
 		Summary:     "Get a certification",
-		Description: "Returns one certification with its current version as ETag, and whether it counts today.",
+		Description: "Returns one certification with its current version as ETag, and whether it counts today. The public sees the self-declared and verified certifications of active vendors; rejected, suspended and withdrawn ones are visible only to the vendor's own keys and to staff (404 for others).",
 		Tags:        tags, Errors: []int{404},
 	}, func(ctx context.Context, in *CertificationPath) (*CertificationOutput, error) {
-		c, err := h.Catalog.FindCertification(ctx, in.ID)
+		c, err := h.Catalog.VisibleCertification(ctx, in.ID, viewerFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -213,12 +218,12 @@ func (h *handlers) registerCertifications(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-certifications", Method: http.MethodGet, Path: "/v1/certifications",
 		Summary:     "List certifications",
-		Description: "Lists certifications oldest first, filtered by vendor, offering, scheme, verification state and validity on a day, a page at a time.",
+		Description: "Lists certifications oldest first, filtered by vendor, offering, scheme, verification state and validity on a day, a page at a time. The public sees the self-declared and verified certifications of active vendors; a vendor key also every certification of its own vendor; staff every certification.",
 		Tags:        tags,
 	}, func(ctx context.Context, in *listInput) (*CertificationListOutput, error) {
 		f := catalog.CertificationFilter{
 			VendorID: in.VendorID, OfferingID: in.OfferingID, Scheme: in.Scheme,
-			Status: catalog.Verification(in.Status), Cursor: in.Cursor, Limit: in.Limit,
+			Status: catalog.Verification(in.Status), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 		}
 		if in.ValidOn != "" {
 			d, err := parseDate("query.valid_on", in.ValidOn)
@@ -252,8 +257,9 @@ func (h *handlers) registerCertifications(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "replace-certification", Method: http.MethodPut, Path: "/v1/certifications/{id}",
 		Summary:     "Replace a certification",
-		Description: "Replaces every vendor-editable field of a certification and the offerings it covers, in one transaction. Requires If-Match with the ETag you read: 428 without it, 412 when it changed since.",
-		Tags:        tags, Errors: []int{404, 409, 412, 422, 428},
+		Description: "Replaces every vendor-editable field of a certification and the offerings it covers, in one transaction. Requires If-Match with the ETag you read: 428 without it, 412 when it changed since. The verification state is not editable here; changing the substance of a verified claim (scheme, level, number, issuer, scope, dates, or adding covered offerings) returns it to self-declared.",
+		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422, 428},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		CertificationPath
 		RequiredIfMatch
@@ -261,6 +267,9 @@ func (h *handlers) registerCertifications(api huma.API) {
 	}) (*CertificationOutput, error) {
 		version, err := in.RequiredIfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		c, err := h.Catalog.UpdateCertification(ctx, in.ID, version, in.Body.apply)
@@ -273,8 +282,9 @@ func (h *handlers) registerCertifications(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "update-certification", Method: http.MethodPatch, Path: "/v1/certifications/{id}",
 		Summary:     "Update some fields of a certification",
-		Description: "Changes the fields present in the body and keeps the others, atomically; with If-Match only if that version is still current (412 otherwise).",
-		Tags:        tags, Errors: []int{404, 409, 412, 422},
+		Description: "Changes the fields present in the body and keeps the others, atomically; with If-Match only if that version is still current (412 otherwise). Changing the substance of a verified claim returns it to self-declared.",
+		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		CertificationPath
 		IfMatch
@@ -282,6 +292,9 @@ func (h *handlers) registerCertifications(api huma.API) {
 	}) (*CertificationOutput, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		c, err := h.Catalog.UpdateCertification(ctx, in.ID, version, in.Body.apply)
@@ -295,13 +308,17 @@ func (h *handlers) registerCertifications(api huma.API) {
 		OperationID: "withdraw-certification", Method: http.MethodPost, Path: "/v1/certifications/{id}/withdraw",
 		Summary:     "Withdraw a certification",
 		Description: "Marks a certification withdrawn: it no longer counts for eligibility but stays on record.",
-		Tags:        tags, Errors: []int{404, 412},
+		Tags:        tags, Errors: []int{401, 403, 404, 412},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		CertificationPath
 		IfMatch
 	}) (*CertificationOutput, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		c, err := h.Catalog.WithdrawCertification(ctx, in.ID, version)

@@ -26,6 +26,7 @@ func init() {
 //	*catalog.ConflictError    409, naming the field
 //	catalog.ErrNotFound       404
 //	catalog.ErrStale          412
+//	context.DeadlineExceeded  503 (the request outlived its time limit)
 //	anything else at 5xx      logged with the request id, answered bare
 //
 // Problems carry the request id as their instance.
@@ -115,6 +116,12 @@ func domainProblem(errs []error) *huma.ErrorModel {
 				Status: http.StatusNotFound,
 				Title:  http.StatusText(http.StatusNotFound),
 				Detail: "No such object; it may never have existed or may have been deleted.",
+			}
+		case errors.Is(err, context.DeadlineExceeded):
+			return &huma.ErrorModel{
+				Status: http.StatusServiceUnavailable,
+				Title:  http.StatusText(http.StatusServiceUnavailable),
+				Detail: "The request took longer than this service allows; narrow it, or try again later.",
 			}
 		case errors.Is(err, catalog.ErrStale):
 			return &huma.ErrorModel{

@@ -161,12 +161,16 @@ func (h *handlers) registerOfferings(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-offering", Method: http.MethodPost, Path: "/v1/vendors/{id}/offerings", DefaultStatus: http.StatusCreated,
 		Summary:     "Create an offering of a vendor",
-		Description: "Adds a service to a vendor's catalogue. The category must be a slug of the reference taxonomy; new offerings are drafts unless status says published.",
-		Tags:        tags, Errors: []int{404, 422},
+		Description: "Adds a service to a vendor's catalogue. The category must be a slug of the reference taxonomy; new offerings are drafts unless status says published. Published offerings of a pending vendor become public when staff approve the vendor.",
+		Tags:        tags, Errors: []int{401, 403, 404, 422},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		VendorPath
 		Body OfferingInput
 	}) (*OfferingOutput, error) {
+		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
+			return nil, err
+		}
 		o := catalog.Offering{VendorID: in.ID}
 		in.Body.apply(&o)
 		created, err := h.Catalog.CreateOffering(ctx, o)
@@ -181,10 +185,10 @@ func (h *handlers) registerOfferings(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-offering", Method: http.MethodGet, Path: "/v1/offerings/{id}",
 		Summary:     "Get an offering",
-		Description: "Returns one offering with its current version as ETag.",
+		Description: "Returns one offering with its current version as ETag. Drafts, withdrawn offerings and the offerings of vendors that are not active are visible only to the vendor's own keys and to staff (404 for others).",
 		Tags:        tags, Errors: []int{404},
 	}, func(ctx context.Context, in *OfferingPath) (*OfferingOutput, error) {
-		o, err := h.Catalog.FindOffering(ctx, in.ID)
+		o, err := h.Catalog.VisibleOffering(ctx, in.ID, viewerFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -202,12 +206,12 @@ func (h *handlers) registerOfferings(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-offerings", Method: http.MethodGet, Path: "/v1/offerings",
 		Summary:     "List offerings",
-		Description: "Lists offerings oldest first, filtered by vendor, category, status, country served and support language, a page at a time. For ranked, typo-tolerant search use the search endpoint.",
+		Description: "Lists offerings oldest first, filtered by vendor, category, status, country served and support language, a page at a time. For ranked, typo-tolerant search use the search endpoint. The public sees published offerings of active vendors; a vendor key also every offering of its own vendor; staff every offering.",
 		Tags:        tags,
 	}, func(ctx context.Context, in *listInput) (*OfferingListOutput, error) {
 		page, err := h.Catalog.ListOfferings(ctx, catalog.OfferingFilter{
 			VendorID: in.VendorID, Category: in.Category, Status: catalog.OfferingStatus(in.Status),
-			Country: in.Country, Language: in.Language, Cursor: in.Cursor, Limit: in.Limit,
+			Country: in.Country, Language: in.Language, Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 		})
 		if err != nil {
 			return nil, err
@@ -231,7 +235,8 @@ func (h *handlers) registerOfferings(api huma.API) {
 		OperationID: "replace-offering", Method: http.MethodPut, Path: "/v1/offerings/{id}",
 		Summary:     "Replace an offering",
 		Description: "Replaces every field of an offering. Requires If-Match with the ETag you read: 428 without it, 412 when the offering changed since.",
-		Tags:        tags, Errors: []int{404, 412, 422, 428},
+		Tags:        tags, Errors: []int{401, 403, 404, 412, 422, 428},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		OfferingPath
 		RequiredIfMatch
@@ -239,6 +244,9 @@ func (h *handlers) registerOfferings(api huma.API) {
 	}) (*OfferingOutput, error) {
 		version, err := in.RequiredIfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		o, err := h.Catalog.UpdateOffering(ctx, in.ID, version, func(o *catalog.Offering) error {
@@ -255,7 +263,8 @@ func (h *handlers) registerOfferings(api huma.API) {
 		OperationID: "update-offering", Method: http.MethodPatch, Path: "/v1/offerings/{id}",
 		Summary:     "Update some fields of an offering",
 		Description: "Changes the fields present in the body and keeps the others, atomically; with If-Match only if that version is still current (412 otherwise).",
-		Tags:        tags, Errors: []int{404, 412, 422},
+		Tags:        tags, Errors: []int{401, 403, 404, 412, 422},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		OfferingPath
 		IfMatch
@@ -263,6 +272,9 @@ func (h *handlers) registerOfferings(api huma.API) {
 	}) (*OfferingOutput, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		o, err := h.Catalog.UpdateOffering(ctx, in.ID, version, func(o *catalog.Offering) error {
@@ -279,13 +291,17 @@ func (h *handlers) registerOfferings(api huma.API) {
 		OperationID: "withdraw-offering", Method: http.MethodPost, Path: "/v1/offerings/{id}/withdraw",
 		Summary:     "Withdraw an offering",
 		Description: "Takes an offering out of the public catalogue and search. It stays on record and can be published again with an update.",
-		Tags:        tags, Errors: []int{404, 412},
+		Tags:        tags, Errors: []int{401, 403, 404, 412},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		OfferingPath
 		IfMatch
 	}) (*OfferingOutput, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		o, err := h.Catalog.WithdrawOffering(ctx, in.ID, version)

@@ -37,10 +37,12 @@ type ContactInput struct {
 type Vendor struct {
 	ID uuid.UUID `json:"id" doc:"Vendor identifier (UUIDv7)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	VendorInput
-	Status    string    `json:"status" enum:"pending,active,suspended" doc:"Admission state: only active vendors and their published offerings are public." example:"active"`
-	Version   int64     `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
-	CreatedAt time.Time `json:"created_at" doc:"When the vendor was registered (UTC)." example:"2026-11-28T10:00:00Z"`
-	UpdatedAt time.Time `json:"updated_at" doc:"When the vendor last changed (UTC)." example:"2026-11-28T10:00:00Z"`
+	// Contact shadows VendorInput.Contact: it is shown only to the vendor itself and to staff.
+	Contact   *ContactInput `json:"contact,omitempty" doc:"How buyers reach the vendor. Shown only to the vendor's own keys and to staff (admin, verifier)."`
+	Status    string        `json:"status" enum:"pending,active,suspended" doc:"Admission state: only active vendors and their published offerings are public." example:"active"`
+	Version   int64         `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
+	CreatedAt time.Time     `json:"created_at" doc:"When the vendor was registered (UTC)." example:"2026-11-28T10:00:00Z"`
+	UpdatedAt time.Time     `json:"updated_at" doc:"When the vendor last changed (UTC)." example:"2026-11-28T10:00:00Z"`
 }
 
 // VendorPatch lists the vendor fields to change; omitted fields keep their
@@ -100,15 +102,40 @@ func set[T any](dst *T, p *T) {
 }
 
 func newVendor(v catalog.Vendor) Vendor {
+	contact := ContactInput(v.Contact)
 	return Vendor{
 		ID: v.ID,
 		VendorInput: VendorInput{
 			LegalName: v.LegalName, TradingName: v.TradingName, VATNumber: v.VATNumber, LEI: v.LEI, EUID: v.EUID,
 			Country: v.Country, EstablishedIn: orEmpty(v.EstablishedIn), Size: string(v.Size), Website: v.Website,
-			Contact: ContactInput(v.Contact),
 		},
-		Status: string(v.Status), Version: v.Version, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		Contact: &contact,
+		Status:  string(v.Status), Version: v.Version, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 	}
+}
+
+// vendorFor is v as the caller of ctx may see it: without contact details
+// unless the caller is the vendor itself or staff.
+func vendorFor(ctx context.Context, v catalog.Vendor) Vendor {
+	out := newVendor(v)
+	if !viewerFrom(ctx).Owns(v.ID) {
+		out.Contact = nil
+	}
+	return out
+}
+
+// RegisteredVendor is a newly registered vendor and, for a self-registration,
+// its vendor key.
+type RegisteredVendor struct {
+	Vendor
+	APIKey *NewAPIKey `json:"api_key,omitempty" doc:"The vendor key of a self-registration (a registration without a key). Its token is shown only here, once: store it now."`
+}
+
+// RegisterVendorOutput is a registered vendor with its ETag and location.
+type RegisterVendorOutput struct {
+	ETag     string `header:"ETag" doc:"Strong entity tag of the returned version; send it in If-Match to update."`
+	Location string `header:"Location" doc:"URL of the created vendor."`
+	Body     RegisteredVendor
 }
 
 // VendorOutput is one vendor with its ETag.
@@ -145,29 +172,35 @@ func (h *handlers) registerVendors(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-vendor", Method: http.MethodPost, Path: "/v1/vendors", DefaultStatus: http.StatusCreated,
 		Summary:     "Register a vendor",
-		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU VAT number and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits.",
-		Tags:        tags, Errors: []int{409, 422},
-	}, func(ctx context.Context, in *struct{ Body VendorInput }) (*VendorOutput, error) {
-		v, err := h.Catalog.CreateVendor(ctx, in.Body.domain())
+		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU VAT number and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits. Without a key this is self-registration: the vendor is pending (not public until staff approve it) and the response carries its vendor key, once; registrations per client address are rate-limited. With an admin key the vendor is active at once.",
+		Tags:        tags, Errors: []int{401, 403, 409, 429},
+		Metadata: allow(selfRegistration),
+	}, func(ctx context.Context, in *struct{ Body VendorInput }) (*RegisterVendorOutput, error) {
+		b, key, token, err := h.register(ctx, catalog.Bundle{Vendor: in.Body.domain()}, true)
 		if err != nil {
 			return nil, err
 		}
-		out := vendorOutput(v)
-		out.Location = "/v1/vendors/" + v.ID.String()
+		out := &RegisterVendorOutput{ETag: etag(b.Vendor.Version), Location: "/v1/vendors/" + b.Vendor.ID.String()}
+		out.Body.Vendor = newVendor(b.Vendor)
+		if token != "" {
+			out.Body.APIKey = newAPIKeyWithToken(key, token)
+		}
 		return out, nil
 	})
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-vendor", Method: http.MethodGet, Path: "/v1/vendors/{id}",
 		Summary:     "Get a vendor",
-		Description: "Returns one vendor with its current version as ETag.",
+		Description: "Returns one vendor with its current version as ETag. Pending and suspended vendors are visible only to their own key and to staff (404 for others); contact details only to the same.",
 		Tags:        tags, Errors: []int{404},
 	}, func(ctx context.Context, in *VendorPath) (*VendorOutput, error) {
-		v, err := h.Catalog.FindVendor(ctx, in.ID)
+		v, err := h.Catalog.VisibleVendor(ctx, in.ID, viewerFrom(ctx))
 		if err != nil {
 			return nil, err
 		}
-		return vendorOutput(v), nil
+		out := vendorOutput(v)
+		out.Body = vendorFor(ctx, v)
+		return out, nil
 	})
 
 	type listInput struct {
@@ -178,11 +211,11 @@ func (h *handlers) registerVendors(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-vendors", Method: http.MethodGet, Path: "/v1/vendors",
 		Summary:     "List vendors",
-		Description: "Lists vendors oldest first, a page at a time. Follow next_cursor (or the Link header) for the next page.",
+		Description: "Lists vendors oldest first, a page at a time. Follow next_cursor (or the Link header) for the next page. The public sees active vendors; a vendor key also its own vendor; staff every vendor.",
 		Tags:        tags,
 	}, func(ctx context.Context, in *listInput) (*VendorListOutput, error) {
 		page, err := h.Catalog.ListVendors(ctx, catalog.VendorFilter{
-			Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit,
+			Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 		})
 		if err != nil {
 			return nil, err
@@ -190,7 +223,7 @@ func (h *handlers) registerVendors(api huma.API) {
 		out := &VendorListOutput{}
 		out.Body.Items = make([]Vendor, len(page.Items))
 		for i, v := range page.Items {
-			out.Body.Items[i] = newVendor(v)
+			out.Body.Items[i] = vendorFor(ctx, v)
 		}
 		out.Body.NextCursor = page.Next
 		out.Link = nextLink("/v1/vendors", url.Values{"country": {in.Country}, "size": {in.Size}, "limit": {itoa(in.Limit)}}, page.Next)
@@ -201,7 +234,8 @@ func (h *handlers) registerVendors(api huma.API) {
 		OperationID: "replace-vendor", Method: http.MethodPut, Path: "/v1/vendors/{id}",
 		Summary:     "Replace a vendor",
 		Description: "Replaces every field of a vendor. Requires If-Match with the ETag you read: 428 without it, 412 when the vendor changed since.",
-		Tags:        tags, Errors: []int{404, 409, 412, 422, 428},
+		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422, 428},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		VendorPath
 		RequiredIfMatch
@@ -209,6 +243,9 @@ func (h *handlers) registerVendors(api huma.API) {
 	}) (*VendorOutput, error) {
 		version, err := in.RequiredIfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
@@ -225,7 +262,8 @@ func (h *handlers) registerVendors(api huma.API) {
 		OperationID: "update-vendor", Method: http.MethodPatch, Path: "/v1/vendors/{id}",
 		Summary:     "Update some fields of a vendor",
 		Description: "Changes the fields present in the body and keeps the others. The change is applied atomically to the current version; with If-Match it is applied only if that version is still current (412 otherwise).",
-		Tags:        tags, Errors: []int{404, 409, 412, 422},
+		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		VendorPath
 		IfMatch
@@ -233,6 +271,9 @@ func (h *handlers) registerVendors(api huma.API) {
 	}) (*VendorOutput, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
@@ -249,13 +290,17 @@ func (h *handlers) registerVendors(api huma.API) {
 		OperationID: "delete-vendor", Method: http.MethodDelete, Path: "/v1/vendors/{id}", DefaultStatus: http.StatusNoContent,
 		Summary:     "Delete a vendor",
 		Description: "Deletes a vendor together with its offerings and certifications, in one transaction. With If-Match, only if that version is still current.",
-		Tags:        tags, Errors: []int{404, 412},
+		Tags:        tags, Errors: []int{401, 403, 404, 412},
+		Metadata: allow(ownerOrAdmin),
 	}, func(ctx context.Context, in *struct {
 		VendorPath
 		IfMatch
 	}) (*struct{}, error) {
 		version, err := in.IfMatch.version()
 		if err != nil {
+			return nil, err
+		}
+		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
 			return nil, err
 		}
 		return nil, h.Catalog.DeleteVendor(ctx, in.ID, version)

@@ -1,5 +1,5 @@
 // Command cybermarket runs the cybermarket service and its administrative
-// tasks: serve, migrate, openapi and import.
+// tasks: serve, migrate, openapi, import and keys.
 //
 // Configuration comes from flags, each defaulting to an environment variable
 // (DATABASE_URL, MEILI_URL, MEILI_API_KEY, LISTEN_ADDR, LOG_FORMAT, LOG_LEVEL).
@@ -57,6 +57,7 @@ func newRoot() *cobra.Command {
 		newMigrateCmd(&cfg),
 		newOpenAPICmd(),
 		newImportCmd(&cfg),
+		newKeysCmd(&cfg),
 	)
 	return root
 }

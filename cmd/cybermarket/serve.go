@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,22 +23,49 @@ func newServeCmd(cfg *config) *cobra.Command {
 	var (
 		listen          string
 		shutdownTimeout time.Duration
+		trustedProxies  string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API, its docs (/docs) and spec (/openapi.json)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), cfg, listen, shutdownTimeout)
+			proxies, err := parsePrefixes(trustedProxies)
+			if err != nil {
+				return fmt.Errorf("--trusted-proxies: %w", err)
+			}
+			return serve(cmd.Context(), cfg, listen, shutdownTimeout, openapi.Limits{TrustedProxies: proxies})
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (env LISTEN_ADDR)")
 	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
+	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", os.Getenv("TRUSTED_PROXIES"),
+		"comma-separated addresses or CIDR prefixes of load balancers whose X-Forwarded-For names the client for rate limits (env TRUSTED_PROXIES)")
 	return cmd
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR prefixes.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR prefix", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // serve connects to the database, listens, and serves until ctx ends (SIGINT
 // or SIGTERM), then drains in-flight requests within shutdownTimeout.
-func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time.Duration) error {
+func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time.Duration, limits openapi.Limits) error {
 	log, err := cfg.logger(os.Stderr)
 	if err != nil {
 		return err
@@ -63,6 +92,7 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 		Compliance: live,
 		Logger:     log,
 		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
+		Limits:     limits,
 	})
 	srv := &http.Server{
 		Handler:           handler,

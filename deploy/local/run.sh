@@ -66,6 +66,15 @@ go build -o "$LOCAL/bin/cybermarket" ./cmd/cybermarket
 "$LOCAL/bin/cybermarket" migrate
 "$LOCAL/bin/cybermarket" import --skip-existing deploy/local/sample-catalogue.ndjson
 
+# A local admin key, made on the first run (or when the database no longer
+# knows it) and kept in .local/admin.key, readable by you only.
+if [ ! -s "$LOCAL/admin.key" ] || ! "$LOCAL/bin/cybermarket" keys check <"$LOCAL/admin.key" >/dev/null 2>&1; then
+	(umask 077 && "$LOCAL/bin/cybermarket" keys create --role admin --name local-admin >"$LOCAL/admin.key.new")
+	mv "$LOCAL/admin.key.new" "$LOCAL/admin.key"
+fi
+chmod 0600 "$LOCAL/admin.key"
+ADMIN_KEY=$(cat "$LOCAL/admin.key")
+
 "$LOCAL/bin/cybermarket" serve &
 SERVER_PID=$!
 cat >&2 <<MSG
@@ -73,6 +82,9 @@ cat >&2 <<MSG
   cybermarket is serving on http://$LISTEN_ADDR  (docs: http://$LISTEN_ADDR/docs)
   DATABASE_URL=$DATABASE_URL
   MEILI_URL=$MEILI_URL   (API key in $LOCAL/env)
+  Local admin API key (also in $LOCAL/admin.key):
+    $ADMIN_KEY
+  e.g. curl -H "Authorization: Bearer \$(cat $LOCAL/admin.key)" http://$LISTEN_ADDR/v1/audit
   Ctrl-C stops the server, Meilisearch and PostgreSQL.
 
 MSG

@@ -1,0 +1,251 @@
+package openapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/cybermarket/cybermarket/catalog"
+)
+
+// APIKey is an API key as the API shows it: never its secret.
+type APIKey struct {
+	ID         uuid.UUID  `json:"id" doc:"Key identifier; also the actor of its writes in the audit trail." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a72"`
+	Name       string     `json:"name" doc:"Whose key it is." example:"Nordlicht integration"`
+	Role       string     `json:"role" enum:"admin,verifier,analyst,vendor" doc:"What the key may do." example:"vendor"`
+	VendorID   *uuid.UUID `json:"vendor_id,omitempty" doc:"The vendor a vendor key acts for." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	CreatedAt  time.Time  `json:"created_at" doc:"When the key was made (UTC)." example:"2026-11-28T10:00:00Z"`
+	CreatedBy  string     `json:"created_by" doc:"The actor that made it: a key id, anonymous (self-registration) or a CLI name." example:"cli:keys"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty" doc:"When the key stops working (UTC); never when absent."`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty" doc:"When the key last authenticated a request, to within a minute (UTC)."`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty" doc:"When the key was revoked (UTC)."`
+}
+
+// NewAPIKey is a key as it is made: the only response that carries its token.
+type NewAPIKey struct {
+	APIKey
+	Token string `json:"token" doc:"The bearer token: send it as Authorization: Bearer <token>. Shown once; the service keeps only a hash of it." example:"cm_0192f1e07b1c7c3e9a4b2f1d3c4b5a72_4fJ9kz3XhQn0wq1Yv8sEeR2aT5uLbP6cMdG7iK0oNpA"`
+}
+
+func newAPIKey(k catalog.APIKey) APIKey {
+	out := APIKey{ID: k.ID, Name: k.Name, Role: string(k.Role), CreatedAt: k.CreatedAt, CreatedBy: k.CreatedBy,
+		ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+	if k.VendorID != uuid.Nil {
+		id := k.VendorID
+		out.VendorID = &id
+	}
+	return out
+}
+
+func newAPIKeyWithToken(k catalog.APIKey, token string) *NewAPIKey {
+	return &NewAPIKey{APIKey: newAPIKey(k), Token: token}
+}
+
+// register stores a registration for the caller: an admin registers an
+// active vendor; a caller without a key a pending vendor with its vendor key
+// (self-registration, rate-limited per client address). Other keys may not.
+// alone says the registration is a vendor alone (POST /v1/vendors), whose
+// errors name fields without the "vendor." prefix of a bundle.
+func (h *handlers) register(ctx context.Context, b catalog.Bundle, alone bool) (catalog.Bundle, catalog.APIKey, string, error) {
+	p := PrincipalFrom(ctx)
+	switch {
+	case p.Role == catalog.RoleAdmin && alone:
+		b.Vendor.Status = catalog.VendorActive
+		v, err := h.Catalog.CreateVendor(ctx, b.Vendor)
+		return catalog.Bundle{Vendor: v}, catalog.APIKey{}, "", err
+	case p.Role == catalog.RoleAdmin:
+		b.Vendor.Status = catalog.VendorActive
+		out, err := h.Catalog.CreateBundle(ctx, b)
+		return out, catalog.APIKey{}, "", err
+	case p.anonymous():
+		done, err := h.registering(ctx)
+		if err != nil {
+			return catalog.Bundle{}, catalog.APIKey{}, "", err
+		}
+		b.Vendor.Status = catalog.VendorPending
+		var key catalog.APIKey
+		var token string
+		if alone {
+			b.Vendor, key, token, err = h.Catalog.RegisterVendor(ctx, b.Vendor, selfRegistrationKey)
+		} else {
+			b, key, token, err = h.Catalog.RegisterBundle(ctx, b, selfRegistrationKey)
+		}
+		done(err == nil)
+		return b, key, token, err
+	}
+	return catalog.Bundle{}, catalog.APIKey{}, "", huma.Error403Forbidden("Only admins register vendors with a key. Register without a key to self-register.")
+}
+
+// selfRegistrationKey names the vendor key a self-registration returns.
+const selfRegistrationKey = "self-registration"
+
+// KeyInput is what a caller sends to make a key.
+type KeyInput struct {
+	Name      string     `json:"name" minLength:"1" maxLength:"100" doc:"Whose key it is, for key lists and the audit trail." example:"Nordlicht integration"`
+	Role      string     `json:"role" enum:"admin,verifier,analyst,vendor" doc:"What the key may do. Vendor keys may only make vendor keys for their own vendor." example:"vendor"`
+	VendorID  *uuid.UUID `json:"vendor_id,omitempty" doc:"The vendor a vendor key acts for; defaults to the caller's own vendor for vendor keys." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"When the key stops working (RFC 3339); never when absent." example:"2027-11-28T00:00:00Z"`
+}
+
+// KeyPath names a key in the path.
+type KeyPath struct {
+	ID uuid.UUID `path:"id" doc:"Key identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a72"`
+}
+
+// KeyList is one page of keys.
+type KeyList struct {
+	Items      []APIKey `json:"items" doc:"Keys of this page, oldest first."`
+	NextCursor string   `json:"next_cursor,omitempty" doc:"Cursor of the next page; absent on the last page." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a72"`
+}
+
+// mayManageKey checks the caller may see or revoke k: admins any key, a
+// vendor key the keys of its own vendor. Others' keys do not exist for it (404).
+func mayManageKey(ctx context.Context, k catalog.APIKey) error {
+	p := PrincipalFrom(ctx)
+	if p.Role == catalog.RoleAdmin || (p.Role == catalog.RoleVendor && k.VendorID == p.VendorID) {
+		return nil
+	}
+	return catalog.ErrNotFound
+}
+
+func (h *handlers) registerKeys(api huma.API) {
+	tags := []string{"Access"}
+
+	huma.Register(api, huma.Operation{
+		OperationID: "create-key", Method: http.MethodPost, Path: "/v1/keys", DefaultStatus: http.StatusCreated,
+		Summary:     "Make an API key",
+		Description: "Makes a key and returns its token, once: the service stores only a hash. Admins make keys of any role; a vendor key makes vendor keys for its own vendor (to rotate keys), at most 20 active per vendor (409 beyond).",
+		Tags:        tags, Errors: []int{401, 403, 409, 422},
+		Metadata: allow(ownerOrAdmin),
+	}, func(ctx context.Context, in *struct{ Body KeyInput }) (*struct {
+		Location string `header:"Location" doc:"URL of the new key."`
+		Body     NewAPIKey
+	}, error) {
+		p := PrincipalFrom(ctx)
+		k := catalog.APIKey{Name: in.Body.Name, Role: catalog.Role(in.Body.Role), ExpiresAt: in.Body.ExpiresAt}
+		if in.Body.VendorID != nil {
+			k.VendorID = *in.Body.VendorID
+		}
+		if p.Role == catalog.RoleVendor {
+			if k.Role != catalog.RoleVendor {
+				return nil, huma.Error403Forbidden("A vendor key may only make vendor keys.")
+			}
+			if k.VendorID == uuid.Nil {
+				k.VendorID = p.VendorID
+			}
+			if k.VendorID != p.VendorID {
+				return nil, huma.Error403Forbidden("A vendor key may only make keys for its own vendor.")
+			}
+		}
+		created, token, err := h.Catalog.CreateKey(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		out := &struct {
+			Location string `header:"Location" doc:"URL of the new key."`
+			Body     NewAPIKey
+		}{Location: "/v1/keys/" + created.ID.String()}
+		out.Body = *newAPIKeyWithToken(created, token)
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-current-key", Method: http.MethodGet, Path: "/v1/keys/current",
+		Summary:     "Describe the key of this request",
+		Description: "Returns the key the request was made with: its role, its vendor for a vendor key, its expiry. Useful to check a key works.",
+		Tags:        tags, Errors: []int{401},
+		Metadata: allow(anyKey),
+	}, func(ctx context.Context, _ *struct{}) (*struct{ Body APIKey }, error) {
+		k, err := h.Catalog.FindKey(ctx, PrincipalFrom(ctx).KeyID)
+		if err != nil {
+			return nil, err
+		}
+		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
+	})
+
+	type listInput struct {
+		VendorID uuid.UUID `query:"vendor_id" doc:"Only keys of this vendor (admins; vendor keys always see their own vendor's)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+		Role     string    `query:"role" enum:"admin,verifier,analyst,vendor" doc:"Only keys with this role." example:"vendor"`
+		Revoked  bool      `query:"revoked" doc:"Include revoked keys." example:"false"`
+		PageParams
+	}
+	huma.Register(api, huma.Operation{
+		OperationID: "list-keys", Method: http.MethodGet, Path: "/v1/keys",
+		Summary:     "List API keys",
+		Description: "Lists keys oldest first, without their secrets. Admins see every key; a vendor key sees the keys of its own vendor.",
+		Tags:        tags, Errors: []int{401, 403},
+		Metadata: allow(ownerOrAdmin),
+	}, func(ctx context.Context, in *listInput) (*struct {
+		Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
+		Body KeyList
+	}, error) {
+		f := catalog.KeyFilter{VendorID: in.VendorID, Role: catalog.Role(in.Role), Revoked: in.Revoked, Cursor: in.Cursor, Limit: in.Limit}
+		if p := PrincipalFrom(ctx); p.Role == catalog.RoleVendor {
+			f.VendorID = p.VendorID
+		}
+		page, err := h.Catalog.ListKeys(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out := &struct {
+			Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
+			Body KeyList
+		}{}
+		out.Body.Items = make([]APIKey, len(page.Items))
+		for i, k := range page.Items {
+			out.Body.Items[i] = newAPIKey(k)
+		}
+		out.Body.NextCursor = page.Next
+		q := url.Values{"role": {in.Role}, "limit": {itoa(in.Limit)}}
+		if f.VendorID != uuid.Nil {
+			q.Set("vendor_id", f.VendorID.String())
+		}
+		if in.Revoked {
+			q.Set("revoked", "true")
+		}
+		out.Link = nextLink("/v1/keys", q, page.Next)
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-key", Method: http.MethodGet, Path: "/v1/keys/{id}",
+		Summary:     "Get an API key",
+		Description: "Returns one key, without its secret. A vendor key sees only the keys of its own vendor (404 for others).",
+		Tags:        tags, Errors: []int{401, 403, 404},
+		Metadata: allow(ownerOrAdmin),
+	}, func(ctx context.Context, in *KeyPath) (*struct{ Body APIKey }, error) {
+		k, err := h.Catalog.FindKey(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := mayManageKey(ctx, k); err != nil {
+			return nil, err
+		}
+		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "revoke-key", Method: http.MethodPost, Path: "/v1/keys/{id}/revoke",
+		Summary:     "Revoke an API key",
+		Description: "Revokes a key: it stops working at once, on every replica. The key stays listed (with revoked_at) for the audit trail. Revoking a revoked key changes nothing. A vendor key may revoke the keys of its own vendor, itself included (404 for others).",
+		Tags:        tags, Errors: []int{401, 403, 404},
+		Metadata: allow(ownerOrAdmin),
+	}, func(ctx context.Context, in *KeyPath) (*struct{ Body APIKey }, error) {
+		k, err := h.Catalog.FindKey(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := mayManageKey(ctx, k); err != nil {
+			return nil, err
+		}
+		k, err = h.Catalog.RevokeKey(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
+	})
+}
