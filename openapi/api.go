@@ -30,6 +30,8 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Checks run by /readyz; each returns nil when its dependency answers.
 	Checks map[string]func(context.Context) error
+	// Search is the offering search index; its zero value answers 503.
+	Search SearchDeps
 	// Limits are the rate, time and proxy settings; zero fields take DefaultLimits.
 	Limits Limits
 }
@@ -53,6 +55,7 @@ func Config() huma.Config {
 		{Name: "Analytics", Description: "For policymakers: market-entry barriers per Member State and what-if effects of mutual recognition."},
 		{Name: "Verification", Description: "Staff decisions: admitting vendors, verifying, rejecting and suspending certification claims."},
 		{Name: "Access", Description: "API keys and the audit trail of every write."},
+		{Name: "Search", Description: "Full-text search of public offerings with eligibility filters and facets, and the state of its sync."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -101,6 +104,7 @@ func Register(api huma.API, d Deps) {
 	h.registerCertifications(api)
 	h.registerBundles(api)
 	h.registerReference(api)
+	h.registerSearch(api)
 	h.registerAssessment(api)
 	h.registerVerification(api)
 	h.registerKeys(api)

@@ -26,6 +26,7 @@ func init() {
 //	*catalog.ConflictError    409, naming the field
 //	catalog.ErrNotFound       404
 //	catalog.ErrStale          412
+//	search.ErrUnavailable     503 with Retry-After (searchProblem)
 //	context.DeadlineExceeded  503 (the request outlived its time limit)
 //	anything else at 5xx      logged with the request id, answered bare
 //
@@ -37,6 +38,7 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 	}
 	if p := domainProblem(errs); p != nil {
 		p.Instance = instance(ctx)
+		setRetryAfter(hctx, errs) // search index unreachable: when to retry
 		return p
 	}
 	if status >= 500 {
@@ -83,6 +85,9 @@ func pointAtMissingField(d *huma.ErrorDetail) {
 // domainProblem returns the problem for the first domain error in errs, or nil.
 func domainProblem(errs []error) *huma.ErrorModel {
 	for _, err := range errs {
+		if p := searchProblem(err); p != nil { // search unavailable or not configured: 503
+			return p
+		}
 		var verr *catalog.ValidationError
 		var cerr *catalog.ConflictError
 		switch {

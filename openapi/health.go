@@ -13,6 +13,7 @@ import (
 type Health struct {
 	Status string            `json:"status" enum:"ok,unavailable" doc:"ok when everything checked answers." example:"ok"`
 	Checks map[string]string `json:"checks,omitempty" doc:"Result per dependency: ok, or why it is not ready." example:"{\"postgres\":\"ok\"}"`
+	Search *SearchReadiness  `json:"search,omitempty" doc:"Search sync backlog (readiness only). Search never makes the service unready: without it, search answers 503 and the rest works."`
 }
 
 // HealthOutput wraps Health for huma.
@@ -36,7 +37,7 @@ func (h *handlers) registerHealth(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-readiness", Method: http.MethodGet, Path: "/readyz",
 		Summary:     "Readiness",
-		Description: "Answers 200 when every dependency (PostgreSQL, and Meilisearch once search is enabled) answers within two seconds, 503 otherwise: take the instance out of the load balancer until it is ready.",
+		Description: "Answers 200 when every dependency (PostgreSQL) answers within two seconds, 503 otherwise: take the instance out of the load balancer until it is ready. Meilisearch and the search outbox backlog are reported too but never make the instance unready: without search, search answers 503 and the rest of the API works.",
 		Tags:        []string{"Health"}, Errors: []int{503},
 	}, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
 		out := &HealthOutput{Body: Health{Status: "ok", Checks: map[string]string{}}}
@@ -61,6 +62,9 @@ func (h *handlers) registerHealth(api huma.API) {
 		if len(failed) > 0 {
 			return nil, huma.Error503ServiceUnavailable("Not ready: a dependency does not answer.", failed...)
 		}
+		sctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		h.searchReadiness(sctx, &out.Body) // reported, never fatal
+		cancel()
 		return out, nil
 	})
 }

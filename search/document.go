@@ -157,7 +157,8 @@ func newRules(ref *compliance.Reference, engine *compliance.Engine, revision int
 			Countries    []country
 			Requirements []compliance.Requirement
 			Schemes      []compliance.Scheme
-		}{schemaVersion, cat, countries, reqs, schemes})
+			Probes       []probeAnswer
+		}{schemaVersion, cat, countries, reqs, schemes, probe(engine, ref, cat.Slug, schemes)})
 		if err != nil {
 			panic(err) // plain data always marshals
 		}
@@ -167,10 +168,74 @@ func newRules(ref *compliance.Reference, engine *compliance.Engine, revision int
 	return r
 }
 
+// probeAnswer is the engine's answer for a probe profile in one cell.
+type probeAnswer struct {
+	Country            string
+	Buyer              compliance.Buyer
+	Eligible, Verified bool
+	Cost               *int
+}
+
+// probe returns the engine's answers for a few fixed profiles of category:
+// bare, and with every scheme its requirements name (verified, then
+// self-declared), with and without meeting every condition. They make the
+// fingerprint follow the engine's code as well as the data: a release that
+// changes how eligibility is decided changes them (for every change that
+// shows on these profiles, which covers the usual ones).
+func probe(engine *compliance.Engine, ref *compliance.Reference, category string, schemes []compliance.Scheme) []probeAnswer {
+	day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	var all, langs []string
+	for _, c := range ref.Countries {
+		all = append(all, c.Code)
+		for _, l := range c.Languages {
+			if !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+		}
+	}
+	held := func(status catalog.Verification) []compliance.Held {
+		out := make([]compliance.Held, len(schemes))
+		for i, s := range schemes {
+			level := ""
+			if len(s.Levels) > 0 {
+				level = s.Levels[len(s.Levels)-1]
+			}
+			out[i] = compliance.Held{Scheme: s.ID, Level: level, Status: status,
+				ValidFrom: day.AddDate(-1, 0, 0), ValidUntil: day.AddDate(1, 0, 0)}
+		}
+		return out
+	}
+	bare := compliance.Profile{VendorCountry: "DE", EstablishedIn: []string{"DE"}, Category: category,
+		Countries: []string{"DE"}, Languages: []string{"en"}, DataLocations: []string{"US"}}
+	full := compliance.Profile{VendorCountry: "DE", EstablishedIn: all, Category: category,
+		Countries: all, Languages: langs, DataLocations: []string{"DE"}, ClearedIn: all}
+	var out []probeAnswer
+	for _, p := range []compliance.Profile{bare, full} {
+		for _, certs := range [][]compliance.Held{nil, held(catalog.Verified), held(catalog.SelfDeclared)} {
+			p.Certifications = certs
+			var answers []probeAnswer
+			for _, a := range engine.AssessAll(p, day) {
+				ans := probeAnswer{Country: a.Country, Buyer: a.Buyer, Eligible: a.Eligible, Verified: a.EligibleVerified}
+				if a.Gap.Complete {
+					ans.Cost = a.Gap.CostEUR
+				}
+				answers = append(answers, ans)
+			}
+			// In country order whatever order the reference data lists them in.
+			slices.SortFunc(answers, func(a, b probeAnswer) int {
+				return cmp.Or(cmp.Compare(a.Country, b.Country), cmp.Compare(a.Buyer, b.Buyer))
+			})
+			out = append(out, answers...)
+		}
+	}
+	return out
+}
+
 // Fingerprint returns the fingerprint of the rules the eligibility of
 // offerings in category depends on: its requirements, the schemes they
-// name, the countries, the category itself and the document schema. It is
-// "" for a category the reference data does not know.
+// name, the countries, the category itself, the document schema, and the
+// burden engine's answers for probe profiles. It is "" for a category the
+// reference data does not know.
 func (r *Rules) Fingerprint(category string) string { return r.fingerprints[category] }
 
 // Fingerprints returns the fingerprint of every category.

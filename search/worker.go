@@ -139,9 +139,6 @@ func (w *Worker) Run(ctx context.Context) {
 			return
 		}
 		pause = 0
-		// Batches run to completion on shutdown: never leave Meilisearch
-		// holding a task whose rows are about to be retried for nothing.
-		work := context.WithoutCancel(ctx)
 		var err error
 		if !ready {
 			err = w.prepare(ctx)
@@ -158,9 +155,7 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 		n := 0
 		if ready && err == nil {
-			bctx, cancel := context.WithTimeout(work, 2*time.Minute)
-			n, err = w.Batch(bctx)
-			cancel()
+			n, err = w.batchToCompletion(ctx)
 		}
 		switch {
 		case errors.Is(err, errPaused):
@@ -193,6 +188,17 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 		t.Stop()
 	}
+}
+
+// batchToCompletion runs a batch that survives the end of ctx by up to 15
+// seconds: a shutdown lets the batch in hand finish rather than leave
+// Meilisearch with a task whose rows will be retried for nothing.
+func (w *Worker) batchToCompletion(ctx context.Context) (int, error) {
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(15*time.Second, cancel) })
+	defer stop()
+	return w.Batch(bctx)
 }
 
 // prepare makes sure the live index exists with the current settings, and

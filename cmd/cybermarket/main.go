@@ -58,6 +58,7 @@ func newRoot() *cobra.Command {
 		newOpenAPICmd(),
 		newImportCmd(&cfg),
 		newKeysCmd(&cfg),
+		newReindexCmd(&cfg),
 	)
 	return root
 }

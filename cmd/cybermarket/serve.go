@@ -85,6 +85,14 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 	if err != nil {
 		return fmt.Errorf("%w (run cybermarket migrate first)", err)
 	}
+	// Search: the index and this replica's outbox worker (see search.go),
+	// stopped after the HTTP server has drained. Before live.Watch: it hooks
+	// reference changes.
+	searchDeps, stopSearch, err := startSearch(ctx, cfg, store, live, log)
+	if err != nil {
+		return err
+	}
+	defer stopSearch()
 	go live.Watch(ctx, 5*time.Second, log)
 
 	handler := openapi.New(openapi.Deps{
@@ -92,6 +100,7 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 		Compliance: live,
 		Logger:     log,
 		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
+		Search:     searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:     limits,
 	})
 	srv := &http.Server{

@@ -1,0 +1,193 @@
+package openapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/catalog/catalogtest"
+	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/openapi"
+	"github.com/cybermarket/cybermarket/search"
+	"github.com/cybermarket/cybermarket/search/searchtest"
+)
+
+// searchAPI is the API over a fresh database, with search as deps says.
+type searchAPI struct {
+	t     *testing.T
+	h     http.Handler
+	store *catalog.Store
+}
+
+func newSearchAPI(t *testing.T, deps openapi.SearchDeps) *searchAPI {
+	t.Helper()
+	store, _ := catalogtest.NewStore(t)
+	live, err := compliance.OpenLive(context.Background(), store.Pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := openapi.New(openapi.Deps{Catalog: store, Compliance: live, Search: deps,
+		Checks: map[string]func(context.Context) error{"postgres": store.Ping}})
+	return &searchAPI{t: t, h: h, store: store}
+}
+
+func (a *searchAPI) get(path string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	r := httptest.NewRecorder()
+	a.h.ServeHTTP(r, httptest.NewRequest(http.MethodGet, path, nil))
+	return r
+}
+
+func decodeJSON(t *testing.T, r *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body.String(), err)
+	}
+}
+
+func TestSearchAPI_NotConfigured(t *testing.T) {
+	t.Parallel()
+	a := newSearchAPI(t, openapi.SearchDeps{})
+	r := a.get("/v1/search/offerings?q=pentest")
+	if r.Code != http.StatusServiceUnavailable || !strings.Contains(r.Header().Get("Content-Type"), "problem+json") {
+		t.Fatalf("%d %s", r.Code, r.Body.String())
+	}
+	if r.Header().Get("Retry-After") != "" {
+		t.Error("Retry-After without an index to come back")
+	}
+	if r := a.get("/v1/vendors"); r.Code != http.StatusOK {
+		t.Errorf("vendors without search: %d", r.Code)
+	}
+	var st openapi.SearchStatus
+	r = a.get("/v1/search/status")
+	decodeJSON(t, r, &st)
+	if r.Code != http.StatusOK || st.Enabled || st.Meilisearch != "not-configured" {
+		t.Errorf("status %d %+v", r.Code, st)
+	}
+}
+
+func TestSearchAPI_MeilisearchUnreachable(t *testing.T) {
+	t.Parallel()
+	ix, err := search.Open(search.Config{URL: "http://127.0.0.1:1", Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newSearchAPI(t, openapi.SearchDeps{Index: ix})
+	r := a.get("/v1/search/offerings?q=pentest&eligible_in=DE")
+	if r.Code != http.StatusServiceUnavailable || r.Header().Get("Retry-After") != "10" {
+		t.Fatalf("%d Retry-After %q: %s", r.Code, r.Header().Get("Retry-After"), r.Body.String())
+	}
+	if body := r.Body.String(); strings.Contains(body, "127.0.0.1") || strings.Contains(body, "dial") {
+		t.Errorf("503 leaks the cause: %s", body)
+	}
+	// The rest of the API works, and the instance stays ready.
+	if r := a.get("/v1/offerings"); r.Code != http.StatusOK {
+		t.Errorf("offerings while search is down: %d", r.Code)
+	}
+	var h openapi.Health
+	r = a.get("/readyz")
+	decodeJSON(t, r, &h)
+	if r.Code != http.StatusOK || !strings.HasPrefix(h.Checks["meilisearch"], "unavailable") || h.Search == nil {
+		t.Errorf("readyz %d %+v", r.Code, h)
+	}
+	var st openapi.SearchStatus
+	decodeJSON(t, a.get("/v1/search/status"), &st)
+	if !st.Enabled || st.Meilisearch != "unavailable" || st.Index != nil {
+		t.Errorf("status %+v", st)
+	}
+}
+
+func TestSearchAPI_Search(t *testing.T) {
+	t.Parallel()
+	ix, _ := searchtest.NewIndex(t)
+	a := newSearchAPI(t, openapi.SearchDeps{Index: ix})
+	ctx := context.Background()
+	rules := search.NewRules(mustEmbedded(t), 0)
+	worker := search.NewWorker(search.WorkerConfig{Pool: a.store.Pool(), Index: ix,
+		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
+
+	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",
+		Country: "DE", Size: catalog.SizeSmall, Contact: catalog.Contact{Email: "tenders@nordlicht.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uuid.UUID
+	for i, name := range []string{"Penetration testing for hospitals", "Web application pentest", "Red team exercise and penetration test"} {
+		o, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
+			Summary:  map[string]string{"en": "Testing of clinical systems, engagement " + string(rune('A'+i)) + "."},
+			Delivery: catalog.DeliveryRemote, Countries: []string{"DE"}, Languages: []string{"de", "en"}, Status: catalog.OfferingPublished})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, o.ID)
+	}
+	var st openapi.SearchStatus
+	decodeJSON(t, a.get("/v1/search/status"), &st)
+	if st.Outbox.Rows != 3 || st.Outbox.OldestAgeSeconds <= 0 || st.PublicOfferings != 3 {
+		t.Errorf("status before sync %+v", st.Outbox)
+	}
+	if _, err := worker.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	decodeJSON(t, a.get("/v1/search/status"), &st)
+	if st.Outbox.Rows != 0 || st.Meilisearch != "ok" || st.Index == nil || st.Index.Documents != 3 {
+		t.Errorf("status after sync %+v %+v", st, st.Index)
+	}
+
+	// A page of two, then the cursor's page of one.
+	r := a.get("/v1/search/offerings?q=pentest&limit=2&category=penetration-testing&eligible_in=DE&buyer=private&gap_country=DE")
+	if r.Code != http.StatusOK {
+		t.Fatalf("%d %s", r.Code, r.Body.String())
+	}
+	var res openapi.SearchResults
+	decodeJSON(t, r, &res)
+	if len(res.Hits) != 2 || res.Total != 3 || !res.TotalExact || res.NextCursor == "" {
+		t.Fatalf("first page %+v", res)
+	}
+	h := res.Hits[0]
+	if h.Vendor.Name != v.LegalName || h.Highlights == nil || !strings.Contains(h.Highlights.Name+h.Highlights.Summary["en"], "<mark>") ||
+		h.GapCostEUR == nil || *h.GapCostEUR != 0 || h.Eligibility.AsOf == "" {
+		t.Errorf("hit %+v highlights %+v", h, h.Highlights)
+	}
+	if res.Facets["category"]["penetration-testing"] != 3 || res.Facets["eligible_in"]["DE"] != 3 || res.Facets["size"]["small"] != 3 {
+		t.Errorf("facets %v", res.Facets)
+	}
+	link := r.Header().Get("Link")
+	if !strings.Contains(link, "cursor="+res.NextCursor) || !strings.Contains(link, "buyer=private") || !strings.Contains(link, `rel="next"`) {
+		t.Errorf("Link %q", link)
+	}
+	next := a.get("/v1/search/offerings?q=pentest&limit=2&category=penetration-testing&eligible_in=DE&buyer=private&cursor=" + url.QueryEscape(res.NextCursor))
+	var page2 openapi.SearchResults
+	decodeJSON(t, next, &page2)
+	if len(page2.Hits) != 1 || page2.Offset != 2 || page2.NextCursor != "" || page2.Hits[0].ID == res.Hits[0].ID || page2.Hits[0].ID == res.Hits[1].ID {
+		t.Errorf("second page %+v", page2)
+	}
+	// Offset pagination that is not a page boundary still counts.
+	decodeJSON(t, a.get("/v1/search/offerings?sort=name&offset=1&limit=2"), &res)
+	if len(res.Hits) != 2 || res.Total != 3 || res.Offset != 1 {
+		t.Errorf("offset page %+v", res)
+	}
+
+	for _, bad := range []string{"sort=gap_cost", "cursor=nonsense", "buyer=hospital", "eligible_in=germany", "delivery=teleport", "limit=1000"} {
+		if r := a.get("/v1/search/offerings?" + bad); r.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", bad, r.Code, r.Body.String())
+		}
+	}
+}
+
+func mustEmbedded(t *testing.T) *compliance.Reference {
+	t.Helper()
+	ref, err := compliance.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
