@@ -76,12 +76,13 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) (_ Page[AuditEvent
 		}
 	}
 	size := pageSize(f.Limit)
-	query := auditOldestFirst
+	args := []any{f.Entity, f.EntityID, nullID(f.VendorID), f.Actor, f.Action, nullTime(f.Since), nullTime(f.Until), after, size + 1}
+	var rows pgx.Rows
 	if f.Newest {
-		query = auditNewestFirst
+		rows, err = s.pool.Query(ctx, auditNewestFirst, args...)
+	} else {
+		rows, err = s.pool.Query(ctx, auditOldestFirst, args...)
 	}
-	rows, err := s.pool.Query(ctx, query, f.Entity, f.EntityID, nullID(f.VendorID), f.Actor, f.Action,
-		nullTime(f.Since), nullTime(f.Until), after, size+1)
 	if err != nil {
 		return Page[AuditEvent]{}, translate(err)
 	}

@@ -136,13 +136,6 @@ func (s *limiterSet) get(key string, now time.Time) *rate.Limiter {
 	return b.lim
 }
 
-// take spends a token of key's bucket. When there is none it returns how
-// long until there is, and false.
-func (s *limiterSet) take(key string) (time.Duration, bool) {
-	r, ok := s.reserve(key)
-	return r.wait, ok
-}
-
 // available reports, without spending, whether key's bucket has a token;
 // when not, also how long until it has.
 func (s *limiterSet) available(key string) (time.Duration, bool) {
@@ -164,34 +157,20 @@ func (s *limiterSet) waitFor(lim *rate.Limiter, now time.Time) time.Duration {
 	return time.Duration(need / float64(s.limit) * float64(time.Second))
 }
 
-// reservation is a spent token that can be given back.
-type reservation struct {
-	r    *rate.Reservation
-	wait time.Duration
-}
-
-// cancel gives the token back, as if the request had not been made.
-func (r reservation) cancel() {
-	if r.r != nil {
-		r.r.Cancel()
-	}
-}
-
-// reserve spends a token of key's bucket, or returns the wait and false.
-func (s *limiterSet) reserve(key string) (reservation, bool) {
+// take spends a token of key's bucket. When there is none it returns how
+// long until there is, and false.
+func (s *limiterSet) take(key string) (time.Duration, bool) {
 	if s.limit == rate.Inf {
-		return reservation{}, true
+		return 0, true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
 	lim := s.get(key, now)
-	r := lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return reservation{wait: d}, false
+	if lim.AllowN(now, 1) {
+		return 0, true
 	}
-	return reservation{r: r}, true
+	return s.waitFor(lim, now), false
 }
 
 // tooMany answers 429 with Retry-After in whole seconds (at least 1).
@@ -210,17 +189,18 @@ func errTooMany(wait time.Duration, detail string) error {
 		http.Header{"Retry-After": {retryAfter(wait)}})
 }
 
-// registering spends a self-registration token of the caller's address. The
-// returned func gives it back when the registration failed, so only
-// registrations that happened count.
+// registering checks the caller's address has a self-registration left; the
+// returned func spends it when the registration succeeded, so that only
+// registrations that happened count. (Concurrent registrations from one
+// address may overshoot the limit by the few in flight.)
 func (h *handlers) registering(ctx context.Context) (done func(ok bool), err error) {
-	r, ok := h.limits.registrations.reserve(clientKey(ctx, ""))
-	if !ok {
-		return nil, errTooMany(r.wait, "Too many vendor registrations from your address; try again later.")
+	key := clientKey(ctx, "")
+	if wait, ok := h.limits.registrations.available(key); !ok {
+		return nil, errTooMany(wait, "Too many vendor registrations from your address; try again later.")
 	}
 	return func(ok bool) {
-		if !ok {
-			r.cancel()
+		if ok {
+			h.limits.registrations.take(key)
 		}
 	}, nil
 }
