@@ -286,7 +286,11 @@ func unauthorized(api huma.API, hctx huma.Context, params, detail string) {
 
 // Ownership.
 
-var errForbidden = huma.Error403Forbidden("This object belongs to another vendor; your key may not change it.")
+// errForbidden is a new error each time: the problem is stamped with the
+// request's instance on the way out, so it must not be shared.
+func errForbidden() error {
+	return huma.Error403Forbidden("This object belongs to another vendor; your key may not change it.")
+}
 
 // mayChange decides whether the caller may change the objects of the vendor
 // vendorID. Admins may; a vendor key may for its own vendor. For others it
@@ -303,7 +307,7 @@ func mayChange(ctx context.Context, vendorID uuid.UUID, visible func(catalog.Vie
 	if err := visible(p.viewer()); err != nil {
 		return err // ErrNotFound when hidden
 	}
-	return errForbidden
+	return errForbidden()
 }
 
 // mayChangeVendor checks the caller may change the vendor with id (or add to it).

@@ -150,7 +150,10 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 	for id, attempts := range cases {
 		for _, a := range attempts {
 			t.Run(id+" "+a.path, func(t *testing.T) {
-				w.b.do(a.method, a.path, a.body, "If-Match", `"1"`).problem(a.want)
+				r := w.b.do(a.method, a.path, a.body, "If-Match", `"1"`)
+				if p := r.problem(a.want); p.Instance != "urn:request:"+r.Header().Get("X-Request-Id") {
+					t.Errorf("the problem's instance %s is not this request's", p.Instance)
+				}
 			})
 		}
 	}
