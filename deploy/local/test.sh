@@ -22,7 +22,7 @@ pg_password=$(random_secret)
 # Durability is pointless for a throwaway server; speed is not.
 start_postgres "$tmp/pg" "$pg_port" "$pg_password" \
 	-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400
-meili_bin=$(ensure_meilisearch .local/bin)
+meili_bin=$(ensure_meilisearch "$PWD/.local/bin")
 meili_port=$(free_port)
 meili_key=$(random_secret)
 start_meilisearch "$tmp/meili" "$meili_port" "$meili_key" "$meili_bin"
