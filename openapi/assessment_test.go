@@ -1,8 +1,10 @@
 package openapi_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -229,6 +231,59 @@ func TestAPI_Analytics(t *testing.T) {
 					t.Error("C5, of unknown cost, is in the budgeted plan")
 				}
 			}
+		}
+	})
+}
+
+func TestAPI_EditRequirement(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	_, offering := germanCloud(c, "DE400000004")
+	soc2 := with(with(validCertification(offering), "scheme", "soc-2"), "level", "type-2")
+	var o struct {
+		VendorID string `json:"vendor_id"`
+	}
+	c.do(http.MethodGet, "/v1/offerings/"+offering, nil).want(http.StatusOK).decode(&o)
+	c.do(http.MethodPost, "/v1/vendors/"+o.VendorID+"/certifications", soc2).want(http.StatusCreated)
+	if a := c.assess(offering, "country=DE&buyer=public&date=2026-11-28")[0]; a.Eligible {
+		t.Fatal("eligible on SOC 2 before the edit")
+	}
+
+	r := c.do(http.MethodGet, "/v1/requirements/de-c5-sgbv-393", nil).want(http.StatusOK)
+	var req obj
+	r.decode(&req)
+	tag := r.Header().Get("ETag")
+	for _, k := range []string{"id", "binding", "duty"} {
+		delete(req, k)
+	}
+	sats := req["satisfied_by"].([]any)
+	edited := with(req, "satisfied_by", append(sats, obj{"scheme": "soc-2", "min_level": "type-2", "extent": "full", "note": "test edit"}))
+
+	t.Run("only administrators edit", func(t *testing.T) {
+		c.as(c.key("verifier", "")).do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).problem(http.StatusForbidden)
+		c.anonymous().do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).problem(http.StatusUnauthorized)
+	})
+	t.Run("an unknown scheme is rejected naming the field", func(t *testing.T) {
+		bad := with(req, "satisfied_by", append(sats, obj{"scheme": "iso-9999", "extent": "full"}))
+		p := c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", bad, "If-Match", tag).problem(http.StatusUnprocessableEntity)
+		if len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Location, "satisfied_by") {
+			t.Errorf("names %v", p.locations())
+		}
+	})
+	t.Run("the edit changes eligibility at once", func(t *testing.T) {
+		c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).want(http.StatusOK)
+		if a := c.assess(offering, "country=DE&buyer=public&date=2026-11-28")[0]; !a.Eligible || a.status("de-c5-sgbv-393") != "met" {
+			t.Errorf("after accepting SOC 2: eligible %v, c5 %s", a.Eligible, a.status("de-c5-sgbv-393"))
+		}
+	})
+	t.Run("a stale ETag is refused", func(t *testing.T) {
+		c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).problem(http.StatusPreconditionFailed)
+	})
+	t.Run("the audit trail has the edit", func(t *testing.T) {
+		var n int
+		if err := c.store.Pool().QueryRow(context.Background(),
+			`SELECT count(*) FROM audit_events WHERE entity = 'requirement' AND entity_id = 'de-c5-sgbv-393'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d audit events (%v), want 1", n, err)
 		}
 	})
 }

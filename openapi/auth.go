@@ -65,6 +65,8 @@ var (
 	ownerOrAdmin = access{roles: []catalog.Role{catalog.RoleAdmin}, owner: true}
 	// ownerOrStaff: the vendor's own key, an admin or a verifier.
 	ownerOrStaff = access{roles: []catalog.Role{catalog.RoleAdmin, catalog.RoleVerifier}, owner: true}
+	// adminOnly: administrators.
+	adminOnly = access{roles: []catalog.Role{catalog.RoleAdmin}}
 	// staffOnly: admins and verifiers.
 	staffOnly = access{roles: []catalog.Role{catalog.RoleAdmin, catalog.RoleVerifier}}
 	// anyKey: any valid key.

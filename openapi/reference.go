@@ -2,11 +2,13 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
 )
 
@@ -82,9 +84,8 @@ type SchemeView struct {
 	Sources        []SourceView `json:"sources" doc:"Sources of the scheme's facts."`
 }
 
-// RequirementView is what a country (or the EU/EEA) demands of a vendor.
-type RequirementView struct {
-	ID          string          `json:"id" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
+// RequirementInput is a requirement as an administrator edits it.
+type RequirementInput struct {
 	Scope       string          `json:"scope" doc:"Country code, or EU (every EU member state) or EEA." example:"DE"`
 	Title       string          `json:"title" doc:"Short title." example:"BSI C5 attestation for cloud processing of health data"`
 	Summary     string          `json:"summary" doc:"What it demands, in plain words." example:"Cloud services processing health data need a current C5 attestation."`
@@ -92,14 +93,20 @@ type RequirementView struct {
 	Buyers      []string        `json:"buyers" doc:"Buyer kinds it concerns." example:"[\"public\",\"private\"]"`
 	Strength    string          `json:"strength" enum:"mandatory,mandatory-for-public-buyers,de-facto-expected,optional" doc:"How binding it is." example:"mandatory"`
 	Status      string          `json:"status" enum:"in-force,pending" doc:"in-force, or pending (adopted or proposed, not yet applicable; never binding)." example:"in-force"`
-	Binding     *bool           `json:"binding,omitempty" doc:"Whether it decides eligibility for the buyer kind asked about (only when a buyer was given)." example:"true"`
-	Duty        bool            `json:"duty" doc:"A duty no certificate or condition can show (such as registering with an authority): reported, never blocking." example:"false"`
 	SatisfiedBy []SatisfierView `json:"satisfied_by" doc:"Schemes that satisfy it, fully or partly."`
 	Conditions  []ConditionView `json:"conditions" doc:"Conditions on the vendor or offering that no certificate proves."`
 	Authority   AuthorityView   `json:"authority" doc:"Who issues or enforces it."`
 	Source      SourceView      `json:"source" doc:"The primary source."`
 	MoreSources []SourceView    `json:"more_sources,omitempty" doc:"Further sources, including disagreeing ones."`
 	Notes       []string        `json:"notes,omitempty" doc:"Commentary: substitutes, disagreements, dates."`
+}
+
+// RequirementView is what a country (or the EU/EEA) demands of a vendor.
+type RequirementView struct {
+	ID string `json:"id" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
+	RequirementInput
+	Binding *bool `json:"binding,omitempty" doc:"Whether it decides eligibility for the buyer kind asked about (only when a buyer was given)." example:"true"`
+	Duty    bool  `json:"duty" doc:"A duty no certificate or condition can show (such as registering with an authority): reported, never blocking." example:"false"`
 }
 
 // SatisfierView is a scheme that satisfies a requirement.
@@ -165,22 +172,48 @@ func schemeView(s compliance.Scheme) SchemeView {
 }
 
 func requirementView(r compliance.Requirement) RequirementView {
-	v := RequirementView{
-		ID: r.ID, Scope: r.Country, Title: r.Title, Summary: r.Summary, Categories: orEmpty(r.Categories),
-		Strength: string(r.Strength), Status: string(r.Status), Duty: r.IsDuty(), Authority: authorityView(r.Authority),
+	in := RequirementInput{
+		Scope: r.Country, Title: r.Title, Summary: r.Summary, Categories: orEmpty(r.Categories),
+		Strength: string(r.Strength), Status: string(r.Status), Authority: authorityView(r.Authority),
 		Source: sourceView(r.Source), MoreSources: sourceViews(r.MoreSources), Notes: r.Notes,
 		SatisfiedBy: make([]SatisfierView, len(r.SatisfiedBy)), Conditions: make([]ConditionView, len(r.Conditions)),
 	}
 	for _, b := range r.Buyers {
-		v.Buyers = append(v.Buyers, string(b))
+		in.Buyers = append(in.Buyers, string(b))
 	}
 	for i, s := range r.SatisfiedBy {
-		v.SatisfiedBy[i] = SatisfierView{Scheme: s.Scheme, MinLevel: s.MinLevel, Extent: string(s.Extent), Note: s.Note}
+		in.SatisfiedBy[i] = SatisfierView{Scheme: s.Scheme, MinLevel: s.MinLevel, Extent: string(s.Extent), Note: s.Note}
 	}
 	for i, c := range r.Conditions {
-		v.Conditions[i] = ConditionView{Kind: string(c.Kind), Languages: c.Languages, Region: string(c.Region), Note: c.Note}
+		in.Conditions[i] = ConditionView{Kind: string(c.Kind), Languages: c.Languages, Region: string(c.Region), Note: c.Note}
 	}
-	return v
+	return RequirementView{ID: r.ID, RequirementInput: in, Duty: r.IsDuty()}
+}
+
+// domain converts an edited requirement to the reference form.
+func (in RequirementInput) domain(id string) compliance.Requirement {
+	src := func(s SourceView) compliance.Source {
+		return compliance.Source{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: compliance.Verified(s.Verified), Note: s.Note}
+	}
+	r := compliance.Requirement{
+		ID: id, Country: in.Scope, Title: in.Title, Summary: in.Summary, Categories: in.Categories,
+		Strength: compliance.Strength(in.Strength), Status: compliance.RequirementStatus(in.Status),
+		Authority: compliance.Authority(in.Authority), Source: src(in.Source), Notes: in.Notes,
+		SatisfiedBy: []compliance.Satisfier{}, Conditions: []compliance.Condition{},
+	}
+	for _, b := range in.Buyers {
+		r.Buyers = append(r.Buyers, compliance.Buyer(b))
+	}
+	for _, s := range in.MoreSources {
+		r.MoreSources = append(r.MoreSources, src(s))
+	}
+	for _, s := range in.SatisfiedBy {
+		r.SatisfiedBy = append(r.SatisfiedBy, compliance.Satisfier{Scheme: s.Scheme, MinLevel: s.MinLevel, Extent: compliance.Extent(s.Extent), Note: s.Note})
+	}
+	for _, c := range in.Conditions {
+		r.Conditions = append(r.Conditions, compliance.Condition{Kind: compliance.ConditionKind(c.Kind), Languages: c.Languages, Region: compliance.Region(c.Region), Note: c.Note})
+	}
+	return r
 }
 
 // reference returns the reference data in use.
@@ -271,18 +304,48 @@ func (h *handlers) registerReference(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-requirement", Method: http.MethodGet, Path: "/v1/requirements/{id}",
 		Summary:     "Get a requirement",
-		Description: "One requirement with the schemes that satisfy it, its conditions, strength and sources.",
+		Description: "One requirement with the schemes that satisfy it, its conditions, strength and sources, and its version as ETag (for administrators' edits).",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *struct {
-		ID string `path:"id" maxLength:"100" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
-	}) (*struct{ Body RequirementView }, error) {
+	}, func(ctx context.Context, in *RequirementPath) (*RequirementOutput, error) {
 		for _, r := range h.reference().Requirements {
 			if r.ID == in.ID {
-				return &struct{ Body RequirementView }{Body: requirementView(r)}, nil
+				version, err := compliance.RequirementVersion(ctx, h.Catalog.Pool(), r.ID)
+				if err != nil {
+					return nil, err
+				}
+				return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
 			}
 		}
-		return nil, huma.Error404NotFound("No requirement "+in.ID+" in the reference data.",
-			&huma.ErrorDetail{Location: "path.id", Message: "is not a requirement of the reference data", Value: in.ID})
+		return nil, unknownRequirement(in.ID)
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "replace-requirement", Method: http.MethodPut, Path: "/v1/requirements/{id}",
+		Summary:     "Edit a requirement (administrators)",
+		Description: "Replaces a requirement when a law or its reading changes. The edit is checked against the whole reference data (schemes, levels, categories, a source for every fact), recorded in the audit trail, kept by later releases (which report a conflict instead of overwriting it), and picked up by every replica's burden engine within seconds. Requires If-Match with the ETag from GET.",
+		Tags:        tags, Errors: []int{404, 412, 422, 428},
+		Metadata: allow(adminOnly),
+	}, func(ctx context.Context, in *struct {
+		RequirementPath
+		RequiredIfMatch
+		Body RequirementInput
+	}) (*RequirementOutput, error) {
+		version, err := in.RequiredIfMatch.version()
+		if err != nil {
+			return nil, err
+		}
+		r := in.Body.domain(in.ID)
+		version, err = compliance.EditRequirement(ctx, h.Catalog.Pool(), h.reference(), r, version)
+		if errors.Is(err, catalog.ErrNotFound) {
+			return nil, unknownRequirement(in.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if _, err := h.Compliance.Refresh(ctx); err != nil {
+			loggerFrom(ctx).WarnContext(ctx, "reference reload after edit failed; other polls will retry", "error", err)
+		}
+		return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
 	})
 
 	huma.Register(api, huma.Operation{
@@ -327,6 +390,22 @@ func (h *handlers) registerReference(api huma.API) {
 		}
 		return out, nil
 	})
+}
+
+// RequirementPath names a requirement in the path.
+type RequirementPath struct {
+	ID string `path:"id" maxLength:"100" doc:"Requirement identifier." example:"de-c5-sgbv-393"`
+}
+
+// RequirementOutput is one requirement with its version as ETag.
+type RequirementOutput struct {
+	ETag string `header:"ETag" doc:"Version of the requirement row; send it in If-Match to edit."`
+	Body RequirementView
+}
+
+func unknownRequirement(id string) error {
+	return huma.Error404NotFound("No requirement "+id+" in the reference data.",
+		&huma.ErrorDetail{Location: "path.id", Message: "is not a requirement of the reference data", Value: id})
 }
 
 func unknownCategory(location, slug string) error {
