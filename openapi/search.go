@@ -106,21 +106,19 @@ type SearchResults struct {
 
 // SearchHit is one matching offering, as the search index holds it.
 type SearchHit struct {
-	ID            uuid.UUID         `json:"id" doc:"Offering identifier; GET /v1/offerings/{id} has every field." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
-	Version       int64             `json:"version" doc:"Version of the offering the hit shows." example:"3"`
-	Name          string            `json:"name" doc:"Display name of the service." example:"Penetration testing for hospital networks"`
-	Category      string            `json:"category" doc:"Service category slug." example:"penetration-testing"`
-	CategoryName  string            `json:"category_name" doc:"Service category name." example:"Penetration testing"`
-	CPVCodes      []string          `json:"cpv_codes" doc:"Common Procurement Vocabulary codes." example:"[\"72212730-5\"]"`
-	Summary       map[string]string `json:"summary" doc:"Summary per ISO 639-1 language." example:"{\"en\":\"Network and application penetration tests of clinical systems.\"}"`
-	Delivery      string            `json:"delivery" doc:"How the service is delivered: remote, on-site or hybrid." example:"on-site"`
-	Countries     []string          `json:"countries" doc:"Countries served." example:"[\"DE\",\"AT\"]"`
-	Languages     []string          `json:"languages" doc:"Support languages." example:"[\"de\",\"en\"]"`
-	DataLocations []string          `json:"data_locations" doc:"Countries where customer data is stored or processed." example:"[\"DE\"]"`
-	Vendor        SearchVendor      `json:"vendor" doc:"The vendor selling the offering."`
+	ID           uuid.UUID         `json:"id" doc:"Offering identifier; GET /v1/offerings/{id} has every field." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Version      int64             `json:"version" doc:"Version of the offering the hit shows." example:"3"`
+	Name         string            `json:"name" doc:"Display name of the service." example:"Penetration testing for hospital networks"`
+	Category     string            `json:"category" doc:"Service category slug." example:"penetration-testing"`
+	CategoryName string            `json:"category_name" doc:"Service category name." example:"Penetration testing"`
+	Summary      map[string]string `json:"summary" doc:"Summary per ISO 639-1 language." example:"{\"en\":\"Network and application penetration tests of clinical systems.\"}"`
+	Delivery     string            `json:"delivery" doc:"How the service is delivered: remote, on-site or hybrid." example:"on-site"`
+	Countries    []string          `json:"countries" doc:"Countries served." example:"[\"DE\",\"AT\"]"`
+	Languages    []string          `json:"languages" doc:"Support languages." example:"[\"de\",\"en\"]"`
+	Vendor       SearchVendor      `json:"vendor" doc:"The vendor selling the offering."`
 	// Certifications valid today that cover the offering.
 	Certifications []SearchCertification `json:"certifications" doc:"Certifications valid today that cover the offering (listing it, or organisation-wide)."`
-	Eligibility    SearchEligibility     `json:"eligibility" doc:"Where the offering may serve hospitals today, by buyer kind."`
+	Eligibility    SearchEligibility     `json:"eligibility" doc:"Where the offering may serve hospitals of the buyer kind today."`
 	GapCostEUR     *int                  `json:"gap_cost_eur" doc:"With gap_country: estimated cost in euros of the cheapest certifications that would make the offering eligible there for the buyer kind; 0 when eligible; null when unknown (a scheme's cost is unknown, or certifications alone cannot close the gap) or without gap_country." example:"0"`
 	Highlights     *SearchHighlights     `json:"highlights,omitempty" doc:"With q: name, vendor name and summaries with the matched words between <mark> and </mark>."`
 }
@@ -132,7 +130,6 @@ type SearchVendor struct {
 	TradingName string    `json:"trading_name,omitempty" doc:"Trading name, when different." example:"Nordlicht"`
 	Country     string    `json:"country" doc:"Head-office country." example:"DE"`
 	Size        string    `json:"size" doc:"SME size class: micro, small, medium or large." example:"small"`
-	Website     string    `json:"website,omitempty" doc:"Website." example:"https://nordlicht.example"`
 }
 
 // SearchCertification is a valid certification of a hit.
@@ -143,13 +140,14 @@ type SearchCertification struct {
 	ValidUntil string `json:"valid_until" doc:"Last valid day." example:"2027-12-31"`
 }
 
-// SearchEligibility lists the countries where an offering is eligible.
+// SearchEligibility lists the countries where an offering is eligible for
+// the buyer kind of the search.
 type SearchEligibility struct {
-	Public          []string `json:"public" doc:"Countries where it is eligible for public hospitals, on all valid certifications." example:"[\"AT\",\"DE\"]"`
-	Private         []string `json:"private" doc:"Countries where it is eligible for private hospitals, on all valid certifications." example:"[\"AT\",\"DE\",\"FR\"]"`
-	PublicVerified  []string `json:"public_verified" doc:"Countries where it is eligible for public hospitals on verified certifications only." example:"[\"AT\"]"`
-	PrivateVerified []string `json:"private_verified" doc:"Countries where it is eligible for private hospitals on verified certifications only." example:"[\"AT\",\"DE\"]"`
-	AsOf            string   `json:"as_of" doc:"The day (UTC) the eligibility was computed for; it is recomputed when a certification starts or expires and when requirements change." example:"2026-12-01"`
+	Buyer    string `json:"buyer" enum:"public,private" doc:"The buyer kind of the search." example:"public"`
+	Verified bool   `json:"verified" doc:"Whether only certifications cybermarket staff verified count (the verified parameter)." example:"false"`
+	// Countries where it is eligible.
+	Countries []string `json:"countries" doc:"Countries where it is eligible for the buyer kind: on all valid certifications (self-declared ones included), or with verified=true on verified ones only." example:"[\"AT\",\"DE\"]"`
+	AsOf      string   `json:"as_of" doc:"The day (UTC) the eligibility was computed for; it is recomputed when a certification starts or expires and when requirements change." example:"2026-12-01"`
 }
 
 // SearchHighlights are the highlighted texts of a hit.
@@ -246,7 +244,7 @@ func (h *handlers) registerSearch(api huma.API) {
 		if err != nil {
 			return nil, err
 		}
-		out := &SearchOfferingsOutput{Body: newSearchResults(res)}
+		out := &SearchOfferingsOutput{Body: newSearchResults(res, q.Buyer, q.Verified)}
 		if end := res.Offset + len(res.Hits); len(res.Hits) > 0 && int64(end) < min(res.Total, search.MaxTotalHits) {
 			out.Body.NextCursor = encodeSearchCursor(end)
 			out.Link = nextLink("/v1/search/offerings", in.values(), out.Body.NextCursor)
@@ -291,8 +289,12 @@ func (h *handlers) registerSearch(api huma.API) {
 
 // query turns the parameters into a search.Query, or a *catalog.ValidationError.
 func (in *SearchOfferingsInput) query() (search.Query, error) {
+	buyer := compliance.Buyer(in.Buyer)
+	if buyer == "" {
+		buyer = compliance.Public
+	}
 	q := search.Query{
-		Text: in.Q, Categories: in.Category, EligibleIn: in.EligibleIn, Buyer: compliance.Buyer(in.Buyer),
+		Text: in.Q, Categories: in.Category, EligibleIn: in.EligibleIn, Buyer: buyer,
 		Verified: in.Verified, Schemes: in.Scheme, Languages: in.Language, Serves: in.Serves,
 		VendorCountries: in.VendorCountry, Delivery: in.Delivery, Sizes: in.Size,
 		GapCountry: in.GapCountry, Offset: in.Offset, Limit: in.Limit,
@@ -360,7 +362,7 @@ func decodeSearchCursor(c string) (int, bool) {
 	return n, true
 }
 
-func newSearchResults(res search.Result) SearchResults {
+func newSearchResults(res search.Result, buyer compliance.Buyer, verified bool) SearchResults {
 	out := SearchResults{
 		Hits: make([]SearchHit, len(res.Hits)), Total: res.Total, TotalExact: res.TotalExact,
 		Offset: res.Offset, Limit: res.Limit, Facets: res.Facets, ProcessingTimeMs: res.Took.Milliseconds(),
@@ -370,14 +372,12 @@ func newSearchResults(res search.Result) SearchResults {
 		vendorID, _ := uuid.Parse(h.VendorID)
 		hit := SearchHit{
 			ID: id, Version: h.Version, Name: h.Name, Category: h.Category, CategoryName: h.CategoryName,
-			CPVCodes: orEmpty(h.CPVCodes), Summary: h.Summary, Delivery: h.Delivery, Countries: orEmpty(h.Countries),
-			Languages: orEmpty(h.Languages), DataLocations: orEmpty(h.DataLocations),
+			Summary: h.Summary, Delivery: h.Delivery, Countries: orEmpty(h.Countries), Languages: orEmpty(h.Languages),
 			Vendor: SearchVendor{ID: vendorID, Name: h.VendorName, TradingName: h.VendorTradingName,
-				Country: h.VendorCountry, Size: h.VendorSize, Website: h.VendorWebsite},
+				Country: h.VendorCountry, Size: h.VendorSize},
 			Certifications: make([]SearchCertification, len(h.Certifications)),
-			Eligibility: SearchEligibility{Public: orEmpty(h.EligiblePublic), Private: orEmpty(h.EligiblePrivate),
-				PublicVerified: orEmpty(h.EligiblePublicVerified), PrivateVerified: orEmpty(h.EligiblePrivateVerified), AsOf: h.AsOf},
-			GapCostEUR: h.GapCostEUR,
+			Eligibility:    SearchEligibility{Buyer: string(buyer), Verified: verified, Countries: orEmpty(h.Eligible), AsOf: h.AsOf},
+			GapCostEUR:     h.GapCostEUR,
 		}
 		for j, c := range h.Certifications {
 			hit.Certifications[j] = SearchCertification(c)

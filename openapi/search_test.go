@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,7 +155,8 @@ func TestSearchAPI_Search(t *testing.T) {
 	}
 	h := res.Hits[0]
 	if h.Vendor.Name != v.LegalName || h.Highlights == nil || !strings.Contains(h.Highlights.Name+h.Highlights.Summary["en"], "<mark>") ||
-		h.GapCostEUR == nil || *h.GapCostEUR != 0 || h.Eligibility.AsOf == "" {
+		h.GapCostEUR == nil || *h.GapCostEUR != 0 || h.Eligibility.AsOf == "" || h.Eligibility.Buyer != "private" ||
+		!slices.Contains(h.Eligibility.Countries, "DE") {
 		t.Errorf("hit %+v highlights %+v", h, h.Highlights)
 	}
 	if res.Facets["category"]["penetration-testing"] != 3 || res.Facets["eligible_in"]["DE"] != 3 || res.Facets["size"]["small"] != 3 {

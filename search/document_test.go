@@ -9,6 +9,7 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/synth"
 	"github.com/cybermarket/cybermarket/search"
 )
 
@@ -184,5 +185,44 @@ func TestRules_Fingerprint(t *testing.T) {
 	}
 	if a.Fingerprint("no-such-category") != "" {
 		t.Error("unknown category has a fingerprint")
+	}
+}
+
+// Build decides eligibility and gap costs as a full assessment does.
+func TestBuild_AgreesWithAssessAll(t *testing.T) {
+	t.Parallel()
+	ref := embedded(t)
+	rules := search.NewRules(ref, 0)
+	cat := synth.New(7, ref).Catalogue(800)
+	profiles := cat.Profiles()
+	vendors := map[uuid.UUID]catalog.Vendor{}
+	for _, v := range cat.Vendors {
+		v.Status = catalog.VendorActive
+		vendors[v.ID] = v
+	}
+	certs := map[uuid.UUID][]catalog.Certification{}
+	for _, c := range cat.Certifications {
+		certs[c.VendorID] = append(certs[c.VendorID], c)
+	}
+	for i, o := range cat.Offerings {
+		o.Status = catalog.OfferingPublished
+		d, ok := rules.Build(vendors[o.VendorID], o, certs[o.VendorID], synth.Today)
+		if !ok {
+			t.Fatal("not built")
+		}
+		for _, a := range rules.Engine.AssessAll(profiles[i], synth.Today) {
+			eligible, verified, costs := d.EligiblePublic, d.EligiblePublicVerified, d.GapCost.Public
+			if a.Buyer == compliance.Private {
+				eligible, verified, costs = d.EligiblePrivate, d.EligiblePrivateVerified, d.GapCost.Private
+			}
+			cost, known := costs[a.Country]
+			wantKnown := a.Eligible || (a.Gap.Complete && a.Gap.CostEUR != nil)
+			if slices.Contains(eligible, a.Country) != a.Eligible || slices.Contains(verified, a.Country) != a.EligibleVerified ||
+				known != wantKnown || (a.Eligible && cost != 0) || (!a.Eligible && known && cost != *a.Gap.CostEUR) {
+				t.Fatalf("offering %d %s %s: document says eligible %v/%v cost %d (%v); assessment %v/%v gap %+v",
+					i, a.Country, a.Buyer, slices.Contains(eligible, a.Country), slices.Contains(verified, a.Country),
+					cost, known, a.Eligible, a.EligibleVerified, a.Gap)
+			}
+		}
 	}
 }

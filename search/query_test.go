@@ -1,12 +1,16 @@
 package search_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/meilisearch/meilisearch-go"
+
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/search"
+	"github.com/cybermarket/cybermarket/search/searchtest"
 )
 
 func TestSearch_IndexHoldsOnlyPublicOfferings(t *testing.T) {
@@ -207,3 +211,30 @@ func TestSearch_SortPaginationHighlight(t *testing.T) {
 
 // byName orders names as Meilisearch sorts them: letter case does not count.
 func byName(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
+
+// Settings are applied once: a second EnsureSettings (another replica, a
+// restart) makes Meilisearch do nothing.
+func TestSettings_AppliedIdempotently(t *testing.T) {
+	t.Parallel()
+	ix, cfg := searchtest.NewIndex(t)
+	ms := searchtest.Client(cfg)
+	count := func() int64 {
+		res, err := ms.GetTasks(context.Background(), &meilisearch.TasksQuery{IndexUIDS: []string{cfg.UID}, Types: []meilisearch.TaskType{meilisearch.TaskTypeSettingsUpdate}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	before := count()
+	if before != 1 {
+		t.Errorf("%d settings tasks after the first EnsureSettings, want 1", before)
+	}
+	for range 2 {
+		if err := ix.EnsureSettings(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("EnsureSettings again made %d settings tasks", after-before)
+	}
+}

@@ -1,0 +1,596 @@
+package search_test
+
+// The 100,000-offering benchmarks. They run only with -bench (never in
+// make test) and need TEST_DATABASE_URL and TEST_MEILI_URL:
+//
+//	go test ./search -run '^$' -bench Search100k -benchtime 1x -timeout 60m -v
+//
+// One benchmark loads a synthetic catalogue of about 100,000 public
+// offerings (compliance/synth) into a database of its own and measures, as
+// sub-benchmarks that report their numbers as metrics:
+//
+//   - reindex: a full cybermarket reindex beside a raw meilisearch-go bulk add
+//     of the same documents into an index with the same settings;
+//   - search: latency p50/p99 of the same queries through the API (HTTP,
+//     keep-alive) and straight to Meilisearch (plain HTTP, keep-alive, no
+//     compression) at the same concurrency;
+//   - freshness: from a committed write until a search finds it.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/catalog/catalogtest"
+	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/synth"
+	"github.com/cybermarket/cybermarket/openapi"
+	"github.com/cybermarket/cybermarket/search"
+	"github.com/cybermarket/cybermarket/search/searchtest"
+)
+
+// benchOfferings is how many public offerings the benchmark catalogue has
+// (at least; it ends at a vendor boundary).
+const benchOfferings = 100000
+
+// benchEnv is the 100k catalogue in PostgreSQL and an index name for it.
+type benchEnv struct {
+	store *catalog.Store
+	pool  *pgxpool.Pool
+	cfg   search.Config
+	ix    *search.Index
+	rules *search.Rules
+	cat   synth.Catalogue
+	now   time.Time
+}
+
+func BenchmarkSearch100k(b *testing.B) {
+	if os.Getenv(searchtest.EnvURL) == "" {
+		b.Skip("TEST_MEILI_URL is not set")
+	}
+	e := setupBench(b)
+	built := false
+	build := func(b *testing.B) {
+		if !built {
+			if _, err := search.Reindex(context.Background(), search.ReindexConfig{Pool: e.pool, Index: e.ix, Rules: e.rules,
+				Now: func() time.Time { return e.now }}); err != nil {
+				b.Fatal(err)
+			}
+			built = true
+		}
+	}
+	b.Run("reindex", func(b *testing.B) { benchReindex(b, e); built = true })
+	b.Run("search", func(b *testing.B) { build(b); benchSearch(b, e) })
+	b.Run("freshness", func(b *testing.B) { build(b); benchFreshness(b, e) })
+}
+
+func setupBench(b *testing.B) *benchEnv {
+	b.Helper()
+	start := time.Now()
+	store, _ := catalogtest.NewStore(b)
+	ref, err := compliance.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat := trimCatalogue(synth.New(2026, ref).Catalogue(56000))
+	public := 0
+	for range publicOfferings(cat) {
+		public++
+	}
+	if public < benchOfferings {
+		b.Fatalf("only %d public offerings; generate more vendors", public)
+	}
+	ctx := context.Background()
+	if err := copyCatalogue(ctx, store.Pool(), cat); err != nil {
+		b.Fatal(err)
+	}
+	snap, rev, err := compliance.LoadSnapshot(ctx, store.Pool())
+	if err != nil {
+		b.Fatal(err)
+	}
+	// A Meilisearch of its own when the binary is at hand: other tests on
+	// the shared server would skew the numbers.
+	var cfg search.Config
+	if os.Getenv(searchtest.EnvBin) != "" {
+		cfg = searchtest.Start(b).Config()
+	} else {
+		cfg = searchtest.Config(b)
+	}
+	ix, err := search.Open(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("catalogue: %d vendors, %d offerings (%d public), %d certifications; loaded in %s",
+		len(cat.Vendors), len(cat.Offerings), public, len(cat.Certifications), time.Since(start).Round(time.Millisecond))
+	return &benchEnv{store: store, pool: store.Pool(), cfg: cfg, ix: ix, rules: search.NewRules(snap, rev), cat: cat, now: synth.Today}
+}
+
+// trimCatalogue keeps the first vendors of full, up to the one whose public
+// offerings reach benchOfferings.
+func trimCatalogue(full synth.Catalogue) synth.Catalogue {
+	offeringsOf := map[uuid.UUID][]catalog.Offering{}
+	for _, o := range full.Offerings {
+		offeringsOf[o.VendorID] = append(offeringsOf[o.VendorID], o)
+	}
+	certsOf := map[uuid.UUID][]catalog.Certification{}
+	for _, c := range full.Certifications {
+		certsOf[c.VendorID] = append(certsOf[c.VendorID], c)
+	}
+	var cat synth.Catalogue
+	public := 0
+	for _, v := range full.Vendors {
+		if public >= benchOfferings {
+			break
+		}
+		cat.Vendors = append(cat.Vendors, v)
+		cat.Certifications = append(cat.Certifications, certsOf[v.ID]...)
+		for _, o := range offeringsOf[v.ID] {
+			cat.Offerings = append(cat.Offerings, o)
+			if search.Public(v, o) {
+				public++
+			}
+		}
+	}
+	return cat
+}
+
+// publicOfferings yields the public offerings of c.
+func publicOfferings(c synth.Catalogue) func(func(catalog.Offering) bool) {
+	vendors := map[uuid.UUID]catalog.Vendor{}
+	for _, v := range c.Vendors {
+		vendors[v.ID] = v
+	}
+	return func(yield func(catalog.Offering) bool) {
+		for _, o := range c.Offerings {
+			if search.Public(vendors[o.VendorID], o) && !yield(o) {
+				return
+			}
+		}
+	}
+}
+
+// copyCatalogue loads the catalogue with COPY (no outbox rows: the
+// benchmark builds the index with a reindex).
+func copyCatalogue(ctx context.Context, pool *pgxpool.Pool, c synth.Catalogue) error {
+	vendors := make([][]any, len(c.Vendors))
+	for i, v := range c.Vendors {
+		vendors[i] = []any{v.ID, v.LegalName, v.TradingName, v.VATNumber, v.LEI, v.EUID, v.Country, v.EstablishedIn,
+			string(v.Size), v.Website, v.Contact.Name, v.Contact.Email, v.Contact.Phone, string(v.Status), v.Version, v.CreatedAt, v.UpdatedAt}
+	}
+	offerings := make([][]any, len(c.Offerings))
+	for i, o := range c.Offerings {
+		offerings[i] = []any{o.ID, o.VendorID, o.Name, o.Category, o.CPVCodes, o.Summary, o.Description, string(o.Delivery),
+			o.Countries, o.Languages, o.DataLocations, o.ClearedIn, o.HealthcareReferences, string(o.Status), o.Version, o.CreatedAt, o.UpdatedAt}
+	}
+	var certs, links [][]any
+	for _, ct := range c.Certifications {
+		var level any
+		if ct.Level != "" {
+			level = ct.Level
+		}
+		certs = append(certs, []any{ct.ID, ct.VendorID, ct.Scheme, level, ct.Number, ct.Issuer, ct.Scope, ct.ValidFrom, ct.ValidUntil,
+			ct.EvidenceURL, ct.EvidenceSHA256, string(ct.Status), ct.VerifiedBy, ct.VerifiedAt, ct.Version, ct.CreatedAt, ct.UpdatedAt})
+		for _, o := range ct.OfferingIDs {
+			links = append(links, []any{ct.ID, o, ct.VendorID})
+		}
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		for _, t := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"vendors", []string{"id", "legal_name", "trading_name", "vat_number", "lei", "euid", "country", "established_in",
+				"size", "website", "contact_name", "contact_email", "contact_phone", "status", "version", "created_at", "updated_at"}, vendors},
+			{"offerings", []string{"id", "vendor_id", "name", "category", "cpv_codes", "summary", "description", "delivery",
+				"countries", "languages", "data_locations", "cleared_in", "healthcare_references", "status", "version", "created_at", "updated_at"}, offerings},
+			{"certifications", []string{"id", "vendor_id", "scheme", "level", "number", "issuer", "scope", "valid_from", "valid_until",
+				"evidence_url", "evidence_sha256", "status", "verified_by", "verified_at", "version", "created_at", "updated_at"}, certs},
+			{"certification_offerings", []string{"certification_id", "offering_id", "vendor_id"}, links},
+		} {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.table}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
+				return fmt.Errorf("copy %s: %w", t.table, err)
+			}
+		}
+		_, err := tx.Exec(ctx, `ANALYZE vendors; ANALYZE offerings; ANALYZE certifications; ANALYZE certification_offerings`)
+		return err
+	})
+}
+
+// benchReindex compares a full reindex with a raw meilisearch-go bulk add of
+// the same documents, twice each, alternating.
+func benchReindex(b *testing.B, e *benchEnv) {
+	ctx := context.Background()
+	ms := searchtest.Client(e.cfg)
+	var docs []search.Document
+	var reindexTimes, rawTimes []time.Duration
+	for round := range 2 {
+		rep, err := search.Reindex(ctx, search.ReindexConfig{Pool: e.pool, Index: e.ix, Rules: e.rules, Now: func() time.Time { return e.now }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		reindexTimes = append(reindexTimes, rep.Duration)
+		b.Logf("reindex %d: %d documents in %s (reading and building %s, indexing and swap %s)",
+			round+1, rep.Documents, rep.Duration.Round(time.Millisecond), rep.Load.Round(time.Millisecond), rep.Index.Round(time.Millisecond))
+		if docs == nil {
+			docs = allDocuments(b, e.cfg)
+		}
+		// Raw: a new index with the same settings, then the documents in the
+		// same batch size, waiting for the last task.
+		uid := e.cfg.UID + "_raw"
+		task, err := ms.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "id"})
+		if err == nil {
+			_, err = ms.WaitForTask(ctx, task.TaskUID, 10*time.Millisecond)
+		}
+		if err == nil {
+			task, err = ms.Index(uid).UpdateSettings(ctx, search.Settings())
+		}
+		if err == nil {
+			_, err = ms.WaitForTask(ctx, task.TaskUID, 10*time.Millisecond)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		pk := "id"
+		tasks, err := ms.Index(uid).AddDocumentsInBatches(ctx, docs, 5000, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t, err := ms.WaitForTask(ctx, tasks[len(tasks)-1].TaskUID, 50*time.Millisecond)
+		if err != nil || t.Status != meilisearch.TaskStatusSucceeded {
+			b.Fatalf("raw add: %v %+v", err, t)
+		}
+		raw := time.Since(start)
+		rawTimes = append(rawTimes, raw)
+		b.Logf("raw bulk add %d: %d documents in %s", round+1, len(docs), raw.Round(time.Millisecond))
+		if task, err := ms.DeleteIndex(ctx, uid); err == nil {
+			_, _ = ms.WaitForTask(ctx, task.TaskUID, 10*time.Millisecond)
+		}
+	}
+	best := func(ds []time.Duration) time.Duration { return slices.Min(ds) }
+	b.ReportMetric(best(reindexTimes).Seconds(), "reindex-s")
+	b.ReportMetric(best(rawTimes).Seconds(), "raw-add-s")
+	b.ReportMetric(best(rawTimes).Seconds()/best(reindexTimes).Seconds(), "speed-vs-raw")
+	b.Logf("reindex %v, raw %v; best reindex runs at %.2f of raw speed",
+		reindexTimes, rawTimes, best(rawTimes).Seconds()/best(reindexTimes).Seconds())
+}
+
+func allDocuments(b *testing.B, cfg search.Config) []search.Document {
+	b.Helper()
+	m := searchtest.Documents(b, cfg)
+	docs := make([]search.Document, 0, len(m))
+	for _, d := range m {
+		docs = append(docs, d)
+	}
+	slices.SortFunc(docs, func(x, y search.Document) int { return strings.Compare(x.ID, y.ID) })
+	return docs
+}
+
+// benchQueries are what procurement officers ask: words (some misspelt,
+// some synonyms), filters, facets, sorts, pages.
+func benchQueries(n int) []url.Values {
+	rng := rand.New(rand.NewPCG(7, 11))
+	texts := []string{"", "", "", "pentest", "penetration testing", "incident response", "SOC", "managed detection",
+		"cloud hosting", "ISO 27001", "audit", "awareness training", "penetraton", "incidnet", "hospital",
+		"DFIR", "test d'intrusion", "Sicherheitsaudit", "identity access", "medical device"}
+	countries := []string{"DE", "FR", "IT", "ES", "NL", "PL", "AT", "BE", "SE", "DK", "FI", "PT", "IE", "CZ"}
+	categories := []string{"penetration-testing", "incident-response", "managed-detection-response", "cloud-hosting",
+		"security-audit", "consulting-governance", "training-awareness"}
+	langs := []string{"de", "fr", "it", "es", "nl", "pl", "en"}
+	out := make([]url.Values, n)
+	for i := range out {
+		v := url.Values{}
+		if t := texts[rng.IntN(len(texts))]; t != "" {
+			v.Set("q", t)
+		}
+		if rng.IntN(10) < 7 {
+			v.Set("eligible_in", countries[rng.IntN(len(countries))])
+			v.Set("buyer", []string{"public", "private"}[rng.IntN(2)])
+		}
+		if rng.IntN(10) < 5 {
+			v.Set("category", categories[rng.IntN(len(categories))])
+		}
+		if rng.IntN(10) < 3 {
+			v.Set("language", langs[rng.IntN(len(langs))])
+		}
+		if rng.IntN(10) < 2 {
+			v.Set("size", []string{"micro,small", "medium", "large"}[rng.IntN(3)])
+		}
+		if rng.IntN(10) < 1 {
+			v.Set("scheme", "iso-iec-27001")
+		}
+		switch rng.IntN(10) {
+		case 0:
+			v.Set("sort", "name")
+		case 1:
+			c := countries[rng.IntN(len(countries))]
+			v.Set("sort", "gap_cost")
+			v.Set("gap_country", c)
+		}
+		if rng.IntN(10) < 2 {
+			v.Set("offset", strconv.Itoa(20*rng.IntN(5)))
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// toQuery is the search.Query the API makes of v (mirrors openapi).
+func toQuery(v url.Values) search.Query {
+	split := func(k string) []string {
+		if v.Get(k) == "" {
+			return nil
+		}
+		return strings.Split(v.Get(k), ",")
+	}
+	q := search.Query{Text: v.Get("q"), Categories: split("category"), EligibleIn: v.Get("eligible_in"),
+		Buyer: compliance.Buyer(v.Get("buyer")), Schemes: split("scheme"), Languages: split("language"),
+		Sizes: split("size"), GapCountry: v.Get("gap_country"), Limit: 20}
+	if q.Buyer == "" {
+		q.Buyer = compliance.Public
+	}
+	q.Offset, _ = strconv.Atoi(v.Get("offset"))
+	switch v.Get("sort") {
+	case "name":
+		q.Sort = search.SortName
+	case "gap_cost":
+		q.Sort = search.SortGapCost
+	}
+	return q
+}
+
+// plainClient is a keep-alive HTTP client without response compression.
+func plainClient(conns int) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        conns * 2,
+		MaxIdleConnsPerHost: conns * 2,
+		DisableCompression:  true,
+	}, Timeout: 30 * time.Second}
+}
+
+// load sends every request from conc workers back to back and returns the
+// latencies.
+func load(b testing.TB, conc int, reqs []func() (*http.Request, error), c *http.Client) []time.Duration {
+	b.Helper()
+	lat := make([]time.Duration, len(reqs))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var failed error
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(reqs) {
+					return
+				}
+				req, err := reqs[i]()
+				if err != nil {
+					mu.Lock()
+					failed = err
+					mu.Unlock()
+					return
+				}
+				start := time.Now()
+				resp, err := c.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("status %d", resp.StatusCode)
+					}
+				}
+				lat[i] = time.Since(start)
+				if err != nil {
+					mu.Lock()
+					failed = err
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failed != nil {
+		b.Fatal(failed)
+	}
+	return lat
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	s := slices.Sorted(slices.Values(ds))
+	i := int(p * float64(len(s)-1))
+	return s[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// benchSearch measures the same queries through the API and straight to
+// Meilisearch, at the same concurrency, in alternating rounds.
+func benchSearch(b *testing.B, e *benchEnv) {
+	concs := []int{1, 2, 8}
+	if s := os.Getenv("BENCH_CONCURRENCY"); s != "" {
+		concs = nil
+		for _, f := range strings.Split(s, ",") {
+			n, _ := strconv.Atoi(f)
+			concs = append(concs, n)
+		}
+	}
+	for _, conc := range concs {
+		b.Run(fmt.Sprintf("concurrency-%d", conc), func(b *testing.B) { benchSearchAt(b, e, conc) })
+	}
+}
+
+func benchSearchAt(b *testing.B, e *benchEnv, conc int) {
+	perRound, rounds := 2000, 3
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	live, err := compliance.OpenLive(context.Background(), e.pool)
+	if err != nil {
+		b.Fatal(err)
+	}
+	api := httptest.NewServer(openapi.New(openapi.Deps{Catalog: e.store, Compliance: live, Logger: logger,
+		Search: openapi.SearchDeps{Index: e.ix}, Limits: benchLimits()}))
+	defer api.Close()
+	queries := benchQueries(perRound)
+	apiReqs := make([]func() (*http.Request, error), len(queries))
+	directReqs := make([]func() (*http.Request, error), len(queries))
+	meiliURL := e.cfg.URL + "/indexes/" + e.cfg.UID + "/search"
+	for i, v := range queries {
+		apiReqs[i] = func() (*http.Request, error) {
+			return http.NewRequest(http.MethodGet, api.URL+"/v1/search/offerings?"+v.Encode(), nil)
+		}
+		body, err := search.RequestBody(toQuery(v))
+		if err != nil {
+			b.Fatal(err)
+		}
+		directReqs[i] = func() (*http.Request, error) {
+			req, err := http.NewRequest(http.MethodPost, meiliURL, bytes.NewReader(body))
+			if err == nil {
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+e.cfg.APIKey)
+			}
+			return req, err
+		}
+	}
+	client := plainClient(conc)
+	// Warm up both paths (caches, connections).
+	load(b, conc, apiReqs[:300], client)
+	load(b, conc, directReqs[:300], client)
+	var apiLat, directLat []time.Duration
+	var apiWall, directWall time.Duration
+	for range rounds {
+		start := time.Now()
+		directLat = append(directLat, load(b, conc, directReqs, client)...)
+		directWall += time.Since(start)
+		start = time.Now()
+		apiLat = append(apiLat, load(b, conc, apiReqs, client)...)
+		apiWall += time.Since(start)
+	}
+	dp50, dp99 := percentile(directLat, 0.5), percentile(directLat, 0.99)
+	ap50, ap99 := percentile(apiLat, 0.5), percentile(apiLat, 0.99)
+	b.ReportMetric(ms(dp50), "direct-p50-ms")
+	b.ReportMetric(ms(dp99), "direct-p99-ms")
+	b.ReportMetric(ms(ap50), "api-p50-ms")
+	b.ReportMetric(ms(ap99), "api-p99-ms")
+	b.ReportMetric(ms(ap99)/ms(dp99), "p99-ratio")
+	b.Logf("concurrency %d, %d requests per path: direct p50 %.2f ms p99 %.2f ms (%.0f req/s); API p50 %.2f ms p99 %.2f ms (%.0f req/s); p99 ratio %.2f",
+		conc, len(apiLat), ms(dp50), ms(dp99), float64(len(directLat))/directWall.Seconds(),
+		ms(ap50), ms(ap99), float64(len(apiLat))/apiWall.Seconds(), ms(ap99)/ms(dp99))
+}
+
+// benchLimits lifts the API's rate limits (if the build has them) for the
+// load test.
+func benchLimits() openapi.Limits {
+	return openapi.Limits{Address: openapi.Unlimited, Key: openapi.Unlimited}
+}
+
+// benchFreshness measures from a committed write until a search finds it,
+// with the worker running as in serve.
+func benchFreshness(b *testing.B, e *benchEnv) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := search.NewWorker(search.WorkerConfig{Pool: e.pool, Index: e.ix, Rules: func(context.Context) (*search.Rules, error) { return e.rules, nil },
+		Now: func() time.Time { return e.now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	// Let the worker start (settings check, drift check) before measuring.
+	time.Sleep(2 * time.Second)
+	var ids []uuid.UUID
+	for o := range publicOfferings(e.cat) {
+		if ids = append(ids, o.ID); len(ids) == 400 {
+			break
+		}
+	}
+	meili := searchtest.Client(e.cfg)
+	// Searchable means in the committed index: the document endpoint reads
+	// the same state searches do, and tells exactly which version it holds.
+	found := func(id uuid.UUID, name string) bool {
+		var doc struct {
+			Name string `json:"name"`
+		}
+		err := meili.Index(e.cfg.UID).GetDocument(context.Background(), id.String(), &meilisearch.DocumentQuery{Fields: []string{"name"}}, &doc)
+		return err == nil && doc.Name == name
+	}
+	measure := func(i int, id uuid.UUID) (time.Duration, error) {
+		name := fmt.Sprintf("Benchmark write %d-%d", i, rand.IntN(1<<30))
+		wctx := catalog.WithActor(context.Background(), catalog.Actor{ID: "bench", Role: "system"})
+		if _, err := e.store.UpdateOffering(wctx, id, 0, func(o *catalog.Offering) error {
+			o.Name = name
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		for !found(id, name) {
+			if time.Since(start) > 30*time.Second {
+				return 0, fmt.Errorf("write %d not searchable after 30s", i)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		return time.Since(start), nil
+	}
+	// One write at a time, then 8 writers at once.
+	var seq, par []time.Duration
+	for i := range 200 {
+		d, err := measure(i, ids[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		seq = append(seq, d)
+		time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				d, err := measure(1000+g*100+i, ids[200+g*25+i])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				par = append(par, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(ms(percentile(seq, 0.5)), "fresh-p50-ms")
+	b.ReportMetric(ms(percentile(seq, 0.99)), "fresh-p99-ms")
+	b.ReportMetric(ms(percentile(par, 0.99)), "fresh-8writers-p99-ms")
+	b.Logf("freshness, one writer: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d writes); 8 writers: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d writes)",
+		ms(percentile(seq, 0.5)), ms(percentile(seq, 0.99)), ms(slices.Max(seq)), len(seq),
+		ms(percentile(par, 0.5)), ms(percentile(par, 0.99)), ms(slices.Max(par)), len(par))
+}
+
+var loadT = load
