@@ -57,7 +57,7 @@ func reindex(ctx context.Context, cfg *config, check bool, out io.Writer) error 
 		return fmt.Errorf("%w (run cybermarket migrate first)", err)
 	}
 	rules := search.NewRules(ref, rev)
-	ix, err := search.Open(search.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey})
+	ix, err := search.Open(meiliConfig(cfg))
 	if err != nil {
 		return err
 	}

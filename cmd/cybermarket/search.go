@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"os"
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
@@ -20,7 +21,7 @@ func startSearch(ctx context.Context, cfg *config, store *catalog.Store, live *c
 		log.Warn("search is off: no MEILI_URL; searches answer 503, the rest of the API works")
 		return openapi.SearchDeps{}, func() {}, nil
 	}
-	ix, err := search.Open(search.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey})
+	ix, err := search.Open(meiliConfig(cfg))
 	if err != nil {
 		return deps, nil, err
 	}
@@ -34,4 +35,11 @@ func startSearch(ctx context.Context, cfg *config, store *catalog.Store, live *c
 		w.Run(wctx)
 	}()
 	return openapi.SearchDeps{Index: ix, Worker: w}, func() { cancel(); <-done }, nil
+}
+
+// meiliConfig is the search index configuration: MEILI_URL, MEILI_API_KEY,
+// and MEILI_INDEX for the uid of the live index (several deployments can
+// share one Meilisearch).
+func meiliConfig(cfg *config) search.Config {
+	return search.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey, UID: os.Getenv("MEILI_INDEX")}
 }
