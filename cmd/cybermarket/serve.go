@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"strings"
@@ -24,6 +25,7 @@ func newServeCmd(cfg *config) *cobra.Command {
 		listen          string
 		shutdownTimeout time.Duration
 		trustedProxies  string
+		debugListen     string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -33,13 +35,15 @@ func newServeCmd(cfg *config) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--trusted-proxies: %w", err)
 			}
-			return serve(cmd.Context(), cfg, listen, shutdownTimeout, openapi.Limits{TrustedProxies: proxies})
+			return serve(cmd.Context(), cfg, listen, debugListen, shutdownTimeout, openapi.Limits{TrustedProxies: proxies})
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", envOr("LISTEN_ADDR", "127.0.0.1:8080"), "address to listen on (env LISTEN_ADDR)")
 	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
 	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", os.Getenv("TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR prefixes of load balancers whose X-Forwarded-For names the client for rate limits (env TRUSTED_PROXIES)")
+	cmd.Flags().StringVar(&debugListen, "debug-listen", os.Getenv("DEBUG_LISTEN_ADDR"),
+		"address of a separate listener serving Go profiles under /debug/pprof/; off when empty, keep it private (env DEBUG_LISTEN_ADDR)")
 	return cmd
 }
 
@@ -65,7 +69,7 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 
 // serve connects to the database, listens, and serves until ctx ends (SIGINT
 // or SIGTERM), then drains in-flight requests within shutdownTimeout.
-func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time.Duration, limits openapi.Limits) error {
+func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdownTimeout time.Duration, limits openapi.Limits) error {
 	log, err := cfg.logger(os.Stderr)
 	if err != nil {
 		return err
@@ -117,6 +121,14 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 	if err != nil {
 		return err
 	}
+	if debugListen != "" {
+		stopDebug, err := serveDebug(ctx, debugListen, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopDebug()
+	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
 
 	errc := make(chan error, 1)
@@ -137,4 +149,25 @@ func serve(ctx context.Context, cfg *config, listen string, shutdownTimeout time
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveDebug serves the Go runtime profiles (net/http/pprof) on their own
+// listener, never on the API's: they are for operators measuring where the
+// time goes, not for clients. It returns a function that stops it.
+func serveDebug(ctx context.Context, addr string, log *slog.Logger) (func(), error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--debug-listen: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	log.Info("serving profiles", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }, nil
 }
