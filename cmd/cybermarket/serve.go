@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"net/netip"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -75,6 +76,7 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		return err
 	}
 	slog.SetDefault(log)
+	tuneGC(log)
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
@@ -170,4 +172,22 @@ func serveDebug(ctx context.Context, addr string, log *slog.Logger) (func(), err
 	log.Info("serving profiles", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
 	go func() { _ = srv.Serve(ln) }()
 	return func() { _ = srv.Close() }, nil
+}
+
+// defaultGCPercent is the garbage collector's target when GOGC is not set.
+// The server's live heap is small (tens of MB) while every search page
+// makes some 300 kB of garbage (decoding Meilisearch's answer, encoding
+// ours): at Go's default of 100 it collects every few dozen searches, and
+// that work competes with Meilisearch for the same cores. 400 trades a few
+// tens of MB for a quarter of the collections (measured on the 100,000
+// offering benchmark: the API's median overhead over a direct Meilisearch
+// query fell from 1.5 to 0.9 ms). GOGC and GOMEMLIMIT still rule when set.
+const defaultGCPercent = 400
+
+func tuneGC(log *slog.Logger) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return
+	}
+	debug.SetGCPercent(defaultGCPercent)
+	log.Debug("garbage collector target set", "gogc", defaultGCPercent)
 }
