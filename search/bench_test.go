@@ -671,30 +671,20 @@ func benchFreshness(b *testing.B, e *benchEnv) {
 	wg.Wait()
 	// Where the time goes: Meilisearch's own time for the tasks of these
 	// writes, beside the time until they were searchable.
-	var taskTimes []time.Duration
-	var slowest *meilisearch.Task
 	tasks, err := meili.GetTasks(context.Background(), &meilisearch.TasksQuery{IndexUIDS: []string{e.cfg.UID},
 		Types: []meilisearch.TaskType{meilisearch.TaskTypeDocumentAdditionOrUpdate}, Limit: int64(len(seq) + len(par))})
-	if err == nil {
-		for i := range tasks.Results {
-			t := &tasks.Results[i]
-			d := t.FinishedAt.Sub(t.EnqueuedAt)
-			taskTimes = append(taskTimes, d)
-			if slowest == nil || d > slowest.FinishedAt.Sub(slowest.EnqueuedAt) {
-				slowest = t
-			}
+	if err == nil && len(tasks.Results) > 0 {
+		took := func(t meilisearch.Task) time.Duration { return t.FinishedAt.Sub(t.EnqueuedAt) }
+		ts := tasks.Results
+		slices.SortFunc(ts, func(x, y meilisearch.Task) int { return cmp.Compare(took(x), took(y)) })
+		taskTimes := make([]time.Duration, len(ts))
+		for i, t := range ts {
+			taskTimes[i] = took(t)
 		}
-	}
-	if len(taskTimes) > 0 {
+		slowest, median := ts[len(ts)-1], ts[len(ts)/2]
 		b.Logf("Meilisearch, enqueued to done, %d tasks: p50 %.0f ms, p99 %.0f ms, max %.0f ms (slowest: task %d, %s processing)",
-			len(taskTimes), ms(percentile(taskTimes, 0.5)), ms(percentile(taskTimes, 0.99)), ms(slices.Max(taskTimes)),
-			slowest.UID, slowest.Duration)
+			len(ts), ms(percentile(taskTimes, 0.5)), ms(percentile(taskTimes, 0.99)), ms(took(slowest)), slowest.UID, slowest.Duration)
 		b.Logf("its batch, where Meilisearch spent the time: %s", batchTrace(e.cfg, slowest.UID))
-		// The same for a typical one.
-		slices.SortFunc(tasks.Results, func(x, y meilisearch.Task) int {
-			return cmp.Compare(x.FinishedAt.Sub(x.EnqueuedAt), y.FinishedAt.Sub(y.EnqueuedAt))
-		})
-		median := tasks.Results[len(tasks.Results)/2]
 		b.Logf("a median task (%d, %s processing), its batch: %s", median.UID, median.Duration, batchTrace(e.cfg, median.UID))
 	}
 	b.ReportMetric(ms(percentile(seq, 0.5)), "fresh-p50-ms")
@@ -704,8 +694,6 @@ func benchFreshness(b *testing.B, e *benchEnv) {
 		ms(percentile(seq, 0.5)), ms(percentile(seq, 0.99)), ms(slices.Max(seq)), len(seq),
 		ms(percentile(par, 0.5)), ms(percentile(par, 0.99)), ms(slices.Max(par)), len(par))
 }
-
-var loadT = load
 
 // batchTrace returns the progress trace of the Meilisearch batch that ran
 // task uid: the time of each indexing step (GET /tasks, GET /batches).

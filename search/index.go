@@ -141,14 +141,10 @@ func (ix *Index) ensure(ctx context.Context, uid string) (created bool, err erro
 	_, err = ix.ms.GetIndex(rctx, uid)
 	cancel()
 	if isNotFound(err) {
-		rctx, cancel := context.WithTimeout(ctx, ix.timeout)
-		task, err := ix.ms.CreateIndex(rctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "id"})
-		cancel()
-		if err != nil {
-			return false, classify("create index", err)
-		}
 		// index_already_exists (a replica was quicker) is fine.
-		switch err := ix.wait(ctx, task.TaskUID); {
+		switch err := ix.do(ctx, "create index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return ix.ms.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "id"})
+		}); {
 		case err == nil:
 			created = true
 		case !errors.Is(err, errAlreadyExists):
@@ -165,13 +161,9 @@ func (ix *Index) ensure(ctx context.Context, uid string) (created bool, err erro
 		return created, classify("get settings", err)
 	}
 	if !settingsEqual(have, want) {
-		rctx, cancel = context.WithTimeout(ctx, ix.timeout)
-		task, err := ix.ms.Index(uid).UpdateSettings(rctx, want)
-		cancel()
-		if err != nil {
-			return created, classify("update settings", err)
-		}
-		if err := ix.wait(ctx, task.TaskUID); err != nil {
+		if err := ix.do(ctx, "update settings", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return ix.ms.Index(uid).UpdateSettings(ctx, want)
+		}); err != nil {
 			return created, err
 		}
 	}
@@ -180,13 +172,9 @@ func (ix *Index) ensure(ctx context.Context, uid string) (created bool, err erro
 	// it off spares Meilisearch a structure per facet on every document
 	// update. (Settings cannot say so: the client omits a false value.)
 	if have.FacetSearch {
-		rctx, cancel = context.WithTimeout(ctx, ix.timeout)
-		task, err := ix.ms.Index(uid).UpdateFacetSearch(rctx, false)
-		cancel()
-		if err != nil {
-			return created, classify("disable facet search", err)
-		}
-		return created, ix.wait(ctx, task.TaskUID)
+		return created, ix.do(ctx, "disable facet search", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return ix.ms.Index(uid).UpdateFacetSearch(ctx, false)
+		})
 	}
 	return created, nil
 }
@@ -246,6 +234,21 @@ func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes
 		if err := ix.wait(ctx, t); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// do submits a task with submit (within the request timeout) and waits
+// until Meilisearch has applied it. Errors are prefixed with what.
+func (ix *Index) do(ctx context.Context, what string, submit func(context.Context) (*meilisearch.TaskInfo, error)) error {
+	rctx, cancel := context.WithTimeout(ctx, ix.timeout)
+	task, err := submit(rctx)
+	cancel()
+	if err != nil {
+		return classify(what, err)
+	}
+	if err := ix.wait(ctx, task.TaskUID); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }

@@ -127,14 +127,10 @@ func Reindex(ctx context.Context, cfg ReindexConfig) (rep ReindexReport, err err
 			return rep, fmt.Errorf("indexing: %w", err)
 		}
 	}
-	rctx, cancel := context.WithTimeout(ctx, ix.timeout)
-	task, err := ix.ms.SwapIndexes(rctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{ix.uid, tmp}}})
-	cancel()
-	if err != nil {
-		return rep, classify("swap indexes", err)
-	}
-	if err := ix.wait(ctx, task.TaskUID); err != nil {
-		return rep, fmt.Errorf("swap indexes: %w", err)
+	if err := ix.do(ctx, "swap indexes", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return ix.ms.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{ix.uid, tmp}}})
+	}); err != nil {
+		return rep, err
 	}
 	swapped = true
 	rep.Duration = time.Since(start)
@@ -277,11 +273,7 @@ func (ix *Index) dropTemporary(ctx context.Context) error {
 
 // drop deletes index uid and waits until it is gone.
 func (ix *Index) drop(ctx context.Context, uid string) error {
-	rctx, cancel := context.WithTimeout(ctx, ix.timeout)
-	task, err := ix.ms.DeleteIndex(rctx, uid)
-	cancel()
-	if err != nil {
-		return classify("delete index", err)
-	}
-	return ix.wait(ctx, task.TaskUID)
+	return ix.do(ctx, "delete index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return ix.ms.DeleteIndex(ctx, uid)
+	})
 }
