@@ -26,6 +26,8 @@ func init() {
 //	*catalog.ConflictError    409, naming the field
 //	catalog.ErrNotFound       404
 //	catalog.ErrStale          412
+//	denied                    403 with its reason
+//	unready                   503 naming each dependency that does not answer
 //	search.ErrUnavailable     503 with Retry-After (searchProblem)
 //	context.DeadlineExceeded  503 (the request outlived its time limit)
 //	anything else at 5xx      logged with the request id, answered bare
@@ -90,6 +92,8 @@ func domainProblem(errs []error) *huma.ErrorModel {
 		}
 		var verr *catalog.ValidationError
 		var cerr *catalog.ConflictError
+		var den denied
+		var unr unready
 		switch {
 		case errors.As(err, &verr):
 			details := make([]*huma.ErrorDetail, len(verr.Fields))
@@ -127,6 +131,19 @@ func domainProblem(errs []error) *huma.ErrorModel {
 				Status: http.StatusServiceUnavailable,
 				Title:  http.StatusText(http.StatusServiceUnavailable),
 				Detail: "The request took longer than this service allows; narrow it, or try again later.",
+			}
+		case errors.As(err, &den):
+			return &huma.ErrorModel{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden), Detail: string(den)}
+		case errors.As(err, &unr):
+			details := make([]*huma.ErrorDetail, len(unr))
+			for i, name := range unr {
+				details[i] = &huma.ErrorDetail{Location: name, Message: "does not answer"}
+			}
+			return &huma.ErrorModel{
+				Status: http.StatusServiceUnavailable,
+				Title:  http.StatusText(http.StatusServiceUnavailable),
+				Detail: "Not ready: a dependency does not answer.",
+				Errors: details,
 			}
 		case errors.Is(err, catalog.ErrStale):
 			return &huma.ErrorModel{
