@@ -42,6 +42,8 @@ func Config() huma.Config {
 	cfg := huma.DefaultConfig("cybermarket API", Version)
 	cfg.Info.Description = description
 	cfg.Info.License = &huma.License{Name: "Data: reference facts carry their own sources; sample catalogue is fictional"}
+	// Paths are relative to where the spec is served, whatever the deployment's host.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document."}}
 	// No $schema links in bodies: clients read the spec instead.
 	cfg.CreateHooks = nil
 	cfg.DocsPath = "" // served by registerDocs from vendored assets
@@ -98,6 +100,7 @@ func Register(api huma.API, d Deps) {
 	// First: middleware applies to the operations registered after it.
 	api.UseMiddleware(h.authenticate(api))
 	defer declareSecurity(api)
+	defer declareCommonErrors(api)
 	h.registerHealth(api)
 	h.registerVendors(api)
 	h.registerOfferings(api)
