@@ -4,6 +4,15 @@
 //
 // Every capability is an operation in the spec; API types are mapped
 // explicitly to and from the domain types of package catalog.
+//
+// Where things go: one file per resource (vendors.go, offerings.go, ...).
+// Its register function is a list of huma.Register calls, each an
+// huma.Operation and a method value of handlers named after the
+// operationId: operation get-vendor is served by h.getVendor, which takes a
+// *GetVendorInput (operations_test.go checks this). Handlers return domain
+// errors (catalog's, search's, denied, unready); newError in errors.go alone
+// turns them into problems. Errors every operation may answer (401, 429)
+// are declared once, in responses.go.
 package openapi
 
 import (

@@ -135,16 +135,11 @@ func domainProblem(errs []error) *huma.ErrorModel {
 		case errors.As(err, &den):
 			return &huma.ErrorModel{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden), Detail: string(den)}
 		case errors.As(err, &unr):
-			details := make([]*huma.ErrorDetail, len(unr))
-			for i, name := range unr {
-				details[i] = &huma.ErrorDetail{Location: name, Message: "does not answer"}
+			p := &huma.ErrorModel{Status: http.StatusServiceUnavailable, Title: http.StatusText(http.StatusServiceUnavailable), Detail: "Not ready: a dependency does not answer."}
+			for _, name := range unr {
+				p.Errors = append(p.Errors, &huma.ErrorDetail{Location: name, Message: "does not answer"})
 			}
-			return &huma.ErrorModel{
-				Status: http.StatusServiceUnavailable,
-				Title:  http.StatusText(http.StatusServiceUnavailable),
-				Detail: "Not ready: a dependency does not answer.",
-				Errors: details,
-			}
+			return p
 		case errors.Is(err, catalog.ErrStale):
 			return &huma.ErrorModel{
 				Status: http.StatusPreconditionFailed,
