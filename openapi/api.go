@@ -6,7 +6,7 @@
 // explicitly to and from the domain types of package catalog.
 //
 // Where things go: one file per resource (vendors.go, offerings.go, ...).
-// Its register function is a list of huma.Register calls, each an
+// Its register function is a list of huma.Register calls, each a
 // huma.Operation and a method value of handlers named after the
 // operationId: operation get-vendor is served by h.getVendor, which takes a
 // *GetVendorInput (operations_test.go checks this). Handlers return domain
