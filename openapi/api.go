@@ -4,6 +4,15 @@
 //
 // Every capability is an operation in the spec; API types are mapped
 // explicitly to and from the domain types of package catalog.
+//
+// Where things go: one file per resource (vendors.go, offerings.go, ...).
+// Its register function is a list of huma.Register calls, each a
+// huma.Operation and a method value of handlers named after the
+// operationId: operation get-vendor is served by h.getVendor, which takes a
+// *GetVendorInput (operations_test.go checks this). Handlers return domain
+// errors (catalog's, search's, denied, unready); newError in errors.go alone
+// turns them into problems. Errors every operation may answer (401, 429)
+// are declared once, in responses.go.
 package openapi
 
 import (
@@ -42,6 +51,8 @@ func Config() huma.Config {
 	cfg := huma.DefaultConfig("cybermarket API", Version)
 	cfg.Info.Description = description
 	cfg.Info.License = &huma.License{Name: "Data: reference facts carry their own sources; sample catalogue is fictional"}
+	// Paths are relative to where the spec is served, whatever the deployment's host.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The server that serves this document."}}
 	// No $schema links in bodies: clients read the spec instead.
 	cfg.CreateHooks = nil
 	cfg.DocsPath = "" // served by registerDocs from vendored assets
@@ -98,6 +109,7 @@ func Register(api huma.API, d Deps) {
 	// First: middleware applies to the operations registered after it.
 	api.UseMiddleware(h.authenticate(api))
 	defer declareSecurity(api)
+	defer declareCommonErrors(api)
 	h.registerHealth(api)
 	h.registerVendors(api)
 	h.registerOfferings(api)

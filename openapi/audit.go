@@ -73,6 +73,129 @@ func parseTime(field, s string) (time.Time, error) {
 	return t, nil
 }
 
+// ListAuditEventsInput filters and pages the audit trail.
+type ListAuditEventsInput struct {
+	Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme" doc:"Only events on this kind of object." example:"certification"`
+	EntityID string    `query:"entity_id" maxLength:"100" doc:"Only events on the object with this id." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a71"`
+	VendorID uuid.UUID `query:"vendor_id" doc:"Only events on the objects of this vendor (the vendor, its offerings, certifications and keys)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	Actor    string    `query:"actor" maxLength:"100" doc:"Only events by this actor (a key id, anonymous, or a CLI name)." example:"cli:import"`
+	Action   string    `query:"action" maxLength:"40" doc:"Only events of this action." example:"verify"`
+	Since    string    `query:"since" format:"date-time" doc:"Only events at or after this time (RFC 3339)." example:"2026-11-01T00:00:00Z"`
+	Until    string    `query:"until" format:"date-time" doc:"Only events before this time (RFC 3339)." example:"2026-12-01T00:00:00Z"`
+	Order    string    `query:"order" enum:"newest,oldest" default:"newest" doc:"Newest first (to review), or oldest first (to replay)." example:"newest"`
+	AuditPageParams
+}
+
+// filter is the catalogue filter the query asks for.
+func (in *ListAuditEventsInput) filter() (catalog.AuditFilter, error) {
+	since, err := parseTime("query.since", in.Since)
+	if err != nil {
+		return catalog.AuditFilter{}, err
+	}
+	until, err := parseTime("query.until", in.Until)
+	if err != nil {
+		return catalog.AuditFilter{}, err
+	}
+	return catalog.AuditFilter{Entity: in.Entity, EntityID: in.EntityID, VendorID: in.VendorID, Actor: in.Actor,
+		Action: in.Action, Since: since, Until: until, Newest: in.Order != "oldest", Cursor: in.Cursor, Limit: in.Limit}, nil
+}
+
+// values is the query of the list, for the link to the next page.
+func (in *ListAuditEventsInput) values() url.Values {
+	q := url.Values{"entity": {in.Entity}, "entity_id": {in.EntityID}, "actor": {in.Actor}, "action": {in.Action},
+		"since": {in.Since}, "until": {in.Until}, "order": {in.Order}}
+	if in.VendorID != uuid.Nil {
+		q.Set("vendor_id", in.VendorID.String())
+	}
+	return q
+}
+
+// HistoryParams name the object of a history and page through its events.
+type HistoryParams struct {
+	ID uuid.UUID `path:"id" doc:"Identifier of the object." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	AuditPageParams
+}
+
+// GetVendorHistoryInput names the vendor whose history to return.
+type GetVendorHistoryInput struct {
+	HistoryParams
+}
+
+// GetOfferingHistoryInput names the offering whose history to return.
+type GetOfferingHistoryInput struct {
+	HistoryParams
+}
+
+// GetCertificationHistoryInput names the certification whose history to return.
+type GetCertificationHistoryInput struct {
+	HistoryParams
+}
+
+func (h *handlers) registerAudit(api huma.API) {
+	tags := []string{"Access"}
+	huma.Register(api, huma.Operation{
+		OperationID: "list-audit-events", Method: http.MethodGet, Path: "/v1/audit",
+		Summary:     "List the audit trail",
+		Description: "Every write of the catalogue and of API keys, with who made it (key id and role, or the CLI), the request id, and the object before and after. Events are written in the transaction of the write, so a write that failed left none. Filter by object, vendor, actor, action and time; page with the cursor.",
+		Tags:        tags, Errors: []int{401, 403, 422},
+		Metadata: allow(staffOnly),
+	}, h.listAuditEvents)
+	huma.Register(api, historyOperation("get-vendor-history", "vendor", "/v1/vendors/{id}/history"), h.getVendorHistory)
+	huma.Register(api, historyOperation("get-offering-history", "offering", "/v1/offerings/{id}/history"), h.getOfferingHistory)
+	huma.Register(api, historyOperation("get-certification-history", "certification", "/v1/certifications/{id}/history"), h.getCertificationHistory)
+}
+
+// historyOperation declares the history operation of one kind of object.
+func historyOperation(id, entity, path string) huma.Operation {
+	return huma.Operation{
+		OperationID: id, Method: http.MethodGet, Path: path,
+		Summary:     "History of a " + entity,
+		Description: "Every recorded write of one " + entity + ", oldest first, each with the object before and after: replaying them rebuilds every version. Staff see any " + entity + "'s history (deleted ones too); a vendor key its own vendor's (403 for another vendor's public object, 404 when the object is not visible to it).",
+		Tags:        []string{"Access"}, Errors: []int{401, 403, 404},
+		Metadata: allow(ownerOrStaff),
+	}
+}
+
+func (h *handlers) listAuditEvents(ctx context.Context, in *ListAuditEventsInput) (*AuditListOutput, error) {
+	f, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	return h.listAudit(ctx, "/v1/audit", in.values(), f)
+}
+
+func (h *handlers) getVendorHistory(ctx context.Context, in *GetVendorHistoryInput) (*AuditListOutput, error) {
+	return h.history(ctx, "vendor", "/v1/vendors/", h.mayChangeVendor, in.HistoryParams)
+}
+
+func (h *handlers) getOfferingHistory(ctx context.Context, in *GetOfferingHistoryInput) (*AuditListOutput, error) {
+	return h.history(ctx, "offering", "/v1/offerings/", h.mayChangeOffering, in.HistoryParams)
+}
+
+func (h *handlers) getCertificationHistory(ctx context.Context, in *GetCertificationHistoryInput) (*AuditListOutput, error) {
+	return h.history(ctx, "certification", "/v1/certifications/", h.mayChangeCertification, in.HistoryParams)
+}
+
+// history returns a page of the events of one object of kind entity under
+// path: staff see any object's, others those they may change (check).
+// An object without events does not exist (404).
+func (h *handlers) history(ctx context.Context, entity, path string, check func(context.Context, uuid.UUID) error, in HistoryParams) (*AuditListOutput, error) {
+	if !PrincipalFrom(ctx).Role.Staff() {
+		if err := check(ctx, in.ID); err != nil {
+			return nil, err
+		}
+	}
+	out, err := h.listAudit(ctx, path+in.ID.String()+"/history", url.Values{},
+		catalog.AuditFilter{Entity: entity, EntityID: in.ID.String(), Cursor: in.Cursor, Limit: in.Limit})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Body.Items) == 0 && in.Cursor == "" {
+		return nil, catalog.ErrNotFound
+	}
+	return out, nil
+}
+
 func (h *handlers) listAudit(ctx context.Context, path string, q url.Values, f catalog.AuditFilter) (*AuditListOutput, error) {
 	page, err := h.Catalog.ListAudit(ctx, f)
 	if err != nil {
@@ -87,80 +210,4 @@ func (h *handlers) listAudit(ctx context.Context, path string, q url.Values, f c
 	q.Set("limit", itoa(f.Limit))
 	out.Link = nextLink(path, q, page.Next)
 	return out, nil
-}
-
-func (h *handlers) registerAudit(api huma.API) {
-	tags := []string{"Access"}
-
-	type listInput struct {
-		Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme" doc:"Only events on this kind of object." example:"certification"`
-		EntityID string    `query:"entity_id" maxLength:"100" doc:"Only events on the object with this id." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a71"`
-		VendorID uuid.UUID `query:"vendor_id" doc:"Only events on the objects of this vendor (the vendor, its offerings, certifications and keys)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
-		Actor    string    `query:"actor" maxLength:"100" doc:"Only events by this actor (a key id, anonymous, or a CLI name)." example:"cli:import"`
-		Action   string    `query:"action" maxLength:"40" doc:"Only events of this action." example:"verify"`
-		Since    string    `query:"since" format:"date-time" doc:"Only events at or after this time (RFC 3339)." example:"2026-11-01T00:00:00Z"`
-		Until    string    `query:"until" format:"date-time" doc:"Only events before this time (RFC 3339)." example:"2026-12-01T00:00:00Z"`
-		Order    string    `query:"order" enum:"newest,oldest" default:"newest" doc:"Newest first (to review), or oldest first (to replay)." example:"newest"`
-		AuditPageParams
-	}
-	huma.Register(api, huma.Operation{
-		OperationID: "list-audit-events", Method: http.MethodGet, Path: "/v1/audit",
-		Summary:     "List the audit trail",
-		Description: "Every write of the catalogue and of API keys, with who made it (key id and role, or the CLI), the request id, and the object before and after. Events are written in the transaction of the write, so a write that failed left none. Filter by object, vendor, actor, action and time; page with the cursor.",
-		Tags:        tags, Errors: []int{401, 403, 422},
-		Metadata: allow(staffOnly),
-	}, func(ctx context.Context, in *listInput) (*AuditListOutput, error) {
-		since, err := parseTime("query.since", in.Since)
-		if err != nil {
-			return nil, err
-		}
-		until, err := parseTime("query.until", in.Until)
-		if err != nil {
-			return nil, err
-		}
-		f := catalog.AuditFilter{Entity: in.Entity, EntityID: in.EntityID, VendorID: in.VendorID, Actor: in.Actor,
-			Action: in.Action, Since: since, Until: until, Newest: in.Order != "oldest", Cursor: in.Cursor, Limit: in.Limit}
-		q := url.Values{"entity": {in.Entity}, "entity_id": {in.EntityID}, "actor": {in.Actor}, "action": {in.Action},
-			"since": {in.Since}, "until": {in.Until}, "order": {in.Order}}
-		if in.VendorID != uuid.Nil {
-			q.Set("vendor_id", in.VendorID.String())
-		}
-		return h.listAudit(ctx, "/v1/audit", q, f)
-	})
-
-	for _, obj := range []struct {
-		entity, plural string
-		check          func(context.Context, uuid.UUID) error
-	}{
-		{"vendor", "vendors", h.mayChangeVendor},
-		{"offering", "offerings", h.mayChangeOffering},
-		{"certification", "certifications", h.mayChangeCertification},
-	} {
-		path := "/v1/" + obj.plural + "/{id}/history"
-		huma.Register(api, huma.Operation{
-			OperationID: "get-" + obj.entity + "-history", Method: http.MethodGet, Path: path,
-			Summary:     "History of a " + obj.entity,
-			Description: "Every recorded write of one " + obj.entity + ", oldest first, each with the object before and after: replaying them rebuilds every version. Staff see any " + obj.entity + "'s history (deleted ones too); a vendor key its own vendor's (403 for another vendor's public object, 404 when the object is not visible to it).",
-			Tags:        tags, Errors: []int{401, 403, 404},
-			Metadata: allow(ownerOrStaff),
-		}, func(ctx context.Context, in *struct {
-			ID uuid.UUID `path:"id" doc:"Identifier of the object." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
-			AuditPageParams
-		}) (*AuditListOutput, error) {
-			if !PrincipalFrom(ctx).Role.Staff() {
-				if err := obj.check(ctx, in.ID); err != nil {
-					return nil, err
-				}
-			}
-			out, err := h.listAudit(ctx, "/v1/"+obj.plural+"/"+in.ID.String()+"/history", url.Values{},
-				catalog.AuditFilter{Entity: obj.entity, EntityID: in.ID.String(), Cursor: in.Cursor, Limit: in.Limit})
-			if err != nil {
-				return nil, err
-			}
-			if len(out.Body.Items) == 0 && in.Cursor == "" {
-				return nil, catalog.ErrNotFound
-			}
-			return out, nil
-		})
-	}
 }

@@ -62,6 +62,11 @@ type BundleOutput struct {
 	}
 }
 
+// CreateBundleInput is the bundle to register.
+type CreateBundleInput struct {
+	Body Bundle
+}
+
 func (h *handlers) registerBundles(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-bundle", Method: http.MethodPost, Path: "/v1/bundles", DefaultStatus: http.StatusCreated,
@@ -69,28 +74,30 @@ func (h *handlers) registerBundles(api huma.API) {
 		Description: "Registers a vendor, its offerings and its certifications in one transaction: all are stored, or on any rejected value none is, and the problem names the value by its path (such as body.offerings[1].category). Each line of a bulk import file has this shape. Without a key this is self-registration, as for POST /v1/vendors: the vendor is pending and the response carries its vendor key, once. With an admin key the vendor is active at once.",
 		Tags:        []string{"Vendors"}, Errors: []int{401, 403, 409, 422, 429}, MaxBodyBytes: MaxBodyBytes,
 		Metadata: allow(selfRegistration),
-	}, func(ctx context.Context, in *struct{ Body Bundle }) (*BundleOutput, error) {
-		b, err := in.Body.Domain()
-		if err != nil {
-			return nil, err
-		}
-		created, key, token, err := h.register(ctx, b, false)
-		if err != nil {
-			return nil, err
-		}
-		out := &BundleOutput{Location: "/v1/vendors/" + created.Vendor.ID.String()}
-		if token != "" {
-			out.Body.APIKey = newAPIKeyWithToken(key, token)
-		}
-		out.Body.Vendor = newVendor(created.Vendor)
-		out.Body.Offerings = make([]Offering, len(created.Offerings))
-		for i, o := range created.Offerings {
-			out.Body.Offerings[i] = newOffering(o)
-		}
-		out.Body.Certifications = make([]Certification, len(created.Certifications))
-		for i, c := range created.Certifications {
-			out.Body.Certifications[i] = newCertification(c.Certification, time.Now())
-		}
-		return out, nil
-	})
+	}, h.createBundle)
+}
+
+func (h *handlers) createBundle(ctx context.Context, in *CreateBundleInput) (*BundleOutput, error) {
+	b, err := in.Body.Domain()
+	if err != nil {
+		return nil, err
+	}
+	created, key, token, err := h.register(ctx, b, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &BundleOutput{Location: "/v1/vendors/" + created.Vendor.ID.String()}
+	if token != "" {
+		out.Body.APIKey = newAPIKeyWithToken(key, token)
+	}
+	out.Body.Vendor = newVendor(created.Vendor)
+	out.Body.Offerings = make([]Offering, len(created.Offerings))
+	for i, o := range created.Offerings {
+		out.Body.Offerings[i] = newOffering(o)
+	}
+	out.Body.Certifications = make([]Certification, len(created.Certifications))
+	for i, c := range created.Certifications {
+		out.Body.Certifications[i] = newCertification(c.Certification, time.Now())
+	}
+	return out, nil
 }

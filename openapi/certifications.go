@@ -165,166 +165,204 @@ type CertificationListOutput struct {
 	Body CertificationList
 }
 
+// CreateCertificationInput is the certification the vendor in the path claims.
+type CreateCertificationInput struct {
+	VendorPath
+	Body CertificationInput
+}
+
+// GetCertificationInput names the certification to return.
+type GetCertificationInput struct {
+	CertificationPath
+}
+
+// ListCertificationsInput filters and pages the certification list.
+type ListCertificationsInput struct {
+	VendorID   uuid.UUID `query:"vendor_id" doc:"Only certifications of this vendor." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	OfferingID uuid.UUID `query:"offering_id" doc:"Only certifications covering this offering." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Scheme     string    `query:"scheme" doc:"Only certifications under this scheme." example:"iso-iec-27001"`
+	Status     string    `query:"status" enum:"self-declared,verified,rejected,suspended,withdrawn" doc:"Only certifications in this verification state." example:"verified"`
+	ValidOn    string    `query:"valid_on" format:"date" doc:"Only certifications that count on this day: inside their validity dates and self-declared or verified." example:"2026-11-28"`
+	PageParams
+}
+
+// filter is the catalogue filter the query asks for.
+func (in *ListCertificationsInput) filter(ctx context.Context) (catalog.CertificationFilter, error) {
+	f := catalog.CertificationFilter{
+		VendorID: in.VendorID, OfferingID: in.OfferingID, Scheme: in.Scheme,
+		Status: catalog.Verification(in.Status), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
+	}
+	if in.ValidOn != "" {
+		d, err := parseDate("query.valid_on", in.ValidOn)
+		if err != nil {
+			return f, err
+		}
+		f.ValidOn = d
+	}
+	return f, nil
+}
+
+// values is the query of the list, for the link to the next page.
+func (in *ListCertificationsInput) values() url.Values {
+	q := url.Values{"scheme": {in.Scheme}, "status": {in.Status}, "valid_on": {in.ValidOn}, "limit": {itoa(in.Limit)}}
+	if in.VendorID != uuid.Nil {
+		q.Set("vendor_id", in.VendorID.String())
+	}
+	if in.OfferingID != uuid.Nil {
+		q.Set("offering_id", in.OfferingID.String())
+	}
+	return q
+}
+
+// ReplaceCertificationInput is a certification's new fields, for the version the caller read.
+type ReplaceCertificationInput struct {
+	CertificationPath
+	RequiredIfMatch
+	Body CertificationInput
+}
+
+// UpdateCertificationInput is the certification fields to change.
+type UpdateCertificationInput struct {
+	CertificationPath
+	IfMatch
+	Body CertificationPatch
+}
+
+// WithdrawCertificationInput names the certification to withdraw.
+type WithdrawCertificationInput struct {
+	CertificationPath
+	IfMatch
+}
+
 func (h *handlers) registerCertifications(api huma.API) {
 	tags := []string{"Certifications"}
-
 	huma.Register(api, huma.Operation{
 		OperationID: "create-certification", Method: http.MethodPost, Path: "/v1/vendors/{id}/certifications", DefaultStatus: http.StatusCreated,
 		Summary:     "Claim a certification for a vendor",
 		Description: "Records a certification a vendor holds, and which of its offerings it covers, in one transaction. The claim starts self-declared. The scheme (and level) must exist in the reference data, the offerings must be the vendor's own, and a vendor cannot claim the same certificate number of a scheme twice (409).",
 		Tags:        tags, Errors: []int{401, 403, 404, 409, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		VendorPath
-		Body CertificationInput
-	}) (*CertificationOutput, error) {
-		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		c := catalog.Certification{VendorID: in.ID, Status: catalog.SelfDeclared}
-		if err := in.Body.apply(&c); err != nil {
-			return nil, err
-		}
-		created, err := h.Catalog.CreateCertification(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		out := certificationOutput(created)
-		out.Location = "/v1/certifications/" + created.ID.String()
-		return out, nil
-	})
-
+	}, h.createCertification)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-certification", Method: http.MethodGet, Path: "/v1/certifications/{id}",
 		Summary:     "Get a certification",
 		Description: "Returns one certification with its current version as ETag, and whether it counts today. The public sees the self-declared and verified certifications of active vendors; rejected, suspended and withdrawn ones are visible only to the vendor's own keys and to staff (404 for others).",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *CertificationPath) (*CertificationOutput, error) {
-		c, err := h.Catalog.VisibleCertification(ctx, in.ID, viewerFrom(ctx))
-		if err != nil {
-			return nil, err
-		}
-		return certificationOutput(c), nil
-	})
-
-	type listInput struct {
-		VendorID   uuid.UUID `query:"vendor_id" doc:"Only certifications of this vendor." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
-		OfferingID uuid.UUID `query:"offering_id" doc:"Only certifications covering this offering." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
-		Scheme     string    `query:"scheme" doc:"Only certifications under this scheme." example:"iso-iec-27001"`
-		Status     string    `query:"status" enum:"self-declared,verified,rejected,suspended,withdrawn" doc:"Only certifications in this verification state." example:"verified"`
-		ValidOn    string    `query:"valid_on" format:"date" doc:"Only certifications that count on this day: inside their validity dates and self-declared or verified." example:"2026-11-28"`
-		PageParams
-	}
+	}, h.getCertification)
 	huma.Register(api, huma.Operation{
 		OperationID: "list-certifications", Method: http.MethodGet, Path: "/v1/certifications",
 		Summary:     "List certifications",
 		Description: "Lists certifications oldest first, filtered by vendor, offering, scheme, verification state and validity on a day, a page at a time. The public sees the self-declared and verified certifications of active vendors; a vendor key also every certification of its own vendor; staff every certification.",
 		Tags:        tags,
-	}, func(ctx context.Context, in *listInput) (*CertificationListOutput, error) {
-		f := catalog.CertificationFilter{
-			VendorID: in.VendorID, OfferingID: in.OfferingID, Scheme: in.Scheme,
-			Status: catalog.Verification(in.Status), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
-		}
-		if in.ValidOn != "" {
-			d, err := parseDate("query.valid_on", in.ValidOn)
-			if err != nil {
-				return nil, err
-			}
-			f.ValidOn = d
-		}
-		page, err := h.Catalog.ListCertifications(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		now := time.Now()
-		out := &CertificationListOutput{}
-		out.Body.Items = make([]Certification, len(page.Items))
-		for i, c := range page.Items {
-			out.Body.Items[i] = newCertification(c, now)
-		}
-		out.Body.NextCursor = page.Next
-		q := url.Values{"scheme": {in.Scheme}, "status": {in.Status}, "valid_on": {in.ValidOn}, "limit": {itoa(in.Limit)}}
-		if in.VendorID != uuid.Nil {
-			q.Set("vendor_id", in.VendorID.String())
-		}
-		if in.OfferingID != uuid.Nil {
-			q.Set("offering_id", in.OfferingID.String())
-		}
-		out.Link = nextLink("/v1/certifications", q, page.Next)
-		return out, nil
-	})
-
+	}, h.listCertifications)
 	huma.Register(api, huma.Operation{
 		OperationID: "replace-certification", Method: http.MethodPut, Path: "/v1/certifications/{id}",
 		Summary:     "Replace a certification",
 		Description: "Replaces every vendor-editable field of a certification and the offerings it covers, in one transaction. Requires If-Match with the ETag you read: 428 without it, 412 when it changed since. The verification state is not editable here; changing the substance of a verified claim (scheme, level, number, issuer, scope, dates, or adding covered offerings) returns it to self-declared.",
 		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422, 428},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		CertificationPath
-		RequiredIfMatch
-		Body CertificationInput
-	}) (*CertificationOutput, error) {
-		version, err := in.RequiredIfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		c, err := h.Catalog.UpdateCertification(ctx, in.ID, version, in.Body.apply)
-		if err != nil {
-			return nil, err
-		}
-		return certificationOutput(c), nil
-	})
-
+	}, h.replaceCertification)
 	huma.Register(api, huma.Operation{
 		OperationID: "update-certification", Method: http.MethodPatch, Path: "/v1/certifications/{id}",
 		Summary:     "Update some fields of a certification",
 		Description: "Changes the fields present in the body and keeps the others, atomically; with If-Match only if that version is still current (412 otherwise). Changing the substance of a verified claim returns it to self-declared.",
 		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		CertificationPath
-		IfMatch
-		Body CertificationPatch
-	}) (*CertificationOutput, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		c, err := h.Catalog.UpdateCertification(ctx, in.ID, version, in.Body.apply)
-		if err != nil {
-			return nil, err
-		}
-		return certificationOutput(c), nil
-	})
-
+	}, h.updateCertification)
 	huma.Register(api, huma.Operation{
 		OperationID: "withdraw-certification", Method: http.MethodPost, Path: "/v1/certifications/{id}/withdraw",
 		Summary:     "Withdraw a certification",
 		Description: "Marks a certification withdrawn: it no longer counts for eligibility but stays on record.",
 		Tags:        tags, Errors: []int{401, 403, 404, 412},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		CertificationPath
-		IfMatch
-	}) (*CertificationOutput, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeCertification(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		c, err := h.Catalog.WithdrawCertification(ctx, in.ID, version)
-		if err != nil {
-			return nil, err
-		}
-		return certificationOutput(c), nil
-	})
+	}, h.withdrawCertification)
+}
+
+func (h *handlers) createCertification(ctx context.Context, in *CreateCertificationInput) (*CertificationOutput, error) {
+	if err := h.mayChangeVendor(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	c := catalog.Certification{VendorID: in.ID, Status: catalog.SelfDeclared}
+	if err := in.Body.apply(&c); err != nil {
+		return nil, err
+	}
+	created, err := h.Catalog.CreateCertification(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := certificationOutput(created)
+	out.Location = "/v1/certifications/" + created.ID.String()
+	return out, nil
+}
+
+func (h *handlers) getCertification(ctx context.Context, in *GetCertificationInput) (*CertificationOutput, error) {
+	c, err := h.Catalog.VisibleCertification(ctx, in.ID, viewerFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return certificationOutput(c), nil
+}
+
+func (h *handlers) listCertifications(ctx context.Context, in *ListCertificationsInput) (*CertificationListOutput, error) {
+	f, err := in.filter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := h.Catalog.ListCertifications(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	out := &CertificationListOutput{}
+	out.Body.Items = make([]Certification, len(page.Items))
+	for i, c := range page.Items {
+		out.Body.Items[i] = newCertification(c, now)
+	}
+	out.Body.NextCursor = page.Next
+	out.Link = nextLink("/v1/certifications", in.values(), page.Next)
+	return out, nil
+}
+
+func (h *handlers) replaceCertification(ctx context.Context, in *ReplaceCertificationInput) (*CertificationOutput, error) {
+	version, err := in.RequiredIfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeCertification(ctx, in.ID, version, in.Body.apply)
+}
+
+func (h *handlers) updateCertification(ctx context.Context, in *UpdateCertificationInput) (*CertificationOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeCertification(ctx, in.ID, version, in.Body.apply)
+}
+
+// changeCertification applies change to the certification id at version
+// (0: the current one), if the caller may change it.
+func (h *handlers) changeCertification(ctx context.Context, id uuid.UUID, version int64, change func(*catalog.Certification) error) (*CertificationOutput, error) {
+	if err := h.mayChangeCertification(ctx, id); err != nil {
+		return nil, err
+	}
+	c, err := h.Catalog.UpdateCertification(ctx, id, version, change)
+	if err != nil {
+		return nil, err
+	}
+	return certificationOutput(c), nil
+}
+
+func (h *handlers) withdrawCertification(ctx context.Context, in *WithdrawCertificationInput) (*CertificationOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.mayChangeCertification(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	c, err := h.Catalog.WithdrawCertification(ctx, in.ID, version)
+	if err != nil {
+		return nil, err
+	}
+	return certificationOutput(c), nil
 }

@@ -26,6 +26,8 @@ func init() {
 //	*catalog.ConflictError    409, naming the field
 //	catalog.ErrNotFound       404
 //	catalog.ErrStale          412
+//	denied                    403 with its reason
+//	unready                   503 naming each dependency that does not answer
 //	search.ErrUnavailable     503 with Retry-After (searchProblem)
 //	context.DeadlineExceeded  503 (the request outlived its time limit)
 //	anything else at 5xx      logged with the request id, answered bare
@@ -90,6 +92,8 @@ func domainProblem(errs []error) *huma.ErrorModel {
 		}
 		var verr *catalog.ValidationError
 		var cerr *catalog.ConflictError
+		var den denied
+		var unr unready
 		switch {
 		case errors.As(err, &verr):
 			details := make([]*huma.ErrorDetail, len(verr.Fields))
@@ -128,6 +132,14 @@ func domainProblem(errs []error) *huma.ErrorModel {
 				Title:  http.StatusText(http.StatusServiceUnavailable),
 				Detail: "The request took longer than this service allows; narrow it, or try again later.",
 			}
+		case errors.As(err, &den):
+			return &huma.ErrorModel{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden), Detail: string(den)}
+		case errors.As(err, &unr):
+			p := &huma.ErrorModel{Status: http.StatusServiceUnavailable, Title: http.StatusText(http.StatusServiceUnavailable), Detail: "Not ready: a dependency does not answer."}
+			for _, name := range unr {
+				p.Errors = append(p.Errors, &huma.ErrorDetail{Location: name, Message: "does not answer"})
+			}
+			return p
 		case errors.Is(err, catalog.ErrStale):
 			return &huma.ErrorModel{
 				Status: http.StatusPreconditionFailed,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -24,47 +25,62 @@ type HealthOutput struct {
 // readyTimeout bounds each readiness check.
 const readyTimeout = 2 * time.Second
 
+// GetLivenessInput is empty.
+type GetLivenessInput struct{}
+
+// GetReadinessInput is empty.
+type GetReadinessInput struct{}
+
+// unready names the dependencies that did not answer a readiness check
+// (503). newError maps it.
+type unready []string
+
+func (u unready) Error() string { return "not ready: " + strings.Join(u, ", ") + " do not answer" }
+
 func (h *handlers) registerHealth(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-liveness", Method: http.MethodGet, Path: "/healthz",
 		Summary:     "Liveness",
 		Description: "Answers 200 while the process serves HTTP. It checks no dependency: restart the process only when this fails.",
 		Tags:        []string{"Health"},
-	}, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
-		return &HealthOutput{Body: Health{Status: "ok"}}, nil
-	})
-
+	}, h.getLiveness)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-readiness", Method: http.MethodGet, Path: "/readyz",
 		Summary:     "Readiness",
 		Description: "Answers 200 when every dependency (PostgreSQL) answers within two seconds, 503 otherwise: take the instance out of the load balancer until it is ready. Meilisearch and the search outbox backlog are reported too but never make the instance unready: without search, search answers 503 and the rest of the API works.",
 		Tags:        []string{"Health"}, Errors: []int{503},
-	}, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
-		out := &HealthOutput{Body: Health{Status: "ok", Checks: map[string]string{}}}
-		var failed []error
-		names := make([]string, 0, len(h.Checks))
-		for name := range h.Checks {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			cctx, cancel := context.WithTimeout(ctx, readyTimeout)
-			err := h.Checks[name](cctx)
-			cancel()
-			if err != nil {
-				loggerFrom(ctx).WarnContext(ctx, "not ready", "dependency", name, "error", err)
-				out.Body.Checks[name] = "unavailable"
-				failed = append(failed, &huma.ErrorDetail{Location: name, Message: "does not answer"})
-				continue
-			}
-			out.Body.Checks[name] = "ok"
-		}
-		if len(failed) > 0 {
-			return nil, huma.Error503ServiceUnavailable("Not ready: a dependency does not answer.", failed...)
-		}
-		sctx, cancel := context.WithTimeout(ctx, readyTimeout)
-		h.searchReadiness(sctx, &out.Body) // reported, never fatal
+	}, h.getReadiness)
+}
+
+func (h *handlers) getLiveness(_ context.Context, _ *GetLivenessInput) (*HealthOutput, error) {
+	return &HealthOutput{Body: Health{Status: "ok"}}, nil
+}
+
+func (h *handlers) getReadiness(ctx context.Context, _ *GetReadinessInput) (*HealthOutput, error) {
+	out := &HealthOutput{Body: Health{Status: "ok", Checks: map[string]string{}}}
+	var failed unready
+	names := make([]string, 0, len(h.Checks))
+	for name := range h.Checks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		cctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		err := h.Checks[name](cctx)
 		cancel()
-		return out, nil
-	})
+		if err != nil {
+			loggerFrom(ctx).WarnContext(ctx, "not ready", "dependency", name, "error", err)
+			out.Body.Checks[name] = "unavailable"
+			failed = append(failed, name)
+			continue
+		}
+		out.Body.Checks[name] = "ok"
+	}
+	if len(failed) > 0 {
+		return nil, failed
+	}
+	sctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	h.searchReadiness(sctx, &out.Body) // reported, never fatal
+	cancel()
+	return out, nil
 }

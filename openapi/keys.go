@@ -77,7 +77,7 @@ func (h *handlers) register(ctx context.Context, b catalog.Bundle, alone bool) (
 		done(err == nil)
 		return b, key, token, err
 	}
-	return catalog.Bundle{}, catalog.APIKey{}, "", huma.Error403Forbidden("Only admins register vendors with a key. Register without a key to self-register.")
+	return catalog.Bundle{}, catalog.APIKey{}, "", denied("Only admins register vendors with a key. Register without a key to self-register.")
 }
 
 // selfRegistrationKey names the vendor key a self-registration returns.
@@ -112,140 +112,177 @@ func mayManageKey(ctx context.Context, k catalog.APIKey) error {
 	return catalog.ErrNotFound
 }
 
+// CreateKeyInput is the key to make.
+type CreateKeyInput struct {
+	Body KeyInput
+}
+
+// CreateKeyOutput is a new key with its token, shown this once.
+type CreateKeyOutput struct {
+	Location string `header:"Location" doc:"URL of the new key."`
+	Body     NewAPIKey
+}
+
+// GetCurrentKeyInput is empty: the key is the one the request was made with.
+type GetCurrentKeyInput struct{}
+
+// ListKeysInput filters and pages the key list.
+type ListKeysInput struct {
+	VendorID uuid.UUID `query:"vendor_id" doc:"Only keys of this vendor (admins; vendor keys always see their own vendor's)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	Role     string    `query:"role" enum:"admin,verifier,analyst,vendor" doc:"Only keys with this role." example:"vendor"`
+	Revoked  bool      `query:"revoked" doc:"Include revoked keys." example:"false"`
+	PageParams
+}
+
+// KeyListOutput is a page of keys with a link to the next.
+type KeyListOutput struct {
+	Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
+	Body KeyList
+}
+
+// GetKeyInput names the key to return.
+type GetKeyInput struct {
+	KeyPath
+}
+
+// RevokeKeyInput names the key to revoke.
+type RevokeKeyInput struct {
+	KeyPath
+}
+
+// KeyOutput is one key, without its secret.
+type KeyOutput struct {
+	Body APIKey
+}
+
 func (h *handlers) registerKeys(api huma.API) {
 	tags := []string{"Access"}
-
 	huma.Register(api, huma.Operation{
 		OperationID: "create-key", Method: http.MethodPost, Path: "/v1/keys", DefaultStatus: http.StatusCreated,
 		Summary:     "Make an API key",
 		Description: "Makes a key and returns its token, once: the service stores only a hash. Admins make keys of any role; a vendor key makes vendor keys for its own vendor (to rotate keys), at most 20 active per vendor (409 beyond).",
 		Tags:        tags, Errors: []int{401, 403, 409, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct{ Body KeyInput }) (*struct {
-		Location string `header:"Location" doc:"URL of the new key."`
-		Body     NewAPIKey
-	}, error) {
-		p := PrincipalFrom(ctx)
-		k := catalog.APIKey{Name: in.Body.Name, Role: catalog.Role(in.Body.Role), ExpiresAt: in.Body.ExpiresAt}
-		if in.Body.VendorID != nil {
-			k.VendorID = *in.Body.VendorID
-		}
-		if p.Role == catalog.RoleVendor {
-			if k.Role != catalog.RoleVendor {
-				return nil, huma.Error403Forbidden("A vendor key may only make vendor keys.")
-			}
-			if k.VendorID == uuid.Nil {
-				k.VendorID = p.VendorID
-			}
-			if k.VendorID != p.VendorID {
-				return nil, huma.Error403Forbidden("A vendor key may only make keys for its own vendor.")
-			}
-		}
-		created, token, err := h.Catalog.CreateKey(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		out := &struct {
-			Location string `header:"Location" doc:"URL of the new key."`
-			Body     NewAPIKey
-		}{Location: "/v1/keys/" + created.ID.String()}
-		out.Body = *newAPIKeyWithToken(created, token)
-		return out, nil
-	})
-
+	}, h.createKey)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-current-key", Method: http.MethodGet, Path: "/v1/keys/current",
 		Summary:     "Describe the key of this request",
 		Description: "Returns the key the request was made with: its role, its vendor for a vendor key, its expiry. Useful to check a key works.",
 		Tags:        tags, Errors: []int{401},
 		Metadata: allow(anyKey),
-	}, func(ctx context.Context, _ *struct{}) (*struct{ Body APIKey }, error) {
-		k, err := h.Catalog.FindKey(ctx, PrincipalFrom(ctx).KeyID)
-		if err != nil {
-			return nil, err
-		}
-		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
-	})
-
-	type listInput struct {
-		VendorID uuid.UUID `query:"vendor_id" doc:"Only keys of this vendor (admins; vendor keys always see their own vendor's)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
-		Role     string    `query:"role" enum:"admin,verifier,analyst,vendor" doc:"Only keys with this role." example:"vendor"`
-		Revoked  bool      `query:"revoked" doc:"Include revoked keys." example:"false"`
-		PageParams
-	}
+	}, h.getCurrentKey)
 	huma.Register(api, huma.Operation{
 		OperationID: "list-keys", Method: http.MethodGet, Path: "/v1/keys",
 		Summary:     "List API keys",
 		Description: "Lists keys oldest first, without their secrets. Admins see every key; a vendor key sees the keys of its own vendor.",
 		Tags:        tags, Errors: []int{401, 403},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *listInput) (*struct {
-		Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
-		Body KeyList
-	}, error) {
-		f := catalog.KeyFilter{VendorID: in.VendorID, Role: catalog.Role(in.Role), Revoked: in.Revoked, Cursor: in.Cursor, Limit: in.Limit}
-		if p := PrincipalFrom(ctx); p.Role == catalog.RoleVendor {
-			f.VendorID = p.VendorID
-		}
-		page, err := h.Catalog.ListKeys(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out := &struct {
-			Link string `header:"Link" doc:"RFC 8288 link to the next page, when there is one."`
-			Body KeyList
-		}{}
-		out.Body.Items = make([]APIKey, len(page.Items))
-		for i, k := range page.Items {
-			out.Body.Items[i] = newAPIKey(k)
-		}
-		out.Body.NextCursor = page.Next
-		q := url.Values{"role": {in.Role}, "limit": {itoa(in.Limit)}}
-		if f.VendorID != uuid.Nil {
-			q.Set("vendor_id", f.VendorID.String())
-		}
-		if in.Revoked {
-			q.Set("revoked", "true")
-		}
-		out.Link = nextLink("/v1/keys", q, page.Next)
-		return out, nil
-	})
-
+	}, h.listKeys)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-key", Method: http.MethodGet, Path: "/v1/keys/{id}",
 		Summary:     "Get an API key",
 		Description: "Returns one key, without its secret. A vendor key sees only the keys of its own vendor (404 for others).",
 		Tags:        tags, Errors: []int{401, 403, 404},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *KeyPath) (*struct{ Body APIKey }, error) {
-		k, err := h.Catalog.FindKey(ctx, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		if err := mayManageKey(ctx, k); err != nil {
-			return nil, err
-		}
-		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
-	})
-
+	}, h.getKey)
 	huma.Register(api, huma.Operation{
 		OperationID: "revoke-key", Method: http.MethodPost, Path: "/v1/keys/{id}/revoke",
 		Summary:     "Revoke an API key",
 		Description: "Revokes a key: it stops working at once, on every replica. The key stays listed (with revoked_at) for the audit trail. Revoking a revoked key changes nothing. A vendor key may revoke the keys of its own vendor, itself included (404 for others).",
 		Tags:        tags, Errors: []int{401, 403, 404},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *KeyPath) (*struct{ Body APIKey }, error) {
-		k, err := h.Catalog.FindKey(ctx, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		if err := mayManageKey(ctx, k); err != nil {
-			return nil, err
-		}
-		k, err = h.Catalog.RevokeKey(ctx, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &struct{ Body APIKey }{Body: newAPIKey(k)}, nil
-	})
+	}, h.revokeKey)
+}
+
+func (h *handlers) createKey(ctx context.Context, in *CreateKeyInput) (*CreateKeyOutput, error) {
+	k := catalog.APIKey{Name: in.Body.Name, Role: catalog.Role(in.Body.Role), ExpiresAt: in.Body.ExpiresAt}
+	if in.Body.VendorID != nil {
+		k.VendorID = *in.Body.VendorID
+	}
+	if err := mayMakeKey(PrincipalFrom(ctx), &k); err != nil {
+		return nil, err
+	}
+	created, token, err := h.Catalog.CreateKey(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	return &CreateKeyOutput{Location: "/v1/keys/" + created.ID.String(), Body: *newAPIKeyWithToken(created, token)}, nil
+}
+
+// mayMakeKey checks p may make the key k: a vendor key makes vendor keys of
+// its own vendor only (k's vendor defaults to it). Admins may make any key.
+func mayMakeKey(p Principal, k *catalog.APIKey) error {
+	if p.Role != catalog.RoleVendor {
+		return nil
+	}
+	if k.Role != catalog.RoleVendor {
+		return denied("A vendor key may only make vendor keys.")
+	}
+	if k.VendorID == uuid.Nil {
+		k.VendorID = p.VendorID
+	}
+	if k.VendorID != p.VendorID {
+		return denied("A vendor key may only make keys for its own vendor.")
+	}
+	return nil
+}
+
+func (h *handlers) getCurrentKey(ctx context.Context, _ *GetCurrentKeyInput) (*KeyOutput, error) {
+	k, err := h.Catalog.FindKey(ctx, PrincipalFrom(ctx).KeyID)
+	if err != nil {
+		return nil, err
+	}
+	return &KeyOutput{Body: newAPIKey(k)}, nil
+}
+
+func (h *handlers) listKeys(ctx context.Context, in *ListKeysInput) (*KeyListOutput, error) {
+	f := catalog.KeyFilter{VendorID: in.VendorID, Role: catalog.Role(in.Role), Revoked: in.Revoked, Cursor: in.Cursor, Limit: in.Limit}
+	if p := PrincipalFrom(ctx); p.Role == catalog.RoleVendor {
+		f.VendorID = p.VendorID
+	}
+	page, err := h.Catalog.ListKeys(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := &KeyListOutput{}
+	out.Body.Items = make([]APIKey, len(page.Items))
+	for i, k := range page.Items {
+		out.Body.Items[i] = newAPIKey(k)
+	}
+	out.Body.NextCursor = page.Next
+	q := url.Values{"role": {in.Role}, "limit": {itoa(in.Limit)}}
+	if f.VendorID != uuid.Nil {
+		q.Set("vendor_id", f.VendorID.String())
+	}
+	if in.Revoked {
+		q.Set("revoked", "true")
+	}
+	out.Link = nextLink("/v1/keys", q, page.Next)
+	return out, nil
+}
+
+func (h *handlers) getKey(ctx context.Context, in *GetKeyInput) (*KeyOutput, error) {
+	k, err := h.Catalog.FindKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayManageKey(ctx, k); err != nil {
+		return nil, err
+	}
+	return &KeyOutput{Body: newAPIKey(k)}, nil
+}
+
+func (h *handlers) revokeKey(ctx context.Context, in *RevokeKeyInput) (*KeyOutput, error) {
+	k, err := h.Catalog.FindKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayManageKey(ctx, k); err != nil {
+		return nil, err
+	}
+	k, err = h.Catalog.RevokeKey(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &KeyOutput{Body: newAPIKey(k)}, nil
 }

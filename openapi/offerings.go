@@ -155,159 +155,180 @@ type OfferingListOutput struct {
 	Body OfferingList
 }
 
+// CreateOfferingInput is the offering to add to the vendor in the path.
+type CreateOfferingInput struct {
+	VendorPath
+	Body OfferingInput
+}
+
+// GetOfferingInput names the offering to return.
+type GetOfferingInput struct {
+	OfferingPath
+}
+
+// ListOfferingsInput filters and pages the offering list.
+type ListOfferingsInput struct {
+	VendorID uuid.UUID `query:"vendor_id" doc:"Only offerings of this vendor." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	Category string    `query:"category" doc:"Only offerings in this service category." example:"penetration-testing"`
+	Status   string    `query:"status" enum:"draft,published,withdrawn" doc:"Only offerings in this publication state." example:"published"`
+	Country  string    `query:"country" doc:"Only offerings serving this country (ISO 3166-1 alpha-2)." example:"FR"`
+	Language string    `query:"language" doc:"Only offerings with support in this language (ISO 639-1)." example:"fr"`
+	PageParams
+}
+
+// ReplaceOfferingInput is an offering's new fields, for the version the caller read.
+type ReplaceOfferingInput struct {
+	OfferingPath
+	RequiredIfMatch
+	Body OfferingInput
+}
+
+// UpdateOfferingInput is the offering fields to change.
+type UpdateOfferingInput struct {
+	OfferingPath
+	IfMatch
+	Body OfferingPatch
+}
+
+// WithdrawOfferingInput names the offering to withdraw.
+type WithdrawOfferingInput struct {
+	OfferingPath
+	IfMatch
+}
+
 func (h *handlers) registerOfferings(api huma.API) {
 	tags := []string{"Offerings"}
-
 	huma.Register(api, huma.Operation{
 		OperationID: "create-offering", Method: http.MethodPost, Path: "/v1/vendors/{id}/offerings", DefaultStatus: http.StatusCreated,
 		Summary:     "Create an offering of a vendor",
 		Description: "Adds a service to a vendor's catalogue. The category must be a slug of the reference taxonomy; new offerings are drafts unless status says published. Published offerings of a pending vendor become public when staff approve the vendor.",
 		Tags:        tags, Errors: []int{401, 403, 404, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		VendorPath
-		Body OfferingInput
-	}) (*OfferingOutput, error) {
-		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		o := catalog.Offering{VendorID: in.ID}
-		in.Body.apply(&o)
-		created, err := h.Catalog.CreateOffering(ctx, o)
-		if err != nil {
-			return nil, err
-		}
-		out := offeringOutput(created)
-		out.Location = "/v1/offerings/" + created.ID.String()
-		return out, nil
-	})
-
+	}, h.createOffering)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-offering", Method: http.MethodGet, Path: "/v1/offerings/{id}",
 		Summary:     "Get an offering",
 		Description: "Returns one offering with its current version as ETag. Drafts, withdrawn offerings and the offerings of vendors that are not active are visible only to the vendor's own keys and to staff (404 for others).",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *OfferingPath) (*OfferingOutput, error) {
-		o, err := h.Catalog.VisibleOffering(ctx, in.ID, viewerFrom(ctx))
-		if err != nil {
-			return nil, err
-		}
-		return offeringOutput(o), nil
-	})
-
-	type listInput struct {
-		VendorID uuid.UUID `query:"vendor_id" doc:"Only offerings of this vendor." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
-		Category string    `query:"category" doc:"Only offerings in this service category." example:"penetration-testing"`
-		Status   string    `query:"status" enum:"draft,published,withdrawn" doc:"Only offerings in this publication state." example:"published"`
-		Country  string    `query:"country" doc:"Only offerings serving this country (ISO 3166-1 alpha-2)." example:"FR"`
-		Language string    `query:"language" doc:"Only offerings with support in this language (ISO 639-1)." example:"fr"`
-		PageParams
-	}
+	}, h.getOffering)
 	huma.Register(api, huma.Operation{
 		OperationID: "list-offerings", Method: http.MethodGet, Path: "/v1/offerings",
 		Summary:     "List offerings",
 		Description: "Lists offerings oldest first, filtered by vendor, category, status, country served and support language, a page at a time. For ranked, typo-tolerant search use the search endpoint. The public sees published offerings of active vendors; a vendor key also every offering of its own vendor; staff every offering.",
 		Tags:        tags,
-	}, func(ctx context.Context, in *listInput) (*OfferingListOutput, error) {
-		page, err := h.Catalog.ListOfferings(ctx, catalog.OfferingFilter{
-			VendorID: in.VendorID, Category: in.Category, Status: catalog.OfferingStatus(in.Status),
-			Country: in.Country, Language: in.Language, Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
-		})
-		if err != nil {
-			return nil, err
-		}
-		out := &OfferingListOutput{}
-		out.Body.Items = make([]Offering, len(page.Items))
-		for i, o := range page.Items {
-			out.Body.Items[i] = newOffering(o)
-		}
-		out.Body.NextCursor = page.Next
-		vendor := ""
-		if in.VendorID != uuid.Nil {
-			vendor = in.VendorID.String()
-		}
-		out.Link = nextLink("/v1/offerings", url.Values{"vendor_id": {vendor}, "category": {in.Category},
-			"status": {in.Status}, "country": {in.Country}, "language": {in.Language}, "limit": {itoa(in.Limit)}}, page.Next)
-		return out, nil
-	})
-
+	}, h.listOfferings)
 	huma.Register(api, huma.Operation{
 		OperationID: "replace-offering", Method: http.MethodPut, Path: "/v1/offerings/{id}",
 		Summary:     "Replace an offering",
 		Description: "Replaces every field of an offering. Requires If-Match with the ETag you read: 428 without it, 412 when the offering changed since.",
 		Tags:        tags, Errors: []int{401, 403, 404, 412, 422, 428},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		OfferingPath
-		RequiredIfMatch
-		Body OfferingInput
-	}) (*OfferingOutput, error) {
-		version, err := in.RequiredIfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		o, err := h.Catalog.UpdateOffering(ctx, in.ID, version, func(o *catalog.Offering) error {
-			in.Body.apply(o)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return offeringOutput(o), nil
-	})
-
+	}, h.replaceOffering)
 	huma.Register(api, huma.Operation{
 		OperationID: "update-offering", Method: http.MethodPatch, Path: "/v1/offerings/{id}",
 		Summary:     "Update some fields of an offering",
 		Description: "Changes the fields present in the body and keeps the others, atomically; with If-Match only if that version is still current (412 otherwise).",
 		Tags:        tags, Errors: []int{401, 403, 404, 412, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		OfferingPath
-		IfMatch
-		Body OfferingPatch
-	}) (*OfferingOutput, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		o, err := h.Catalog.UpdateOffering(ctx, in.ID, version, func(o *catalog.Offering) error {
-			in.Body.apply(o)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return offeringOutput(o), nil
-	})
-
+	}, h.updateOffering)
 	huma.Register(api, huma.Operation{
 		OperationID: "withdraw-offering", Method: http.MethodPost, Path: "/v1/offerings/{id}/withdraw",
 		Summary:     "Withdraw an offering",
 		Description: "Takes an offering out of the public catalogue and search. It stays on record and can be published again with an update.",
 		Tags:        tags, Errors: []int{401, 403, 404, 412},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		OfferingPath
-		IfMatch
-	}) (*OfferingOutput, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeOffering(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		o, err := h.Catalog.WithdrawOffering(ctx, in.ID, version)
-		if err != nil {
-			return nil, err
-		}
-		return offeringOutput(o), nil
+	}, h.withdrawOffering)
+}
+
+func (h *handlers) createOffering(ctx context.Context, in *CreateOfferingInput) (*OfferingOutput, error) {
+	if err := h.mayChangeVendor(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	o := catalog.Offering{VendorID: in.ID}
+	in.Body.apply(&o)
+	created, err := h.Catalog.CreateOffering(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	out := offeringOutput(created)
+	out.Location = "/v1/offerings/" + created.ID.String()
+	return out, nil
+}
+
+func (h *handlers) getOffering(ctx context.Context, in *GetOfferingInput) (*OfferingOutput, error) {
+	o, err := h.Catalog.VisibleOffering(ctx, in.ID, viewerFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return offeringOutput(o), nil
+}
+
+func (h *handlers) listOfferings(ctx context.Context, in *ListOfferingsInput) (*OfferingListOutput, error) {
+	page, err := h.Catalog.ListOfferings(ctx, catalog.OfferingFilter{
+		VendorID: in.VendorID, Category: in.Category, Status: catalog.OfferingStatus(in.Status),
+		Country: in.Country, Language: in.Language, Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 	})
+	if err != nil {
+		return nil, err
+	}
+	out := &OfferingListOutput{}
+	out.Body.Items = make([]Offering, len(page.Items))
+	for i, o := range page.Items {
+		out.Body.Items[i] = newOffering(o)
+	}
+	out.Body.NextCursor = page.Next
+	vendor := ""
+	if in.VendorID != uuid.Nil {
+		vendor = in.VendorID.String()
+	}
+	out.Link = nextLink("/v1/offerings", url.Values{"vendor_id": {vendor}, "category": {in.Category},
+		"status": {in.Status}, "country": {in.Country}, "language": {in.Language}, "limit": {itoa(in.Limit)}}, page.Next)
+	return out, nil
+}
+
+func (h *handlers) replaceOffering(ctx context.Context, in *ReplaceOfferingInput) (*OfferingOutput, error) {
+	version, err := in.RequiredIfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeOffering(ctx, in.ID, version, in.Body.apply)
+}
+
+func (h *handlers) updateOffering(ctx context.Context, in *UpdateOfferingInput) (*OfferingOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeOffering(ctx, in.ID, version, in.Body.apply)
+}
+
+// changeOffering applies change to the offering id at version (0: the
+// current one), if the caller may change it.
+func (h *handlers) changeOffering(ctx context.Context, id uuid.UUID, version int64, change func(*catalog.Offering)) (*OfferingOutput, error) {
+	if err := h.mayChangeOffering(ctx, id); err != nil {
+		return nil, err
+	}
+	o, err := h.Catalog.UpdateOffering(ctx, id, version, func(o *catalog.Offering) error {
+		change(o)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return offeringOutput(o), nil
+}
+
+func (h *handlers) withdrawOffering(ctx context.Context, in *WithdrawOfferingInput) (*OfferingOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.mayChangeOffering(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	o, err := h.Catalog.WithdrawOffering(ctx, in.ID, version)
+	if err != nil {
+		return nil, err
+	}
+	return offeringOutput(o), nil
 }

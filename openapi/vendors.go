@@ -166,143 +166,169 @@ type VendorListOutput struct {
 	Body VendorList
 }
 
+// CreateVendorInput is the vendor to register.
+type CreateVendorInput struct {
+	Body VendorInput
+}
+
+// GetVendorInput names the vendor to return.
+type GetVendorInput struct {
+	VendorPath
+}
+
+// ListVendorsInput filters and pages the vendor list.
+type ListVendorsInput struct {
+	Country string `query:"country" doc:"Only vendors with their head office in this country (ISO 3166-1 alpha-2)." example:"DE"`
+	Size    string `query:"size" enum:"micro,small,medium,large" doc:"Only vendors of this SME size class." example:"small"`
+	PageParams
+}
+
+// ReplaceVendorInput is a vendor's new fields, for the version the caller read.
+type ReplaceVendorInput struct {
+	VendorPath
+	RequiredIfMatch
+	Body VendorInput
+}
+
+// UpdateVendorInput is the vendor fields to change.
+type UpdateVendorInput struct {
+	VendorPath
+	IfMatch
+	Body VendorPatch
+}
+
+// DeleteVendorInput names the vendor to delete.
+type DeleteVendorInput struct {
+	VendorPath
+	IfMatch
+}
+
+// DeleteVendorOutput is the empty answer (204) of a deletion.
+type DeleteVendorOutput struct{}
+
 func (h *handlers) registerVendors(api huma.API) {
 	tags := []string{"Vendors"}
-
 	huma.Register(api, huma.Operation{
 		OperationID: "create-vendor", Method: http.MethodPost, Path: "/v1/vendors", DefaultStatus: http.StatusCreated,
 		Summary:     "Register a vendor",
 		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU VAT number and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits. Without a key this is self-registration: the vendor is pending (not public until staff approve it) and the response carries its vendor key, once; registrations per client address are rate-limited. With an admin key the vendor is active at once.",
 		Tags:        tags, Errors: []int{401, 403, 409, 429},
 		Metadata: allow(selfRegistration),
-	}, func(ctx context.Context, in *struct{ Body VendorInput }) (*RegisterVendorOutput, error) {
-		b, key, token, err := h.register(ctx, catalog.Bundle{Vendor: in.Body.domain()}, true)
-		if err != nil {
-			return nil, err
-		}
-		out := &RegisterVendorOutput{ETag: etag(b.Vendor.Version), Location: "/v1/vendors/" + b.Vendor.ID.String()}
-		out.Body.Vendor = newVendor(b.Vendor)
-		if token != "" {
-			out.Body.APIKey = newAPIKeyWithToken(key, token)
-		}
-		return out, nil
-	})
-
+	}, h.createVendor)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-vendor", Method: http.MethodGet, Path: "/v1/vendors/{id}",
 		Summary:     "Get a vendor",
 		Description: "Returns one vendor with its current version as ETag. Pending and suspended vendors are visible only to their own key and to staff (404 for others); contact details only to the same.",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *VendorPath) (*VendorOutput, error) {
-		v, err := h.Catalog.VisibleVendor(ctx, in.ID, viewerFrom(ctx))
-		if err != nil {
-			return nil, err
-		}
-		out := vendorOutput(v)
-		out.Body = vendorFor(ctx, v)
-		return out, nil
-	})
-
-	type listInput struct {
-		Country string `query:"country" doc:"Only vendors with their head office in this country (ISO 3166-1 alpha-2)." example:"DE"`
-		Size    string `query:"size" enum:"micro,small,medium,large" doc:"Only vendors of this SME size class." example:"small"`
-		PageParams
-	}
+	}, h.getVendor)
 	huma.Register(api, huma.Operation{
 		OperationID: "list-vendors", Method: http.MethodGet, Path: "/v1/vendors",
 		Summary:     "List vendors",
 		Description: "Lists vendors oldest first, a page at a time. Follow next_cursor (or the Link header) for the next page. The public sees active vendors; a vendor key also its own vendor; staff every vendor.",
 		Tags:        tags,
-	}, func(ctx context.Context, in *listInput) (*VendorListOutput, error) {
-		page, err := h.Catalog.ListVendors(ctx, catalog.VendorFilter{
-			Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
-		})
-		if err != nil {
-			return nil, err
-		}
-		out := &VendorListOutput{}
-		out.Body.Items = make([]Vendor, len(page.Items))
-		for i, v := range page.Items {
-			out.Body.Items[i] = vendorFor(ctx, v)
-		}
-		out.Body.NextCursor = page.Next
-		out.Link = nextLink("/v1/vendors", url.Values{"country": {in.Country}, "size": {in.Size}, "limit": {itoa(in.Limit)}}, page.Next)
-		return out, nil
-	})
-
+	}, h.listVendors)
 	huma.Register(api, huma.Operation{
 		OperationID: "replace-vendor", Method: http.MethodPut, Path: "/v1/vendors/{id}",
 		Summary:     "Replace a vendor",
 		Description: "Replaces every field of a vendor. Requires If-Match with the ETag you read: 428 without it, 412 when the vendor changed since.",
 		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422, 428},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		VendorPath
-		RequiredIfMatch
-		Body VendorInput
-	}) (*VendorOutput, error) {
-		version, err := in.RequiredIfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
-			in.Body.replace(v)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return vendorOutput(v), nil
-	})
-
+	}, h.replaceVendor)
 	huma.Register(api, huma.Operation{
 		OperationID: "update-vendor", Method: http.MethodPatch, Path: "/v1/vendors/{id}",
 		Summary:     "Update some fields of a vendor",
 		Description: "Changes the fields present in the body and keeps the others. The change is applied atomically to the current version; with If-Match it is applied only if that version is still current (412 otherwise).",
 		Tags:        tags, Errors: []int{401, 403, 404, 409, 412, 422},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		VendorPath
-		IfMatch
-		Body VendorPatch
-	}) (*VendorOutput, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		v, err := h.Catalog.UpdateVendor(ctx, in.ID, version, func(v *catalog.Vendor) error {
-			in.Body.apply(v)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		return vendorOutput(v), nil
-	})
-
+	}, h.updateVendor)
 	huma.Register(api, huma.Operation{
 		OperationID: "delete-vendor", Method: http.MethodDelete, Path: "/v1/vendors/{id}", DefaultStatus: http.StatusNoContent,
 		Summary:     "Delete a vendor",
 		Description: "Deletes a vendor together with its offerings and certifications, in one transaction. With If-Match, only if that version is still current.",
 		Tags:        tags, Errors: []int{401, 403, 404, 412},
 		Metadata: allow(ownerOrAdmin),
-	}, func(ctx context.Context, in *struct {
-		VendorPath
-		IfMatch
-	}) (*struct{}, error) {
-		version, err := in.IfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		if err := h.mayChangeVendor(ctx, in.ID); err != nil {
-			return nil, err
-		}
-		return nil, h.Catalog.DeleteVendor(ctx, in.ID, version)
+	}, h.deleteVendor)
+}
+
+func (h *handlers) createVendor(ctx context.Context, in *CreateVendorInput) (*RegisterVendorOutput, error) {
+	b, key, token, err := h.register(ctx, catalog.Bundle{Vendor: in.Body.domain()}, true)
+	if err != nil {
+		return nil, err
+	}
+	out := &RegisterVendorOutput{ETag: etag(b.Vendor.Version), Location: "/v1/vendors/" + b.Vendor.ID.String()}
+	out.Body.Vendor = newVendor(b.Vendor)
+	if token != "" {
+		out.Body.APIKey = newAPIKeyWithToken(key, token)
+	}
+	return out, nil
+}
+
+func (h *handlers) getVendor(ctx context.Context, in *GetVendorInput) (*VendorOutput, error) {
+	v, err := h.Catalog.VisibleVendor(ctx, in.ID, viewerFrom(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := vendorOutput(v)
+	out.Body = vendorFor(ctx, v)
+	return out, nil
+}
+
+func (h *handlers) listVendors(ctx context.Context, in *ListVendorsInput) (*VendorListOutput, error) {
+	page, err := h.Catalog.ListVendors(ctx, catalog.VendorFilter{
+		Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 	})
+	if err != nil {
+		return nil, err
+	}
+	out := &VendorListOutput{}
+	out.Body.Items = make([]Vendor, len(page.Items))
+	for i, v := range page.Items {
+		out.Body.Items[i] = vendorFor(ctx, v)
+	}
+	out.Body.NextCursor = page.Next
+	out.Link = nextLink("/v1/vendors", url.Values{"country": {in.Country}, "size": {in.Size}, "limit": {itoa(in.Limit)}}, page.Next)
+	return out, nil
+}
+
+func (h *handlers) replaceVendor(ctx context.Context, in *ReplaceVendorInput) (*VendorOutput, error) {
+	version, err := in.RequiredIfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeVendor(ctx, in.ID, version, in.Body.replace)
+}
+
+func (h *handlers) updateVendor(ctx context.Context, in *UpdateVendorInput) (*VendorOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	return h.changeVendor(ctx, in.ID, version, in.Body.apply)
+}
+
+// changeVendor applies change to the vendor id at version (0: the current
+// one), if the caller may change it.
+func (h *handlers) changeVendor(ctx context.Context, id uuid.UUID, version int64, change func(*catalog.Vendor)) (*VendorOutput, error) {
+	if err := h.mayChangeVendor(ctx, id); err != nil {
+		return nil, err
+	}
+	v, err := h.Catalog.UpdateVendor(ctx, id, version, func(v *catalog.Vendor) error {
+		change(v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return vendorOutput(v), nil
+}
+
+func (h *handlers) deleteVendor(ctx context.Context, in *DeleteVendorInput) (*DeleteVendorOutput, error) {
+	version, err := in.IfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.mayChangeVendor(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	return nil, h.Catalog.DeleteVendor(ctx, in.ID, version)
 }
