@@ -216,7 +216,7 @@ func (h *handlers) searchReadiness(ctx context.Context, out *Health) {
 	if h.Catalog == nil {
 		return
 	}
-	if b, err := search.ReadBacklog(ctx, h.Catalog.Pool()); err == nil {
+	if b, err := search.ReadBacklog(ctx, h.Catalog); err == nil {
 		out.Search = &SearchReadiness{OutboxRows: b.Rows, OutboxOldestAgeSeconds: b.OldestAge.Seconds()}
 	}
 }
@@ -260,7 +260,7 @@ func (h *handlers) registerSearch(api huma.API) {
 			"and this replica's outbox worker.",
 		Tags: tags,
 	}, func(ctx context.Context, _ *struct{}) (*SearchStatusOutput, error) {
-		st, err := search.ReadStatus(ctx, h.Catalog.Pool(), h.Search.Index)
+		st, err := search.ReadStatus(ctx, h.Catalog, h.Search.Index)
 		if err != nil {
 			return nil, err
 		}

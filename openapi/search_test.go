@@ -112,7 +112,7 @@ func TestSearchAPI_Search(t *testing.T) {
 	a := newSearchAPI(t, openapi.SearchDeps{Index: ix})
 	ctx := context.Background()
 	rules := search.NewRules(mustEmbedded(t), 0)
-	worker := search.NewWorker(search.WorkerConfig{Pool: a.store.Pool(), Index: ix,
+	worker := search.NewWorker(search.WorkerConfig{Catalog: a.store, Index: ix,
 		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
 
 	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",

@@ -88,12 +88,6 @@ type GapCost struct {
 	Private map[string]int `json:"private"`
 }
 
-// Public reports whether an offering belongs in the index: it is published
-// and its vendor is active.
-func Public(v catalog.Vendor, o catalog.Offering) bool {
-	return o.Status == catalog.OfferingPublished && v.Status == catalog.VendorActive
-}
-
 // schemaVersion is part of every fingerprint: bump it when the way documents
 // are built changes, and the drift check re-queues every document.
 const schemaVersion = "search-document-1"
@@ -243,9 +237,9 @@ func (r *Rules) Fingerprints() map[string]string { return r.fingerprints }
 
 // Build returns the document of offering o of vendor v on day, given the
 // vendor's certifications (those of other offerings are ignored). It
-// reports false when the offering is not public (see Public).
+// reports false when the offering is not public (catalog.PublicOffering).
 func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Certification, day time.Time) (Document, bool) {
-	if !Public(v, o) {
+	if !catalog.PublicOffering(o, v.Status) {
 		return Document{}, false
 	}
 	day = catalog.Day(day)

@@ -207,9 +207,22 @@ func typoEqual(a, b meilisearch.TypoTolerance) bool {
 		slices.Equal(slices.Sorted(slices.Values(a.DisableOnWords)), slices.Sorted(slices.Values(b.DisableOnWords)))
 }
 
-// apply replaces the documents docs and deletes the documents with ids
-// deletes in index uid, and returns once Meilisearch has applied both.
-func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes []string) error {
+// applyBy replaces the documents docs and deletes the documents with ids
+// deletes in the live index, submitting the tasks before submitBy, and
+// returns once Meilisearch has applied both.
+func (ix *Index) applyBy(ctx context.Context, submitBy time.Time, docs []Document, deletes []string) error {
+	sctx, cancel := context.WithDeadline(ctx, submitBy)
+	tasks, err := ix.submit(sctx, ix.uid, docs, deletes)
+	cancel()
+	if err != nil {
+		return err
+	}
+	return ix.waitAll(ctx, tasks)
+}
+
+// submit sends docs and deletes to index uid and returns the tasks to wait
+// for, without waiting.
+func (ix *Index) submit(ctx context.Context, uid string, docs []Document, deletes []string) ([]int64, error) {
 	var tasks []int64
 	if len(docs) > 0 {
 		rctx, cancel := context.WithTimeout(ctx, ix.timeout)
@@ -217,7 +230,7 @@ func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes
 		task, err := ix.ms.Index(uid).AddDocuments(rctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 		cancel()
 		if err != nil {
-			return classify("add documents", err)
+			return nil, classify("add documents", err)
 		}
 		tasks = append(tasks, task.TaskUID)
 	}
@@ -226,10 +239,15 @@ func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes
 		task, err := ix.ms.Index(uid).DeleteDocuments(rctx, deletes, nil)
 		cancel()
 		if err != nil {
-			return classify("delete documents", err)
+			return tasks, classify("delete documents", err)
 		}
 		tasks = append(tasks, task.TaskUID)
 	}
+	return tasks, nil
+}
+
+// waitAll waits for tasks in turn and returns the first error.
+func (ix *Index) waitAll(ctx context.Context, tasks []int64) error {
 	for _, t := range tasks {
 		if err := ix.wait(ctx, t); err != nil {
 			return err
