@@ -81,7 +81,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockNamespace, lockClaim); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT last_value FROM search_outbox_generation`).Scan(&c.Generation); err != nil {
+		if err := tx.QueryRow(ctx, readGeneration).Scan(&c.Generation); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `
@@ -249,6 +249,10 @@ func (s *Store) ListenOutbox(ctx context.Context, wake func()) (err error) {
 	}
 }
 
+// readGeneration reads the reindex generation: how many times a rebuild
+// paused the workers (a new sequence reads 0).
+const readGeneration = `SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM search_outbox_generation`
+
 // sharePause takes the pause lock shared for tx, or returns ErrOutboxPaused
 // when a reindex holds it.
 func sharePause(ctx context.Context, tx pgx.Tx) error {
@@ -269,7 +273,7 @@ func sameGeneration(ctx context.Context, tx pgx.Tx, generation int64) error {
 		return err
 	}
 	var now int64
-	if err := tx.QueryRow(ctx, `SELECT last_value FROM search_outbox_generation`).Scan(&now); err != nil {
+	if err := tx.QueryRow(ctx, readGeneration).Scan(&now); err != nil {
 		return err
 	}
 	if now != generation {
