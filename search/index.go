@@ -36,6 +36,9 @@ type Config struct {
 	UID string
 	// Timeout bounds each request (not the wait for a task); 10s when zero.
 	Timeout time.Duration
+	// MaxTotalHits lowers how many hits pages reach, below MaxTotalHits
+	// (for tests); MaxTotalHits when zero or above.
+	MaxTotalHits int64
 }
 
 // Index is the Meilisearch index of public offerings. It is safe for
@@ -46,6 +49,8 @@ type Index struct {
 	timeout time.Duration
 	// poll is how often a task's state is checked while waiting for it.
 	poll time.Duration
+	// maxTotalHits is how many hits pages reach.
+	maxTotalHits int64
 }
 
 // Open returns the index described by cfg. It does no I/O: Meilisearch may be
@@ -80,7 +85,10 @@ func Open(cfg Config) (*Index, error) {
 		meilisearch.DisableRetries(),
 		meilisearch.WithCustomJsonUnmarshaler(unmarshal),
 	)
-	return &Index{ms: ms, uid: cfg.UID, timeout: cfg.Timeout, poll: 10 * time.Millisecond}, nil
+	if cfg.MaxTotalHits <= 0 || cfg.MaxTotalHits > MaxTotalHits {
+		cfg.MaxTotalHits = MaxTotalHits
+	}
+	return &Index{ms: ms, uid: cfg.UID, timeout: cfg.Timeout, poll: 10 * time.Millisecond, maxTotalHits: cfg.MaxTotalHits}, nil
 }
 
 // unmarshal is json.Unmarshal, except that a raw message takes the bytes as
@@ -96,6 +104,10 @@ func unmarshal(data []byte, v any) error {
 
 // UID returns the uid of the live index.
 func (ix *Index) UID() string { return ix.uid }
+
+// MaxTotalHits returns how many hits pages reach: a search returns no hit
+// beyond this offset.
+func (ix *Index) MaxTotalHits() int64 { return ix.maxTotalHits }
 
 // Ping reports whether Meilisearch answers and is available.
 func (ix *Index) Ping(ctx context.Context) error {
@@ -153,7 +165,7 @@ func (ix *Index) ensure(ctx context.Context, uid string) (created bool, err erro
 	} else if err != nil {
 		return false, classify("get index", err)
 	}
-	want := Settings()
+	want := ix.settings()
 	rctx, cancel = context.WithTimeout(ctx, ix.timeout)
 	have, err := ix.ms.Index(uid).GetSettings(rctx)
 	cancel()
