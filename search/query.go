@@ -149,28 +149,6 @@ func (q Query) request() *meilisearch.SearchRequest {
 	if buyer == "" {
 		buyer = compliance.Public
 	}
-	var filter []string
-	in := func(attr string, values []string) {
-		if len(values) == 0 {
-			return
-		}
-		quoted := make([]string, len(values))
-		for i, v := range values {
-			quoted[i] = quote(v)
-		}
-		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
-	}
-	in("category", q.Categories)
-	if q.EligibleIn != "" {
-		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
-	}
-	in("schemes", q.Schemes)
-	in("languages", q.Languages)
-	in("countries", q.Serves)
-	in("vendor_country", q.VendorCountries)
-	in("delivery", q.Delivery)
-	in("vendor_size", q.Sizes)
-
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
@@ -180,9 +158,7 @@ func (q Query) request() *meilisearch.SearchRequest {
 		AttributesToRetrieve: q.retrieve(buyer),
 		Facets: []string{"category", "schemes", "languages", "vendor_country", "delivery", "vendor_size",
 			eligibility(buyer, q.Verified)},
-	}
-	if len(filter) > 0 {
-		req.Filter = strings.Join(filter, " AND ")
+		Filter: q.filter(buyer),
 	}
 	if q.Offset%limit == 0 {
 		// Page mode counts the total exactly.
@@ -207,6 +183,36 @@ func (q Query) request() *meilisearch.SearchRequest {
 		req.HighlightPreTag, req.HighlightPostTag = "<mark>", "</mark>"
 	}
 	return req
+}
+
+// filter returns the Meilisearch filter of q for the buyer kind; nil
+// without filters.
+func (q Query) filter(buyer compliance.Buyer) any {
+	var filter []string
+	in := func(attr string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		quoted := make([]string, len(values))
+		for i, v := range values {
+			quoted[i] = quote(v)
+		}
+		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
+	}
+	in("category", q.Categories)
+	if q.EligibleIn != "" {
+		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
+	}
+	in("schemes", q.Schemes)
+	in("languages", q.Languages)
+	in("countries", q.Serves)
+	in("vendor_country", q.VendorCountries)
+	in("delivery", q.Delivery)
+	in("vendor_size", q.Sizes)
+	if len(filter) == 0 {
+		return nil
+	}
+	return strings.Join(filter, " AND ")
 }
 
 // response is Meilisearch's answer as we decode it.

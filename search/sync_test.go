@@ -201,7 +201,7 @@ func TestSync_ConcurrentWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitSynced(t, e, 30*time.Second)
+	waitSynced(t, e, time.Minute)
 	cancel()
 	wg.Wait()
 }
