@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,9 +68,9 @@ func (r *Rebuild) EachPublicEntry(ctx context.Context, fn func([]IndexEntry) err
 func (r *Rebuild) End() {
 	// Session locks end with the session: a connection that cannot unlock
 	// is closed rather than returned to the pool.
-	ctx := context.Background()
-	_, err1 := r.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
-	if err1 != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := r.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`); err != nil {
 		r.conn.Hijack().Close(ctx)
 		return
 	}

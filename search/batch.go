@@ -39,7 +39,10 @@ func (w *Worker) Batch(ctx context.Context) (n int, err error) {
 	submitBy := claimed.Add(w.cfg.Lease * 3 / 4)
 	done, retry, err := w.apply(ctx, claim.Offerings(), submitBy)
 	if err != nil {
-		if rerr := w.cfg.Catalog.ReleaseOutbox(context.WithoutCancel(ctx), claim); rerr != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		rerr := w.cfg.Catalog.ReleaseOutbox(rctx, claim)
+		cancel()
+		if rerr != nil {
 			w.log.Debug("could not release claimed outbox rows; they are due when the lease ends", "error", rerr)
 		}
 		return 0, fmt.Errorf("search batch: %w", err)

@@ -59,7 +59,9 @@ type WorkerStatus struct {
 	LastError string
 	// Failures counts consecutive failed attempts.
 	Failures int
-	// LastSuccess is when a batch last reached the index.
+	// LastSuccess is when the worker last reached Meilisearch: a batch that
+	// pushed documents, a drift check, or the setup at start. Batches that
+	// found nothing to push do not count.
 	LastSuccess time.Time
 }
 
