@@ -126,7 +126,7 @@ func (s *Store) SettleOutbox(ctx context.Context, c OutboxClaim, done, retry []i
 	if err != nil {
 		return 0, translate(err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a no-op after Commit
 	paused := sameGeneration(ctx, tx, c.Generation)
 	switch {
 	case errors.Is(paused, ErrOutboxPaused):

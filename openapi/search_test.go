@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
@@ -121,15 +119,13 @@ func TestSearchAPI_Search(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []uuid.UUID
 	for i, name := range []string{"Penetration testing for hospitals", "Web application pentest", "Red team exercise and penetration test"} {
-		o, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
+		_, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
 			Summary:  map[string]string{"en": "Testing of clinical systems, engagement " + string(rune('A'+i)) + "."},
 			Delivery: catalog.DeliveryRemote, Countries: []string{"DE"}, Languages: []string{"de", "en"}, Status: catalog.OfferingPublished})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, o.ID)
 	}
 	var st openapi.SearchStatus
 	decodeJSON(t, a.get("/v1/search/status"), &st)

@@ -90,7 +90,7 @@ func Reindex(ctx context.Context, cfg ReindexConfig) (rep ReindexReport, err err
 	swapped := false
 	defer func() {
 		if !swapped {
-			ix.drop(context.WithoutCancel(ctx), tmp)
+			_ = ix.drop(context.WithoutCancel(ctx), tmp) // a leftover goes at the next reindex
 		}
 	}()
 	tasks, n, err := copySnapshot(ctx, rb, tmp, cfg)
