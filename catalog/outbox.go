@@ -92,10 +92,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 				  AND NOT EXISTS (SELECT 1 FROM search_outbox b
 					WHERE b.offering_id = s.offering_id AND b.claimed_until > now())
 				ORDER BY s.id
-				LIMIT $1)
-			UPDATE search_outbox s SET claimed_by = $2, claimed_until = now() + $3 * interval '1 millisecond'
-			FROM due WHERE s.id = due.id
-			RETURNING s.id, s.offering_id`, limit, c.Lease, lease.Milliseconds())
+				LIMIT $1),
+			claimed AS (
+				UPDATE search_outbox s SET claimed_by = $2, claimed_until = now() + $3 * interval '1 millisecond'
+				FROM due WHERE s.id = due.id
+				RETURNING s.id, s.offering_id)
+			SELECT id, offering_id FROM claimed ORDER BY id`, limit, c.Lease, lease.Milliseconds())
 		if err != nil {
 			return err
 		}
