@@ -87,11 +87,14 @@ func TestOutbox_Claim(t *testing.T) {
 func TestOutbox_LeaseExpiry(t *testing.T) {
 	t.Parallel()
 	s, _, _ := outboxFixture(t)
-	dead := claim(t, s, 300*time.Millisecond)
+	const lease = 2 * time.Second
+	claiming := time.Now()
+	dead := claim(t, s, lease)
+	claimed := time.Now() // the lease ends between claiming+lease and claimed+lease
 	if c := claim(t, s, time.Minute); len(c.Rows) != 0 {
-		t.Fatalf("claimed leased rows: %+v", c.Rows)
+		t.Fatalf("claimed leased rows %+v after %s of a %s lease", c.Rows, time.Since(claiming), lease)
 	}
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(time.Until(claimed.Add(lease + 100*time.Millisecond)))
 	next := claim(t, s, time.Minute)
 	if !slices.Equal(rowIDs(next), rowIDs(dead)) {
 		t.Fatalf("after the lease: claimed %v, want %v", rowIDs(next), rowIDs(dead))

@@ -16,14 +16,15 @@ func TestWorker_TakesOverRowsAfterTheLease(t *testing.T) {
 	e := newEnv(t)
 	e.seedOnly()
 	// The dead worker: it claimed every row and will never settle them.
-	const lease = 700 * time.Millisecond
+	const lease = 3 * time.Second
+	claiming := time.Now()
 	dead, err := e.store.ClaimOutbox(e.ctx(), 1000, lease)
 	if err != nil || len(dead.Rows) == 0 {
 		t.Fatalf("claim: %d rows, %v", len(dead.Rows), err)
 	}
-	claimed := time.Now()
+	claimed := time.Now() // the lease ends between claiming+lease and claimed+lease
 	if n, err := e.worker.Drain(e.ctx()); err != nil || n != 0 {
-		t.Fatalf("drain during the lease: %d rows, %v; want none", n, err)
+		t.Fatalf("drain %s into the %s lease: %d rows, %v; want none", time.Since(claiming), lease, n, err)
 	}
 	if d, err := search.Verify(e.ctx(), e.store, e.index, e.rules, e.now); err != nil || d.Documents != 0 {
 		t.Fatalf("index during the lease: %v, %v; want empty", d, err)
