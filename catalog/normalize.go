@@ -56,8 +56,6 @@ func set(in []string) []string {
 	return slices.Compact(out)
 }
 
-func contains(list []string, s string) bool { return slices.Contains(list, s) }
-
 // lowerKeys returns m with lower-cased, trimmed keys and trimmed values.
 func lowerKeys(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))

@@ -45,8 +45,10 @@ func (s *Store) Close() { s.pool.Close() }
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
-// Pool returns the connection pool, for packages that keep their own tables
-// in the same database (the reference data, the search outbox).
+// Pool returns the connection pool, for the wiring in cmd of packages that
+// keep their own tables in the same database (the reference data). The
+// catalogue's own tables, the search outbox included, are read and written
+// through Store's methods only.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // inTx runs fn in a transaction that commits when fn returns nil and rolls

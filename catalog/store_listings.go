@@ -65,7 +65,7 @@ func (s *Store) PublicListings(ctx context.Context) (_ []Listing, err error) {
 			certsOf[c.VendorID] = append(certsOf[c.VendorID], c)
 		}
 		rows, err = tx.Query(ctx, `SELECT `+offeringColumns+` FROM offerings o
-			WHERE o.status = 'published' AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = o.vendor_id AND v.status = 'active')
+			WHERE `+publicOffering+`
 			ORDER BY o.id`)
 		if err != nil {
 			return err

@@ -86,15 +86,14 @@ func (s *Store) ListOfferings(ctx context.Context, f OfferingFilter) (_ Page[Off
 	}
 	size := pageSize(f.Limit)
 	rows, err := s.pool.Query(ctx, `
-		SELECT `+offeringColumns+` FROM offerings
+		SELECT `+offeringColumns+` FROM offerings o
 		WHERE id > $1
 		  AND ($2::uuid IS NULL OR vendor_id = $2)
 		  AND ($3 = '' OR category = $3)
 		  AND ($4 = '' OR status = $4)
 		  AND ($5 = '' OR countries @> ARRAY[$5::text])
 		  AND ($6 = '' OR languages @> ARRAY[$6::text])
-		  AND ($8 OR vendor_id = $9 OR (status = 'published'
-				AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = offerings.vendor_id AND v.status = 'active')))
+		  AND ($8 OR vendor_id = $9 OR `+publicOffering+`)
 		ORDER BY id
 		LIMIT $7`,
 		after, nullID(f.VendorID), f.Category, string(f.Status), f.Country, f.Language, size+1, f.Viewer.Staff, f.Viewer.ownID())

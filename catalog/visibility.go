@@ -38,7 +38,7 @@ func (v Viewer) SeesVendor(x Vendor) bool {
 
 // SeesOffering reports whether v may see o, whose vendor is in state vendor.
 func (v Viewer) SeesOffering(o Offering, vendor VendorStatus) bool {
-	return v.Owns(o.VendorID) || (o.Status == OfferingPublished && vendor == VendorActive)
+	return v.Owns(o.VendorID) || PublicOffering(o, vendor)
 }
 
 // SeesCertification reports whether v may see c, whose vendor is in state vendor.
@@ -64,9 +64,8 @@ func (s *Store) VisibleVendor(ctx context.Context, id uuid.UUID, v Viewer) (_ Ve
 // ErrNotFound otherwise.
 func (s *Store) VisibleOffering(ctx context.Context, id uuid.UUID, v Viewer) (_ Offering, err error) {
 	defer wrap(&err, "catalog.VisibleOffering(%s)", id)
-	o, err := scanOffering(s.pool.QueryRow(ctx, `SELECT `+offeringColumns+` FROM offerings
-		WHERE id = $1 AND ($2 OR vendor_id = $3 OR (status = 'published'
-			AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = offerings.vendor_id AND v.status = 'active')))`,
+	o, err := scanOffering(s.pool.QueryRow(ctx, `SELECT `+offeringColumns+` FROM offerings o
+		WHERE id = $1 AND ($2 OR vendor_id = $3 OR `+publicOffering+`)`,
 		id, v.Staff, v.ownID()))
 	return o, translate(err)
 }
@@ -102,9 +101,7 @@ func (s *Store) trimCoverage(ctx context.Context, certs []Certification, v Viewe
 	if len(ids) == 0 {
 		return nil
 	}
-	// The certification is visible, so its vendor is active: published
-	// offerings are the visible ones.
-	rows, err := s.pool.Query(ctx, `SELECT id FROM offerings WHERE id = ANY($1) AND status = 'published'`, ids)
+	rows, err := s.pool.Query(ctx, `SELECT o.id FROM offerings o WHERE o.id = ANY($1) AND `+publicOffering, ids)
 	if err != nil {
 		return translate(err)
 	}

@@ -81,8 +81,8 @@ type SearchOfferingsInput struct {
 	Sort          string   `query:"sort" enum:"relevance,name,-name,gap_cost" default:"relevance" doc:"Order: relevance to q; name (A-Z) or -name (Z-A); or gap_cost, the estimated cost of the certifications that would make an offering eligible in gap_country, cheapest first (eligible ones cost 0; unknown costs come last)." example:"relevance"`
 	GapCountry    string   `query:"gap_country" pattern:"^[A-Z]{2}$" doc:"Country of the gap cost: required by sort=gap_cost; with it, every hit reports gap_cost_eur for this country and the buyer kind." example:"FR"`
 	Limit         int      `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Hits per page." example:"20"`
-	Offset        int      `query:"offset" minimum:"0" maximum:"10000" doc:"Number of hits to skip (offset pagination); ignored with cursor." example:"0"`
-	Cursor        string   `query:"cursor" maxLength:"100" doc:"Opaque cursor from next_cursor of the previous page (cursor pagination); send the same other parameters." example:"bzoyMA"`
+	Offset        int      `query:"offset" minimum:"0" maximum:"10000" doc:"Number of hits to skip (offset pagination); ignored with cursor. Pages reach the first 10,000 hits." example:"0"`
+	Cursor        string   `query:"cursor" maxLength:"100" doc:"Opaque cursor from next_cursor of the previous page (cursor pagination); send the same other parameters. Like offsets, cursors reach the first 10,000 hits." example:"bzoyMA"`
 }
 
 // SearchOfferingsOutput is a page of hits.
@@ -94,11 +94,12 @@ type SearchOfferingsOutput struct {
 // SearchResults is a page of search hits with totals and facet counts.
 type SearchResults struct {
 	Hits       []SearchHit `json:"hits" doc:"Matching offerings of this page, best first (or in the sort order)."`
-	Total      int64       `json:"total" doc:"Number of matching offerings, counted up to 10,000." example:"42"`
-	TotalExact bool        `json:"total_exact" doc:"Whether total is exact; false when Meilisearch could only estimate it (an offset that is not a multiple of limit)." example:"true"`
+	Total      int64       `json:"total" doc:"Number of matching offerings, all of them (also beyond the 10,000 that pages reach, see reachable)." example:"42"`
+	TotalExact bool        `json:"total_exact" doc:"Whether total is exact. False only when total is an estimate or a lower bound: then at least total offerings match." example:"true"`
+	Reachable  int64       `json:"reachable" doc:"How many of the matching offerings pages reach: total, but at most 10,000 (offset plus limit, cursors included). To see the others, narrow the search with q or filters." example:"42"`
 	Offset     int         `json:"offset" doc:"Hits skipped before this page." example:"0"`
 	Limit      int         `json:"limit" doc:"Page size." example:"20"`
-	NextCursor string      `json:"next_cursor,omitempty" doc:"Cursor of the next page; absent on the last page." example:"bzoyMA"`
+	NextCursor string      `json:"next_cursor,omitempty" doc:"Cursor of the next page; absent on the last page that pages reach." example:"bzoyMA"`
 	// Facets counts matching offerings per facet value.
 	Facets           map[string]map[string]int64 `json:"facets" doc:"Number of matching offerings per value of each facet: category, scheme, language, vendor_country, delivery, size, and eligible_in (countries where they are eligible for the buyer kind). Up to 100 values per facet, most common first." example:"{\"category\":{\"penetration-testing\":12},\"eligible_in\":{\"DE\":9,\"AT\":11}}"`
 	ProcessingTimeMs int64                       `json:"processing_time_ms" doc:"Time the search index took, in milliseconds." example:"2"`
@@ -157,8 +158,11 @@ type SearchHighlights struct {
 	Summary    map[string]string `json:"summary" doc:"Summaries with matches marked, per language." example:"{\"en\":\"Network and application <mark>penetration tests</mark> of clinical systems.\"}"`
 }
 
-// SearchStatusOutput wraps SearchStatus.
-type SearchStatusOutput struct {
+// GetSearchStatusInput has no parameters.
+type GetSearchStatusInput struct{}
+
+// GetSearchStatusOutput wraps SearchStatus.
+type GetSearchStatusOutput struct {
 	Body SearchStatus
 }
 
@@ -216,79 +220,100 @@ func (h *handlers) searchReadiness(ctx context.Context, out *Health) {
 	if h.Catalog == nil {
 		return
 	}
-	if b, err := search.ReadBacklog(ctx, h.Catalog.Pool()); err == nil {
+	if b, err := search.ReadBacklog(ctx, h.Catalog); err == nil {
 		out.Search = &SearchReadiness{OutboxRows: b.Rows, OutboxOldestAgeSeconds: b.OldestAge.Seconds()}
 	}
 }
 
 func (h *handlers) registerSearch(api huma.API) {
-	tags := []string{"Search"}
-	huma.Register(api, huma.Operation{
-		OperationID: "search-offerings", Method: http.MethodGet, Path: "/v1/search/offerings",
-		Summary: "Search offerings",
-		Description: "Full-text search over public offerings (published, of admitted vendors) with filters, facet counts, " +
-			"highlighting, sorting and pagination. Filters combine (all must hold); the values of one filter are " +
-			"alternatives. Eligibility filters and gap costs come from the burden engine and follow certification " +
-			"dates and requirement changes. Results reflect catalogue changes within about a second. When the search " +
-			"index does not answer, the answer is 503 with Retry-After while the rest of the API keeps working.",
-		Tags: tags, Errors: []int{422, 503},
-	}, func(ctx context.Context, in *SearchOfferingsInput) (*SearchOfferingsOutput, error) {
-		if h.Search.Index == nil {
-			return nil, search.ErrNotConfigured
-		}
-		q, err := in.query()
-		if err != nil {
-			return nil, err
-		}
-		res, err := h.Search.Index.Search(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out := &SearchOfferingsOutput{Body: newSearchResults(res, q.Buyer, q.Verified)}
-		if end := res.Offset + len(res.Hits); len(res.Hits) > 0 && int64(end) < min(res.Total, search.MaxTotalHits) {
-			out.Body.NextCursor = encodeSearchCursor(end)
-			out.Link = nextLink("/v1/search/offerings", in.values(), out.Body.NextCursor)
-		}
-		return out, nil
-	})
-
-	huma.Register(api, huma.Operation{
-		OperationID: "get-search-status", Method: http.MethodGet, Path: "/v1/search/status",
-		Summary: "Search sync status",
-		Description: "How far the search index is behind the catalogue: the outbox backlog and the age of its oldest " +
-			"change, whether Meilisearch answers, the index's document count beside the number of public offerings, " +
-			"and this replica's outbox worker.",
-		Tags: tags,
-	}, func(ctx context.Context, _ *struct{}) (*SearchStatusOutput, error) {
-		st, err := search.ReadStatus(ctx, h.Catalog.Pool(), h.Search.Index)
-		if err != nil {
-			return nil, err
-		}
-		out := &SearchStatusOutput{Body: SearchStatus{
-			Enabled: h.Search.Index != nil, Meilisearch: "not-configured", PublicOfferings: st.Public,
-			Outbox: SearchOutbox{Rows: st.Backlog.Rows, Retrying: st.Backlog.Retrying, OldestAgeSeconds: st.Backlog.OldestAge.Seconds()},
-		}}
-		if h.Search.Index != nil {
-			out.Body.Meilisearch = "unavailable"
-			if st.Reachable {
-				out.Body.Meilisearch = "ok"
-				out.Body.Index = &SearchIndexState{UID: h.Search.Index.UID(), Documents: st.Index.Documents, IsIndexing: st.Index.IsIndexing}
-			}
-		}
-		if h.Search.Worker != nil {
-			ws := h.Search.Worker.Status()
-			out.Body.Worker = &SearchWorker{Failures: ws.Failures, LastError: ws.LastError}
-			if !ws.LastSuccess.IsZero() {
-				t := ws.LastSuccess.UTC()
-				out.Body.Worker.LastSuccess = &t
-			}
-		}
-		return out, nil
-	})
+	huma.Register(api, searchOfferingsOperation, h.searchOfferings)
+	huma.Register(api, getSearchStatusOperation, h.getSearchStatus)
 }
 
-// query turns the parameters into a search.Query, or a *catalog.ValidationError.
-func (in *SearchOfferingsInput) query() (search.Query, error) {
+var searchOfferingsOperation = huma.Operation{
+	OperationID: "search-offerings", Method: http.MethodGet, Path: "/v1/search/offerings",
+	Summary: "Search offerings",
+	Description: "Full-text search over public offerings (published, of admitted vendors) with filters, facet counts, " +
+		"highlighting, sorting and pagination. Filters combine (all must hold); the values of one filter are " +
+		"alternatives. Eligibility filters and gap costs come from the burden engine and follow certification " +
+		"dates and requirement changes. Results reflect catalogue changes within about a second. When the search " +
+		"index does not answer, the answer is 503 with Retry-After while the rest of the API keeps working. " +
+		"Pages (offsets and cursors) reach the first 10,000 hits; total counts every match.",
+	Tags: []string{"Search"}, Errors: []int{422, 503},
+}
+
+// searchOfferings answers search-offerings.
+func (h *handlers) searchOfferings(ctx context.Context, in *SearchOfferingsInput) (*SearchOfferingsOutput, error) {
+	ix := h.Search.Index
+	if ix == nil {
+		return nil, search.ErrNotConfigured
+	}
+	q, err := in.query(ix.MaxTotalHits())
+	if err != nil {
+		return nil, err
+	}
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &SearchOfferingsOutput{Body: newSearchResults(res, q.Buyer, q.Verified)}
+	if end := res.Offset + len(res.Hits); len(res.Hits) > 0 && int64(end) < res.Reachable {
+		out.Body.NextCursor = encodeSearchCursor(end)
+		out.Link = nextLink("/v1/search/offerings", in.values(), out.Body.NextCursor)
+	}
+	return out, nil
+}
+
+var getSearchStatusOperation = huma.Operation{
+	OperationID: "get-search-status", Method: http.MethodGet, Path: "/v1/search/status",
+	Summary: "Search sync status",
+	Description: "How far the search index is behind the catalogue: the outbox backlog and the age of its oldest " +
+		"change, whether Meilisearch answers, the index's document count beside the number of public offerings, " +
+		"and this replica's outbox worker.",
+	Tags: []string{"Search"},
+}
+
+// getSearchStatus answers get-search-status.
+func (h *handlers) getSearchStatus(ctx context.Context, _ *GetSearchStatusInput) (*GetSearchStatusOutput, error) {
+	st, err := search.ReadStatus(ctx, h.Catalog, h.Search.Index)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetSearchStatusOutput{Body: newSearchStatus(st, h.Search.Index)}
+	if h.Search.Worker != nil {
+		out.Body.Worker = newSearchWorker(h.Search.Worker.Status())
+	}
+	return out, nil
+}
+
+// newSearchStatus maps the search status; ix is nil without Meilisearch.
+func newSearchStatus(st search.Status, ix *search.Index) SearchStatus {
+	out := SearchStatus{
+		Enabled: ix != nil, Meilisearch: "not-configured", PublicOfferings: st.Public,
+		Outbox: SearchOutbox{Rows: st.Backlog.Rows, Retrying: st.Backlog.Retrying, OldestAgeSeconds: st.Backlog.OldestAge.Seconds()},
+	}
+	if ix != nil {
+		out.Meilisearch = "unavailable"
+		if st.Reachable {
+			out.Meilisearch = "ok"
+			out.Index = &SearchIndexState{UID: ix.UID(), Documents: st.Index.Documents, IsIndexing: st.Index.IsIndexing}
+		}
+	}
+	return out
+}
+
+func newSearchWorker(ws search.WorkerStatus) *SearchWorker {
+	out := &SearchWorker{Failures: ws.Failures, LastError: ws.LastError}
+	if !ws.LastSuccess.IsZero() {
+		t := ws.LastSuccess.UTC()
+		out.LastSuccess = &t
+	}
+	return out
+}
+
+// query turns the parameters into a search.Query, or a *catalog.ValidationError;
+// cursors reach up to reachable hits.
+func (in *SearchOfferingsInput) query(reachable int64) (search.Query, error) {
 	buyer := compliance.Buyer(in.Buyer)
 	if buyer == "" {
 		buyer = compliance.Public
@@ -314,7 +339,7 @@ func (in *SearchOfferingsInput) query() (search.Query, error) {
 		q.Sort = search.SortGapCost
 	}
 	if in.Cursor != "" {
-		offset, ok := decodeSearchCursor(in.Cursor)
+		offset, ok := decodeSearchCursor(in.Cursor, reachable)
 		if !ok {
 			return q, catalog.ErrCursor
 		}
@@ -350,13 +375,13 @@ func encodeSearchCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
 }
 
-func decodeSearchCursor(c string) (int, bool) {
+func decodeSearchCursor(c string, reachable int64) (int, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || !strings.HasPrefix(string(b), "o:") {
 		return 0, false
 	}
 	n, err := strconv.Atoi(string(b[2:]))
-	if err != nil || n < 0 || n > search.MaxTotalHits {
+	if err != nil || n < 0 || int64(n) > reachable {
 		return 0, false
 	}
 	return n, true
@@ -364,28 +389,32 @@ func decodeSearchCursor(c string) (int, bool) {
 
 func newSearchResults(res search.Result, buyer compliance.Buyer, verified bool) SearchResults {
 	out := SearchResults{
-		Hits: make([]SearchHit, len(res.Hits)), Total: res.Total, TotalExact: res.TotalExact,
+		Hits: make([]SearchHit, len(res.Hits)), Total: res.Total, TotalExact: res.TotalExact, Reachable: res.Reachable,
 		Offset: res.Offset, Limit: res.Limit, Facets: res.Facets, ProcessingTimeMs: res.Took.Milliseconds(),
 	}
-	for i, h := range res.Hits {
-		id, _ := uuid.Parse(h.ID)
-		vendorID, _ := uuid.Parse(h.VendorID)
-		hit := SearchHit{
-			ID: id, Version: h.Version, Name: h.Name, Category: h.Category, CategoryName: h.CategoryName,
-			Summary: h.Summary, Delivery: h.Delivery, Countries: orEmpty(h.Countries), Languages: orEmpty(h.Languages),
-			Vendor: SearchVendor{ID: vendorID, Name: h.VendorName, TradingName: h.VendorTradingName,
-				Country: h.VendorCountry, Size: h.VendorSize},
-			Certifications: make([]SearchCertification, len(h.Certifications)),
-			Eligibility:    SearchEligibility{Buyer: string(buyer), Verified: verified, Countries: orEmpty(h.Eligible), AsOf: h.AsOf},
-			GapCostEUR:     h.GapCostEUR,
-		}
-		for j, c := range h.Certifications {
-			hit.Certifications[j] = SearchCertification(c)
-		}
-		if h.Highlighted != nil {
-			hit.Highlights = &SearchHighlights{Name: h.Highlighted.Name, VendorName: h.Highlighted.VendorName, Summary: h.Highlighted.Summary}
-		}
-		out.Hits[i] = hit
+	for i := range res.Hits {
+		out.Hits[i] = newSearchHit(&res.Hits[i], buyer, verified)
 	}
 	return out
+}
+
+func newSearchHit(h *search.Hit, buyer compliance.Buyer, verified bool) SearchHit {
+	id, _ := uuid.Parse(h.ID)
+	vendorID, _ := uuid.Parse(h.VendorID)
+	hit := SearchHit{
+		ID: id, Version: h.Version, Name: h.Name, Category: h.Category, CategoryName: h.CategoryName,
+		Summary: h.Summary, Delivery: h.Delivery, Countries: orEmpty(h.Countries), Languages: orEmpty(h.Languages),
+		Vendor: SearchVendor{ID: vendorID, Name: h.VendorName, TradingName: h.VendorTradingName,
+			Country: h.VendorCountry, Size: h.VendorSize},
+		Certifications: make([]SearchCertification, len(h.Certifications)),
+		Eligibility:    SearchEligibility{Buyer: string(buyer), Verified: verified, Countries: orEmpty(h.Eligible), AsOf: h.AsOf},
+		GapCostEUR:     h.GapCostEUR,
+	}
+	for j, c := range h.Certifications {
+		hit.Certifications[j] = SearchCertification(c)
+	}
+	if h.Highlighted != nil {
+		hit.Highlights = &SearchHighlights{Name: h.Highlighted.Name, VendorName: h.Highlighted.VendorName, Summary: h.Highlighted.Summary}
+	}
+	return hit
 }

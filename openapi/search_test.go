@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
@@ -112,7 +111,7 @@ func TestSearchAPI_Search(t *testing.T) {
 	a := newSearchAPI(t, openapi.SearchDeps{Index: ix})
 	ctx := context.Background()
 	rules := search.NewRules(mustEmbedded(t), 0)
-	worker := search.NewWorker(search.WorkerConfig{Pool: a.store.Pool(), Index: ix,
+	worker := search.NewWorker(search.WorkerConfig{Catalog: a.store, Index: ix,
 		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
 
 	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",
@@ -120,15 +119,13 @@ func TestSearchAPI_Search(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []uuid.UUID
 	for i, name := range []string{"Penetration testing for hospitals", "Web application pentest", "Red team exercise and penetration test"} {
-		o, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
+		_, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
 			Summary:  map[string]string{"en": "Testing of clinical systems, engagement " + string(rune('A'+i)) + "."},
 			Delivery: catalog.DeliveryRemote, Countries: []string{"DE"}, Languages: []string{"de", "en"}, Status: catalog.OfferingPublished})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, o.ID)
 	}
 	var st openapi.SearchStatus
 	decodeJSON(t, a.get("/v1/search/status"), &st)
@@ -192,4 +189,53 @@ func mustEmbedded(t *testing.T) *compliance.Reference {
 		t.Fatal(err)
 	}
 	return ref
+}
+
+// Totals count every match; pages and cursors stop at the paging limit
+// (lowered to 2 here), and the answer says how far they reach.
+func TestSearchAPI_TotalBeyondThePagingLimit(t *testing.T) {
+	t.Parallel()
+	cfg := searchtest.Config(t)
+	cfg.MaxTotalHits = 2
+	ix, err := search.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := ix.EnsureSettings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := newSearchAPI(t, openapi.SearchDeps{Index: ix})
+	rules := search.NewRules(mustEmbedded(t), 0)
+	worker := search.NewWorker(search.WorkerConfig{Catalog: a.store, Index: ix,
+		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
+	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",
+		Country: "DE", Size: catalog.SizeSmall, Contact: catalog.Contact{Email: "tenders@nordlicht.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Pentest A", "Pentest B", "Pentest C"} {
+		if _, err := a.store.CreateOffering(ctx, catalog.Offering{VendorID: v.ID, Name: name, Category: "penetration-testing",
+			Summary: map[string]string{"en": "Tests of clinical systems."}, Delivery: catalog.DeliveryRemote, Countries: []string{"DE"}, Languages: []string{"de"}, Status: catalog.OfferingPublished}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := worker.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var res openapi.SearchResults
+	decodeJSON(t, a.get("/v1/search/offerings?sort=name&limit=1"), &res)
+	if len(res.Hits) != 1 || res.Total != 3 || !res.TotalExact || res.Reachable != 2 || res.NextCursor == "" {
+		t.Fatalf("first page %+v", res)
+	}
+	var last openapi.SearchResults
+	decodeJSON(t, a.get("/v1/search/offerings?sort=name&limit=1&cursor="+url.QueryEscape(res.NextCursor)), &last)
+	if len(last.Hits) != 1 || last.Total != 3 || last.NextCursor != "" {
+		t.Errorf("last page that pages reach %+v", last)
+	}
+	// A cursor past the limit is refused like any invalid cursor.
+	beyond := base64.RawURLEncoding.EncodeToString([]byte("o:3"))
+	if r := a.get("/v1/search/offerings?sort=name&limit=1&cursor=" + beyond); r.Code != http.StatusUnprocessableEntity {
+		t.Errorf("cursor past the limit: %d %s", r.Code, r.Body.String())
+	}
 }

@@ -76,7 +76,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	built := false
 	build := func(b *testing.B) {
 		if !built {
-			if _, err := search.Reindex(context.Background(), search.ReindexConfig{Pool: e.pool, Index: e.ix, Rules: e.rules,
+			if _, err := search.Reindex(context.Background(), search.ReindexConfig{Catalog: e.store, Index: e.ix, Rules: e.rules,
 				Now: func() time.Time { return e.now }}); err != nil {
 				b.Fatal(err)
 			}
@@ -222,7 +222,7 @@ func trimCatalogue(full synth.Catalogue) synth.Catalogue {
 		cat.Certifications = append(cat.Certifications, certsOf[v.ID]...)
 		for _, o := range offeringsOf[v.ID] {
 			cat.Offerings = append(cat.Offerings, o)
-			if search.Public(v, o) {
+			if catalog.PublicOffering(o, v.Status) {
 				public++
 			}
 		}
@@ -238,7 +238,7 @@ func publicOfferings(c synth.Catalogue) func(func(catalog.Offering) bool) {
 	}
 	return func(yield func(catalog.Offering) bool) {
 		for _, o := range c.Offerings {
-			if search.Public(vendors[o.VendorID], o) && !yield(o) {
+			if catalog.PublicOffering(o, vendors[o.VendorID].Status) && !yield(o) {
 				return
 			}
 		}
@@ -301,7 +301,7 @@ func benchReindex(b *testing.B, e *benchEnv) {
 	var docs []search.Document
 	var reindexTimes, rawTimes []time.Duration
 	for round := range 2 {
-		rep, err := search.Reindex(ctx, search.ReindexConfig{Pool: e.pool, Index: e.ix, Rules: e.rules, Now: func() time.Time { return e.now }})
+		rep, err := search.Reindex(ctx, search.ReindexConfig{Catalog: e.store, Index: e.ix, Rules: e.rules, Now: func() time.Time { return e.now }})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,13 +8,16 @@
 // (Settings) are code, applied idempotently at start (Index.EnsureSettings).
 //
 // Sync without loss: every catalogue write that changes a document adds
-// search_outbox rows in its own transaction (package catalog). The Worker,
-// in every server replica, claims due rows with FOR UPDATE SKIP LOCKED (and
-// a per-offering advisory lock, so that two replicas never push one
-// offering out of order), rebuilds the documents from the database, pushes
-// them, waits until Meilisearch has applied the task and only then deletes
-// the rows. While Meilisearch is down the rows stay, the worker backs off,
-// and the backlog drains on its return.
+// search_outbox rows in its own transaction (package catalog, which owns
+// the outbox and every query over its tables; this package runs no SQL).
+// The Worker, in every server replica, claims due rows under a lease in a
+// short transaction (never rows of an offering another live lease holds,
+// so that two replicas never push one offering out of order), rebuilds the
+// documents from one snapshot of the database, pushes them and waits until
+// Meilisearch has applied the task with no transaction open, and only then
+// deletes the rows it still holds. While Meilisearch is down the rows stay,
+// the worker backs off, and the backlog drains on its return; rows of a
+// worker that died are due again when its lease ends.
 //
 // Changes that are not writes re-queue too (Drift): every document carries
 // the day after which its eligibility may change (a certification starts or

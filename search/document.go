@@ -88,12 +88,6 @@ type GapCost struct {
 	Private map[string]int `json:"private"`
 }
 
-// Public reports whether an offering belongs in the index: it is published
-// and its vendor is active.
-func Public(v catalog.Vendor, o catalog.Offering) bool {
-	return o.Status == catalog.OfferingPublished && v.Status == catalog.VendorActive
-}
-
 // schemaVersion is part of every fingerprint: bump it when the way documents
 // are built changes, and the drift check re-queues every document.
 const schemaVersion = "search-document-1"
@@ -243,9 +237,9 @@ func (r *Rules) Fingerprints() map[string]string { return r.fingerprints }
 
 // Build returns the document of offering o of vendor v on day, given the
 // vendor's certifications (those of other offerings are ignored). It
-// reports false when the offering is not public (see Public).
+// reports false when the offering is not public (catalog.PublicOffering).
 func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Certification, day time.Time) (Document, bool) {
-	if !Public(v, o) {
+	if !catalog.PublicOffering(o, v.Status) {
 		return Document{}, false
 	}
 	day = catalog.Day(day)
@@ -271,8 +265,16 @@ func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Cert
 		d.Description = map[string]string{}
 	}
 	p := compliance.ProfileOf(v, o, certs)
+	d.addCertifications(p.Certifications, day)
+	r.addEligibility(&d, p, day)
+	return d, true
+}
+
+// addCertifications lists the certifications valid on day, and sets Stale
+// to the next day one starts or ends.
+func (d *Document) addCertifications(held []compliance.Held, day time.Time) {
 	var stale time.Time
-	for _, h := range p.Certifications {
+	for _, h := range held {
 		if h.Status != catalog.SelfDeclared && h.Status != catalog.Verified {
 			continue // only a write can change these
 		}
@@ -299,6 +301,10 @@ func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Cert
 	slices.SortFunc(d.Certifications, func(a, b Certification) int {
 		return cmp.Compare(a.Scheme+"\x00"+a.Level+"\x00"+a.ValidUntil, b.Scheme+"\x00"+b.Level+"\x00"+b.ValidUntil)
 	})
+}
+
+// addEligibility fills the eligibility lists and gap costs of profile p on day.
+func (r *Rules) addEligibility(d *Document, p compliance.Profile, day time.Time) {
 	// The eligibility map is cheap; the gap (a full assessment) is needed
 	// only where the offering is not eligible, which is about a fifth of the
 	// cells: this halves the cost of building a document.
@@ -324,7 +330,6 @@ func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Cert
 	slices.Sort(d.EligiblePrivate)
 	slices.Sort(d.EligiblePublicVerified)
 	slices.Sort(d.EligiblePrivateVerified)
-	return d, true
 }
 
 func earliest(a, b time.Time) time.Time {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/cybermarket/cybermarket/catalog"
@@ -34,11 +33,11 @@ func (w *Worker) QueueDrift(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("drift check: %w", err)
 	}
-	expired, err := queueMatching(ctx, w.cfg.Pool, w.cfg.Index, expiredFilter(w.cfg.Now()), "certification validity date")
+	expired, err := queueMatching(ctx, w.cfg.Catalog, w.cfg.Index, expiredFilter(w.cfg.Now()), "certification validity date")
 	if err != nil {
 		return expired, fmt.Errorf("drift check: %w", err)
 	}
-	changed, err := queueMatching(ctx, w.cfg.Pool, w.cfg.Index, rulesFilter(rules), "reference data change")
+	changed, err := queueMatching(ctx, w.cfg.Catalog, w.cfg.Index, rulesFilter(rules), "reference data change")
 	if err != nil {
 		return expired + changed, fmt.Errorf("drift check: %w", err)
 	}
@@ -72,7 +71,7 @@ func rulesFilter(rules *Rules) string {
 // queueMatching adds an outbox row for every document of the live index
 // that matches filter and has no row waiting yet, and returns how many it
 // added.
-func queueMatching(ctx context.Context, pool *pgxpool.Pool, ix *Index, filter, reason string) (int, error) {
+func queueMatching(ctx context.Context, store *catalog.Store, ix *Index, filter, reason string) (int, error) {
 	const page = 1000
 	total := 0
 	// Rows are queued page by page: documents rebuilt meanwhile drop out of
@@ -97,7 +96,7 @@ func queueMatching(ctx context.Context, pool *pgxpool.Pool, ix *Index, filter, r
 				ids = append(ids, id)
 			}
 		}
-		n, err := enqueue(ctx, pool, ids, reason)
+		n, err := store.EnqueueOutbox(ctx, ids, reason)
 		total += n
 		if err != nil {
 			return total, err
@@ -106,28 +105,6 @@ func queueMatching(ctx context.Context, pool *pgxpool.Pool, ix *Index, filter, r
 			return total, nil
 		}
 	}
-}
-
-// enqueue adds outbox rows for the offerings that have none waiting, and
-// notifies the workers.
-func enqueue(ctx context.Context, pool *pgxpool.Pool, ids []uuid.UUID, reason string) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	tag, err := pool.Exec(ctx, `
-		INSERT INTO search_outbox (offering_id, reason)
-		SELECT o, $2 FROM unnest($1::uuid[]) AS o
-		WHERE NOT EXISTS (SELECT 1 FROM search_outbox s WHERE s.offering_id = o)`, ids, reason)
-	if err != nil {
-		return 0, fmt.Errorf("queue documents: %w", err)
-	}
-	n := int(tag.RowsAffected())
-	if n > 0 {
-		if _, err := pool.Exec(ctx, `SELECT pg_notify($1, '')`, catalog.OutboxChannel); err != nil {
-			return n, fmt.Errorf("queue documents: %w", err)
-		}
-	}
-	return n, nil
 }
 
 // quote returns s as a Meilisearch filter string literal.

@@ -36,6 +36,9 @@ type Config struct {
 	UID string
 	// Timeout bounds each request (not the wait for a task); 10s when zero.
 	Timeout time.Duration
+	// MaxTotalHits lowers how many hits pages reach, below MaxTotalHits
+	// (for tests); MaxTotalHits when zero or above.
+	MaxTotalHits int64
 }
 
 // Index is the Meilisearch index of public offerings. It is safe for
@@ -46,6 +49,8 @@ type Index struct {
 	timeout time.Duration
 	// poll is how often a task's state is checked while waiting for it.
 	poll time.Duration
+	// maxTotalHits is how many hits pages reach.
+	maxTotalHits int64
 }
 
 // Open returns the index described by cfg. It does no I/O: Meilisearch may be
@@ -80,7 +85,10 @@ func Open(cfg Config) (*Index, error) {
 		meilisearch.DisableRetries(),
 		meilisearch.WithCustomJsonUnmarshaler(unmarshal),
 	)
-	return &Index{ms: ms, uid: cfg.UID, timeout: cfg.Timeout, poll: 10 * time.Millisecond}, nil
+	if cfg.MaxTotalHits <= 0 || cfg.MaxTotalHits > MaxTotalHits {
+		cfg.MaxTotalHits = MaxTotalHits
+	}
+	return &Index{ms: ms, uid: cfg.UID, timeout: cfg.Timeout, poll: 10 * time.Millisecond, maxTotalHits: cfg.MaxTotalHits}, nil
 }
 
 // unmarshal is json.Unmarshal, except that a raw message takes the bytes as
@@ -96,6 +104,10 @@ func unmarshal(data []byte, v any) error {
 
 // UID returns the uid of the live index.
 func (ix *Index) UID() string { return ix.uid }
+
+// MaxTotalHits returns how many hits pages reach: a search returns no hit
+// beyond this offset.
+func (ix *Index) MaxTotalHits() int64 { return ix.maxTotalHits }
 
 // Ping reports whether Meilisearch answers and is available.
 func (ix *Index) Ping(ctx context.Context) error {
@@ -153,7 +165,7 @@ func (ix *Index) ensure(ctx context.Context, uid string) (created bool, err erro
 	} else if err != nil {
 		return false, classify("get index", err)
 	}
-	want := Settings()
+	want := ix.settings()
 	rctx, cancel = context.WithTimeout(ctx, ix.timeout)
 	have, err := ix.ms.Index(uid).GetSettings(rctx)
 	cancel()
@@ -207,9 +219,22 @@ func typoEqual(a, b meilisearch.TypoTolerance) bool {
 		slices.Equal(slices.Sorted(slices.Values(a.DisableOnWords)), slices.Sorted(slices.Values(b.DisableOnWords)))
 }
 
-// apply replaces the documents docs and deletes the documents with ids
-// deletes in index uid, and returns once Meilisearch has applied both.
-func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes []string) error {
+// applyBy replaces the documents docs and deletes the documents with ids
+// deletes in the live index, submitting the tasks before submitBy, and
+// returns once Meilisearch has applied both.
+func (ix *Index) applyBy(ctx context.Context, submitBy time.Time, docs []Document, deletes []string) error {
+	sctx, cancel := context.WithDeadline(ctx, submitBy)
+	tasks, err := ix.submit(sctx, ix.uid, docs, deletes)
+	cancel()
+	if err != nil {
+		return err
+	}
+	return ix.waitAll(ctx, tasks)
+}
+
+// submit sends docs and deletes to index uid and returns the tasks to wait
+// for, without waiting.
+func (ix *Index) submit(ctx context.Context, uid string, docs []Document, deletes []string) ([]int64, error) {
 	var tasks []int64
 	if len(docs) > 0 {
 		rctx, cancel := context.WithTimeout(ctx, ix.timeout)
@@ -217,7 +242,7 @@ func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes
 		task, err := ix.ms.Index(uid).AddDocuments(rctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 		cancel()
 		if err != nil {
-			return classify("add documents", err)
+			return nil, classify("add documents", err)
 		}
 		tasks = append(tasks, task.TaskUID)
 	}
@@ -226,10 +251,15 @@ func (ix *Index) apply(ctx context.Context, uid string, docs []Document, deletes
 		task, err := ix.ms.Index(uid).DeleteDocuments(rctx, deletes, nil)
 		cancel()
 		if err != nil {
-			return classify("delete documents", err)
+			return tasks, classify("delete documents", err)
 		}
 		tasks = append(tasks, task.TaskUID)
 	}
+	return tasks, nil
+}
+
+// waitAll waits for tasks in turn and returns the first error.
+func (ix *Index) waitAll(ctx context.Context, tasks []int64) error {
 	for _, t := range tasks {
 		if err := ix.wait(ctx, t); err != nil {
 			return err

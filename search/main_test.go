@@ -57,7 +57,7 @@ func newEnvOn(t *testing.T, ix *search.Index, cfg search.Config) *env {
 	e := &env{t: t, store: store, pool: store.Pool(), index: ix, cfg: cfg, now: day.Add(9 * time.Hour)}
 	e.rules = search.NewRules(embedded(t), 0)
 	e.worker = search.NewWorker(search.WorkerConfig{
-		Pool: e.pool, Index: ix, Now: func() time.Time { return e.now },
+		Catalog: e.store, Index: ix, Now: func() time.Time { return e.now },
 		Rules: func(context.Context) (*search.Rules, error) { return e.rules, nil },
 	})
 	return e
@@ -80,7 +80,7 @@ func (e *env) drain() {
 // inSync fails the test unless the index equals the database.
 func (e *env) inSync() search.Differences {
 	e.t.Helper()
-	diff, err := search.Verify(e.ctx(), e.pool, e.index, e.rules, e.now)
+	diff, err := search.Verify(e.ctx(), e.store, e.index, e.rules, e.now)
 	if err != nil {
 		e.t.Fatalf("verify: %v", err)
 	}

@@ -64,12 +64,15 @@ var FacetNames = []string{"category", "scheme", "language", "vendor_country", "d
 // Result is one page of hits.
 type Result struct {
 	Hits []Hit
-	// Total is the number of matching offerings (up to MaxTotalHits);
-	// TotalExact is false when Meilisearch could only estimate it.
+	// Total is the number of matching offerings. TotalExact is false when
+	// it is Meilisearch's estimate or a lower bound (see countTotal).
 	Total      int64
 	TotalExact bool
-	Offset     int
-	Limit      int
+	// Reachable is how many of them pages reach: Total, or at most the
+	// index's MaxTotalHits.
+	Reachable int64
+	Offset    int
+	Limit     int
 	// Facets counts the matching offerings per value of each facet in
 	// FacetNames (up to 100 values each, most common first).
 	Facets map[string]map[string]int64
@@ -146,28 +149,6 @@ func (q Query) request() *meilisearch.SearchRequest {
 	if buyer == "" {
 		buyer = compliance.Public
 	}
-	var filter []string
-	in := func(attr string, values []string) {
-		if len(values) == 0 {
-			return
-		}
-		quoted := make([]string, len(values))
-		for i, v := range values {
-			quoted[i] = quote(v)
-		}
-		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
-	}
-	in("category", q.Categories)
-	if q.EligibleIn != "" {
-		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
-	}
-	in("schemes", q.Schemes)
-	in("languages", q.Languages)
-	in("countries", q.Serves)
-	in("vendor_country", q.VendorCountries)
-	in("delivery", q.Delivery)
-	in("vendor_size", q.Sizes)
-
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
@@ -177,9 +158,7 @@ func (q Query) request() *meilisearch.SearchRequest {
 		AttributesToRetrieve: q.retrieve(buyer),
 		Facets: []string{"category", "schemes", "languages", "vendor_country", "delivery", "vendor_size",
 			eligibility(buyer, q.Verified)},
-	}
-	if len(filter) > 0 {
-		req.Filter = strings.Join(filter, " AND ")
+		Filter: q.filter(buyer),
 	}
 	if q.Offset%limit == 0 {
 		// Page mode counts the total exactly.
@@ -206,16 +185,49 @@ func (q Query) request() *meilisearch.SearchRequest {
 	return req
 }
 
+// filter returns the Meilisearch filter of q for the buyer kind; nil
+// without filters.
+func (q Query) filter(buyer compliance.Buyer) any {
+	var filter []string
+	in := func(attr string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		quoted := make([]string, len(values))
+		for i, v := range values {
+			quoted[i] = quote(v)
+		}
+		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
+	}
+	in("category", q.Categories)
+	if q.EligibleIn != "" {
+		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
+	}
+	in("schemes", q.Schemes)
+	in("languages", q.Languages)
+	in("countries", q.Serves)
+	in("vendor_country", q.VendorCountries)
+	in("delivery", q.Delivery)
+	in("vendor_size", q.Sizes)
+	if len(filter) == 0 {
+		return nil
+	}
+	return strings.Join(filter, " AND ")
+}
+
 // response is Meilisearch's answer as we decode it.
 type response struct {
-	Hits []struct {
-		Document
-		Formatted *Highlighted `json:"_formatted"`
-	} `json:"hits"`
+	Hits               []responseHit               `json:"hits"`
 	EstimatedTotalHits *int64                      `json:"estimatedTotalHits"`
 	TotalHits          *int64                      `json:"totalHits"`
 	FacetDistribution  map[string]map[string]int64 `json:"facetDistribution"`
 	ProcessingTimeMs   int64                       `json:"processingTimeMs"`
+}
+
+// responseHit is a hit of Meilisearch's answer.
+type responseHit struct {
+	Document
+	Formatted *Highlighted `json:"_formatted"`
 }
 
 // Search runs q on the live index. It returns ErrUnavailable (wrapped) when
@@ -241,51 +253,81 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res := Result{
 		Hits: make([]Hit, len(resp.Hits)), Offset: q.Offset, Limit: limit,
-		Facets: make(map[string]map[string]int64, len(FacetNames)),
-		Took:   time.Duration(resp.ProcessingTimeMs) * time.Millisecond,
+		Took: time.Duration(resp.ProcessingTimeMs) * time.Millisecond,
 	}
-	switch {
-	case resp.TotalHits != nil:
-		res.Total, res.TotalExact = *resp.TotalHits, true
-	case resp.EstimatedTotalHits != nil:
-		res.Total = *resp.EstimatedTotalHits
-	}
+	res.Total, res.TotalExact = countTotal(&resp, ix.maxTotalHits)
+	res.Reachable = min(res.Total, ix.maxTotalHits)
 	buyer := q.Buyer
 	if buyer == "" {
 		buyer = compliance.Public
 	}
-	for i, h := range resp.Hits {
-		hit := Hit{Document: h.Document}
-		costs := h.GapCost.Public
-		switch {
-		case buyer == compliance.Private && q.Verified:
-			costs, hit.Eligible = h.GapCost.Private, h.EligiblePrivateVerified
-		case buyer == compliance.Private:
-			costs, hit.Eligible = h.GapCost.Private, h.EligiblePrivate
-		case q.Verified:
-			hit.Eligible = h.EligiblePublicVerified
-		default:
-			hit.Eligible = h.EligiblePublic
-		}
-		hit.Eligible = orEmpty(hit.Eligible)
-		if c, ok := costs[q.GapCountry]; ok && q.GapCountry != "" {
-			hit.GapCostEUR = &c
-		}
-		if strings.TrimSpace(q.Text) != "" {
-			hit.Highlighted = h.Formatted
-		}
-		res.Hits[i] = hit
+	for i := range resp.Hits {
+		res.Hits[i] = q.hit(&resp.Hits[i], buyer)
 	}
+	res.Facets = facetCounts(resp.FacetDistribution, eligibility(buyer, q.Verified))
+	return res, nil
+}
+
+// countTotal returns the number of matching documents and whether it is
+// exact. Meilisearch counts matches up to maxTotalHits only (and estimates
+// them outside page mode), but its facet counts cover every match: since
+// each document has exactly one category, the category counts add up to
+// the exact total. Where they may be cut short (maxValuesPerFacet
+// categories), Meilisearch's count is returned, exact only below the cap.
+func countTotal(resp *response, maxTotalHits int64) (total int64, exact bool) {
+	if cats := resp.FacetDistribution["category"]; len(cats) < maxValuesPerFacet {
+		for _, n := range cats {
+			total += n
+		}
+		return total, true
+	}
+	switch {
+	case resp.TotalHits != nil:
+		return *resp.TotalHits, *resp.TotalHits < maxTotalHits
+	case resp.EstimatedTotalHits != nil:
+		return *resp.EstimatedTotalHits, false
+	}
+	return 0, false
+}
+
+// hit turns a decoded hit into a Hit for q and the buyer kind.
+func (q Query) hit(h *responseHit, buyer compliance.Buyer) Hit {
+	hit := Hit{Document: h.Document}
+	costs := h.GapCost.Public
+	switch {
+	case buyer == compliance.Private && q.Verified:
+		costs, hit.Eligible = h.GapCost.Private, h.EligiblePrivateVerified
+	case buyer == compliance.Private:
+		costs, hit.Eligible = h.GapCost.Private, h.EligiblePrivate
+	case q.Verified:
+		hit.Eligible = h.EligiblePublicVerified
+	default:
+		hit.Eligible = h.EligiblePublic
+	}
+	hit.Eligible = orEmpty(hit.Eligible)
+	if c, ok := costs[q.GapCountry]; ok && q.GapCountry != "" {
+		hit.GapCostEUR = &c
+	}
+	if strings.TrimSpace(q.Text) != "" {
+		hit.Highlighted = h.Formatted
+	}
+	return hit
+}
+
+// facetCounts returns the counts of FacetNames from Meilisearch's facet
+// distribution; eligibleIn is the attribute of the eligible_in facet.
+func facetCounts(dist map[string]map[string]int64, eligibleIn string) map[string]map[string]int64 {
+	out := make(map[string]map[string]int64, len(FacetNames))
 	for _, name := range FacetNames {
 		attr := facetAttributes[name]
 		if name == "eligible_in" {
-			attr = eligibility(buyer, q.Verified)
+			attr = eligibleIn
 		}
-		counts := resp.FacetDistribution[attr]
+		counts := dist[attr]
 		if counts == nil {
 			counts = map[string]int64{}
 		}
-		res.Facets[name] = counts
+		out[name] = counts
 	}
-	return res, nil
+	return out
 }

@@ -238,3 +238,45 @@ func TestSettings_AppliedIdempotently(t *testing.T) {
 		t.Errorf("EnsureSettings again made %d settings tasks", after-before)
 	}
 }
+
+// Totals count every match although pages stop at the paging limit: with
+// the limit lowered to 3, the five public offerings count 5 (exact), and
+// pages reach the first 3.
+func TestSearch_TotalBeyondThePagingLimit(t *testing.T) {
+	t.Parallel()
+	cfg := searchtest.Config(t)
+	cfg.MaxTotalHits = 3
+	ix, err := search.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnvOn(t, ix, cfg)
+	if err := ix.EnsureSettings(e.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	e.seed()
+	notCloud := []string{"penetration-testing", "security-audit", "managed-detection-response", "incident-response"}
+	for _, q := range []search.Query{
+		{}, {Sort: search.SortName, Limit: 2}, {Sort: search.SortName, Offset: 1, Limit: 2}, {Categories: notCloud},
+	} {
+		res := e.search(q)
+		want := int64(5)
+		if q.Categories != nil {
+			want = 4
+		}
+		if res.Total != want || !res.TotalExact || res.Reachable != min(want, 3) {
+			t.Errorf("%+v: total %d exact %v reachable %d, want %d exact, reachable %d",
+				q, res.Total, res.TotalExact, res.Reachable, want, min(want, 3))
+		}
+	}
+	all := names(e.search(search.Query{Sort: search.SortName}))
+	if len(all) != 3 {
+		t.Errorf("first page holds %d hits, want the 3 pages reach", len(all))
+	}
+	if got := names(e.search(search.Query{Sort: search.SortName, Offset: 2, Limit: 2})); !slices.Equal(got, all[2:3]) {
+		t.Errorf("page at 2: %v, want %v", got, all[2:3])
+	}
+	if got := e.search(search.Query{Sort: search.SortName, Offset: 3, Limit: 2}); len(got.Hits) != 0 || got.Total != 5 {
+		t.Errorf("beyond the limit: %v, total %d", names(got), got.Total)
+	}
+}

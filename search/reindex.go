@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,10 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // ErrReindexRunning means another reindex holds the reindex lock.
@@ -22,15 +22,29 @@ var ErrReindexRunning = errors.New("another reindex is running")
 
 // ReindexConfig configures Reindex.
 type ReindexConfig struct {
-	Pool  *pgxpool.Pool
-	Index *Index
-	Rules *Rules
+	// Catalog is the database the index is built from.
+	Catalog *catalog.Store
+	Index   *Index
+	Rules   *Rules
 	// Now is the clock; time.Now when nil.
 	Now    func() time.Time
 	Logger *slog.Logger
 	// BatchSize is how many documents one add-documents request carries;
 	// 5000 when zero.
 	BatchSize int
+}
+
+func (cfg ReindexConfig) withDefaults() ReindexConfig {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 5000
+	}
+	return cfg
 }
 
 // ReindexReport says what Reindex did.
@@ -59,77 +73,35 @@ func Reindex(ctx context.Context, cfg ReindexConfig) (rep ReindexReport, err err
 			err = fmt.Errorf("search.Reindex: %w", err)
 		}
 	}()
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.BatchSize <= 0 {
-		cfg.BatchSize = 5000
-	}
+	cfg = cfg.withDefaults()
 	ix := cfg.Index
 	start := time.Now()
-	conn, err := cfg.Pool.Acquire(ctx)
-	if err != nil {
-		return rep, err
-	}
-	defer conn.Release()
-	var mine bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2)`, lockNamespace, lockReindex).Scan(&mine); err != nil {
-		return rep, err
-	}
-	if !mine {
+	rb, err := cfg.Catalog.BeginRebuild(ctx)
+	if errors.Is(err, catalog.ErrRebuildRunning) {
 		return rep, ErrReindexRunning
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, lockNamespace, lockReindex)
-
-	// Leftovers of a reindex that died are ours to remove: we hold the lock.
-	if err := ix.dropTemporary(ctx); err != nil {
+	} else if err != nil {
 		return rep, err
 	}
-	if _, err := ix.ensure(ctx, ix.uid); err != nil {
-		return rep, err
-	}
-	tmp := ix.uid + tmpInfix + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if _, err := ix.ensure(ctx, tmp); err != nil {
+	defer rb.End()
+	tmp, err := ix.createTemporary(ctx)
+	if err != nil {
 		return rep, err
 	}
 	swapped := false
 	defer func() {
 		if !swapped {
-			ix.drop(context.WithoutCancel(ctx), tmp)
+			_ = ix.drop(context.WithoutCancel(ctx), tmp) // a leftover goes at the next reindex
 		}
 	}()
-
-	// Pause the workers (waiting for batches in flight), then snapshot.
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, lockNamespace, lockPause); err != nil {
-		return rep, err
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, lockNamespace, lockPause)
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tasks, n, err := copySnapshot(ctx, rb, tmp, cfg)
 	if err != nil {
 		return rep, err
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-
-	tasks, n, err := load(ctx, tx, ix, tmp, cfg)
-	if err != nil {
-		return rep, err
+	rep.Documents, rep.Load = n, time.Since(start)
+	if err := ix.waitAll(ctx, tasks); err != nil {
+		return rep, fmt.Errorf("indexing: %w", err)
 	}
-	rep.Documents = n
-	rep.Load = time.Since(start)
-	if err := tx.Commit(ctx); err != nil {
-		return rep, err
-	}
-	for _, t := range tasks {
-		if err := ix.wait(ctx, t); err != nil {
-			return rep, fmt.Errorf("indexing: %w", err)
-		}
-	}
-	if err := ix.do(ctx, "swap indexes", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
-		return ix.ms.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{ix.uid, tmp}}})
-	}); err != nil {
+	if err := ix.swap(ctx, tmp); err != nil {
 		return rep, err
 	}
 	swapped = true
@@ -142,24 +114,95 @@ func Reindex(ctx context.Context, cfg ReindexConfig) (rep ReindexReport, err err
 	return rep, nil
 }
 
-// load reads the public offerings from the snapshot in tx vendor by vendor,
-// builds their documents on every core and sends them to index uid, without
-// waiting for Meilisearch to index them. It returns the tasks to wait for.
-func load(ctx context.Context, tx pgx.Tx, ix *Index, uid string, cfg ReindexConfig) (tasks []int64, n int, err error) {
+// createTemporary removes the leftovers of reindexes that died (the caller
+// holds the rebuild lock, so they are its to remove), makes sure the live
+// index exists, and creates an empty index with the settings to build into.
+func (ix *Index) createTemporary(ctx context.Context) (string, error) {
+	if err := ix.dropTemporary(ctx); err != nil {
+		return "", err
+	}
+	if _, err := ix.ensure(ctx, ix.uid); err != nil {
+		return "", err
+	}
+	tmp := ix.uid + tmpInfix + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := ix.ensure(ctx, tmp); err != nil {
+		return "", err
+	}
+	return tmp, nil
+}
+
+// swap makes tmp the live index and the live index tmp, in one step.
+func (ix *Index) swap(ctx context.Context, tmp string) error {
+	return ix.do(ctx, "swap indexes", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return ix.ms.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{ix.uid, tmp}}})
+	})
+}
+
+// copySnapshot pauses the workers, reads the public offerings from one
+// snapshot, builds their documents on every core and sends them to index
+// uid in batches of cfg.BatchSize, without waiting for Meilisearch to index
+// them. It returns the tasks to wait for and how many documents it sent.
+func copySnapshot(ctx context.Context, rb *catalog.Rebuild, uid string, cfg ReindexConfig) (tasks []int64, n int, err error) {
+	if err := rb.Pause(ctx); err != nil {
+		return nil, 0, err
+	}
 	day := cfg.Now()
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	// A sender posts batches while the next documents are read and built.
-	send := make(chan []Document, 2)
-	sent := make(chan []int64, 1)
+	s := startSender(ctx, cfg.Index, uid)
+	var pending []Document
+	err = rb.EachPublicEntry(ctx, func(entries []catalog.IndexEntry) error {
+		pending = append(pending, buildAll(cfg.Rules, entries, day)...)
+		full, rest := batches(pending, cfg.BatchSize)
+		for _, b := range full {
+			if err := s.send(b); err != nil {
+				return err
+			}
+			n += len(b)
+		}
+		pending = rest
+		return nil
+	})
+	if err == nil && len(pending) > 0 {
+		if err = s.send(pending); err == nil {
+			n += len(pending)
+		}
+	}
+	tasks, serr := s.finish()
+	if err = cmp.Or(err, serr); err != nil {
+		return nil, n, err
+	}
+	return tasks, n, nil
+}
+
+// batches splits docs into full batches of size and the rest.
+func batches(docs []Document, size int) (full [][]Document, rest []Document) {
+	for len(docs) >= size {
+		full = append(full, docs[:size:size])
+		docs = docs[size:]
+	}
+	return full, docs
+}
+
+// sender adds batches of documents to an index from a goroutine of its own,
+// collecting the tasks; the first error stops it.
+type sender struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	docs   chan []Document
+	tasks  chan []int64
+}
+
+func startSender(ctx context.Context, ix *Index, uid string) *sender {
+	ctx, cancel := context.WithCancelCause(ctx)
+	s := &sender{ctx: ctx, cancel: cancel, docs: make(chan []Document, 2), tasks: make(chan []int64, 1)}
 	go func() {
 		var tasks []int64
-		pk := "id"
-		for docs := range send {
+		for docs := range s.docs {
 			if ctx.Err() != nil {
 				continue
 			}
 			rctx, rcancel := context.WithTimeout(ctx, max(ix.timeout, time.Minute))
+			pk := "id"
 			info, err := ix.ms.Index(uid).AddDocuments(rctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 			rcancel()
 			if err != nil {
@@ -168,64 +211,36 @@ func load(ctx context.Context, tx pgx.Tx, ix *Index, uid string, cfg ReindexConf
 			}
 			tasks = append(tasks, info.TaskUID)
 		}
-		sent <- tasks
+		s.tasks <- tasks
 	}()
-	finish := func(err error) ([]int64, int, error) {
-		close(send)
-		tasks := <-sent
-		if err == nil {
-			err = context.Cause(ctx)
-		}
-		if err != nil {
-			return nil, n, err
-		}
-		return tasks, n, nil
-	}
+	return s
+}
 
-	const vendorsPerRead = 2000
-	var pending []Document
-	after := uuid.Nil
-	for {
-		rows, err := tx.Query(ctx, `SELECT id FROM vendors WHERE id > $1 AND status = 'active' ORDER BY id LIMIT $2`,
-			after, vendorsPerRead)
-		if err != nil {
-			return finish(err)
-		}
-		vendors, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-		if err != nil {
-			return finish(err)
-		}
-		if len(vendors) == 0 {
-			break
-		}
-		after = vendors[len(vendors)-1]
-		entries, err := loadPublicOfVendors(ctx, tx, vendors)
-		if err != nil {
-			return finish(err)
-		}
-		pending = append(pending, buildAll(cfg.Rules, entries, day)...)
-		for len(pending) >= cfg.BatchSize {
-			select {
-			case send <- pending[:cfg.BatchSize:cfg.BatchSize]:
-			case <-ctx.Done():
-				return finish(nil)
-			}
-			n += cfg.BatchSize
-			pending = pending[cfg.BatchSize:]
-		}
+// send queues docs, or returns why the sender stopped.
+func (s *sender) send(docs []Document) error {
+	select {
+	case s.docs <- docs:
+		return nil
+	case <-s.ctx.Done():
+		return context.Cause(s.ctx)
 	}
-	if len(pending) > 0 {
-		select {
-		case send <- pending:
-			n += len(pending)
-		case <-ctx.Done():
-		}
+}
+
+// finish waits for the batches queued and returns their tasks, or the
+// error that stopped the sender.
+func (s *sender) finish() ([]int64, error) {
+	close(s.docs)
+	tasks := <-s.tasks
+	err := context.Cause(s.ctx)
+	s.cancel(nil)
+	if err != nil {
+		return nil, err
 	}
-	return finish(nil)
+	return tasks, nil
 }
 
 // buildAll builds the documents of entries on every core.
-func buildAll(rules *Rules, entries []entry, day time.Time) []Document {
+func buildAll(rules *Rules, entries []catalog.IndexEntry, day time.Time) []Document {
 	docs := make([]Document, len(entries))
 	ok := make([]bool, len(entries))
 	workers := runtime.GOMAXPROCS(0)
@@ -236,7 +251,7 @@ func buildAll(rules *Rules, entries []entry, day time.Time) []Document {
 			defer wg.Done()
 			for i := w; i < len(entries); i += workers {
 				e := &entries[i]
-				docs[i], ok[i] = rules.Build(e.vendor, e.offering, e.certs, day)
+				docs[i], ok[i] = rules.Build(e.Vendor, e.Offering, e.Certifications, day)
 			}
 		}()
 	}

@@ -37,18 +37,30 @@ func Settings() *meilisearch.Settings {
 			DisableOnWords:      []string{},
 		},
 		Faceting: &meilisearch.Faceting{
-			MaxValuesPerFacet: 100,
+			MaxValuesPerFacet: maxValuesPerFacet,
 			// Facet values by count, most common first.
 			SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount},
 		},
-		// Pages reach this deep and totals count this far.
+		// Pages reach this deep, and Meilisearch's own totals count this far
+		// (Search counts further: see countTotal).
 		Pagination: &meilisearch.Pagination{MaxTotalHits: MaxTotalHits},
 	}
 }
 
-// MaxTotalHits is how many hits a search can page through; totals above it
-// are reported as at least this many.
+// settings are Settings with the index's paging limit.
+func (ix *Index) settings() *meilisearch.Settings {
+	s := Settings()
+	s.Pagination.MaxTotalHits = ix.maxTotalHits
+	return s
+}
+
+// MaxTotalHits is how many hits a search can page through (offset plus
+// limit): Meilisearch returns none beyond. Raising it slows every search
+// that matches many documents.
 const MaxTotalHits = 10000
+
+// maxValuesPerFacet is how many values a facet count lists.
+const maxValuesPerFacet = 100
 
 // filterable are the attributes searches filter and facet on, and those the
 // drift check asks about (stale, rules).

@@ -3,34 +3,19 @@ package search
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // Backlog is the state of the search outbox.
-type Backlog struct {
-	// Rows waiting to reach the index, including those waiting to be retried.
-	Rows int64
-	// Retrying counts rows whose documents Meilisearch rejected, waiting
-	// for their next attempt.
-	Retrying int64
-	// OldestAge is how long the oldest row has waited; 0 when there is none.
-	OldestAge time.Duration
-}
+type Backlog = catalog.OutboxBacklog
 
 // ReadBacklog returns the outbox backlog.
-func ReadBacklog(ctx context.Context, pool *pgxpool.Pool) (Backlog, error) {
-	var b Backlog
-	var age float64
-	err := pool.QueryRow(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE attempts > 0),
-			coalesce(extract(epoch FROM clock_timestamp() - min(enqueued_at)), 0)::float8
-		FROM search_outbox`).Scan(&b.Rows, &b.Retrying, &age)
+func ReadBacklog(ctx context.Context, store *catalog.Store) (Backlog, error) {
+	b, err := store.ReadOutboxBacklog(ctx)
 	if err != nil {
 		return Backlog{}, fmt.Errorf("search.ReadBacklog: %w", err)
 	}
-	b.OldestAge = time.Duration(max(age, 0) * float64(time.Second))
 	return b, nil
 }
 
@@ -49,14 +34,13 @@ type Status struct {
 
 // ReadStatus returns the search status. Errors of Meilisearch only clear
 // Reachable; errors of PostgreSQL are returned.
-func ReadStatus(ctx context.Context, pool *pgxpool.Pool, ix *Index) (Status, error) {
+func ReadStatus(ctx context.Context, store *catalog.Store, ix *Index) (Status, error) {
 	var st Status
 	var err error
-	if st.Backlog, err = ReadBacklog(ctx, pool); err != nil {
+	if st.Backlog, err = ReadBacklog(ctx, store); err != nil {
 		return st, err
 	}
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM offerings o JOIN vendors v ON v.id = o.vendor_id
-		WHERE o.status = 'published' AND v.status = 'active'`).Scan(&st.Public); err != nil {
+	if st.Public, err = store.CountPublicOfferings(ctx); err != nil {
 		return st, fmt.Errorf("search.ReadStatus: %w", err)
 	}
 	if ix != nil {

@@ -65,7 +65,7 @@ func TestSync_WritesReachTheIndex(t *testing.T) {
 	if got := names(e.search(search.Query{Text: "incident"})); len(got) != 0 {
 		t.Errorf("deleted vendor's offering still found: %v", got)
 	}
-	b, err := search.ReadBacklog(ctx, e.pool)
+	b, err := search.ReadBacklog(ctx, e.store)
 	if err != nil || b.Rows != 0 {
 		t.Errorf("backlog %+v, %v", b, err)
 	}
@@ -118,7 +118,7 @@ func TestSync_ReferenceChangeRequeuesItsScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	liveRules := search.LiveRules(live)
-	e.worker = search.NewWorker(search.WorkerConfig{Pool: e.pool, Index: e.index, Rules: liveRules,
+	e.worker = search.NewWorker(search.WorkerConfig{Catalog: e.store, Index: e.index, Rules: liveRules,
 		Now: func() time.Time { return e.now }})
 	c := e.seed()
 	bare := e.offering(offeringOf(c.cloudVendor.ID, "Cloud without attestation", "cloud-hosting", "No C5.",
@@ -179,7 +179,7 @@ func TestSync_ConcurrentWorkers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 3 {
-		w := search.NewWorker(search.WorkerConfig{Pool: e.pool, Index: e.index, BatchSize: 3,
+		w := search.NewWorker(search.WorkerConfig{Catalog: e.store, Index: e.index, BatchSize: 3,
 			Rules: func(context.Context) (*search.Rules, error) { return e.rules, nil },
 			Now:   func() time.Time { return e.now }, PollInterval: 10 * time.Millisecond})
 		wg.Add(1)
@@ -201,7 +201,7 @@ func TestSync_ConcurrentWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitSynced(t, e, 30*time.Second)
+	waitSynced(t, e, time.Minute)
 	cancel()
 	wg.Wait()
 }
@@ -212,9 +212,9 @@ func waitSynced(t *testing.T, e *env, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		b, err := search.ReadBacklog(context.Background(), e.pool)
+		b, err := search.ReadBacklog(context.Background(), e.store)
 		if err == nil && b.Rows == 0 {
-			diff, err := search.Verify(context.Background(), e.pool, e.index, e.rules, e.now)
+			diff, err := search.Verify(context.Background(), e.store, e.index, e.rules, e.now)
 			if err == nil && diff.InSync() {
 				return
 			}
@@ -241,7 +241,7 @@ func TestSync_SurvivesMeilisearchOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnvOn(t, ix, cfg)
-	e.worker = search.NewWorker(search.WorkerConfig{Pool: e.pool, Index: ix, MaxBackoff: 300 * time.Millisecond,
+	e.worker = search.NewWorker(search.WorkerConfig{Catalog: e.store, Index: ix, MaxBackoff: 300 * time.Millisecond,
 		Rules: func(context.Context) (*search.Rules, error) { return e.rules, nil },
 		Now:   func() time.Time { return e.now }})
 	// A catalogue exists before the worker first starts: it builds the index.
@@ -316,7 +316,7 @@ func TestSync_SurvivesMeilisearchOutage(t *testing.T) {
 		counts[op]++
 	}
 	t.Logf("writes during the outage: %v", counts)
-	b, err := search.ReadBacklog(wctx, e.pool)
+	b, err := search.ReadBacklog(wctx, e.store)
 	if err != nil || b.Rows == 0 {
 		t.Fatalf("backlog during the outage %+v, %v", b, err)
 	}
@@ -396,7 +396,7 @@ func TestReindex_SwapsWithoutDowntime(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	rep, err := search.Reindex(ctx, search.ReindexConfig{Pool: e.pool, Index: e.index, Rules: e.rules,
+	rep, err := search.Reindex(ctx, search.ReindexConfig{Catalog: e.store, Index: e.index, Rules: e.rules,
 		Now: func() time.Time { return e.now }, BatchSize: 2})
 	close(stop)
 	wg.Wait()

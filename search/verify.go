@@ -8,10 +8,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // Differences lists how the live index departs from the database.
@@ -38,49 +37,14 @@ func (d Differences) String() string {
 // same content, no extra documents. It reads everything, so it is a tool for
 // tests and operators, not for every request; run it when the outbox is
 // empty, or pending changes show as differences.
-func Verify(ctx context.Context, pool *pgxpool.Pool, ix *Index, rules *Rules, now time.Time) (Differences, error) {
-	var diff Differences
-	have := map[string]Document{}
-	for offset := int64(0); ; offset += 1000 {
-		var res meilisearch.DocumentsResult
-		rctx, cancel := context.WithTimeout(ctx, ix.timeout)
-		err := ix.ms.Index(ix.uid).GetDocuments(rctx, &meilisearch.DocumentsQuery{Offset: offset, Limit: 1000}, &res)
-		cancel()
-		if err != nil {
-			return diff, classify("verify", err)
-		}
-		for _, h := range res.Results {
-			d, err := decodeHit(h)
-			if err != nil {
-				return diff, fmt.Errorf("verify: %w", err)
-			}
-			have[d.ID] = d
-		}
-		if len(res.Results) < 1000 {
-			break
-		}
-	}
-	diff.Documents = len(have)
-
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+func Verify(ctx context.Context, store *catalog.Store, ix *Index, rules *Rules, now time.Time) (Differences, error) {
+	have, err := ix.allDocuments(ctx)
 	if err != nil {
-		return diff, err
+		return Differences{}, fmt.Errorf("verify: %w", err)
 	}
-	defer tx.Rollback(ctx)
-	rows, err := tx.Query(ctx, `SELECT id FROM vendors WHERE status = 'active' ORDER BY id`)
-	if err != nil {
-		return diff, err
-	}
-	vendors, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return diff, err
-	}
+	diff := Differences{Documents: len(have)}
 	seen := map[string]bool{}
-	for chunk := range slices.Chunk(vendors, 2000) {
-		entries, err := loadPublicOfVendors(ctx, tx, chunk)
-		if err != nil {
-			return diff, err
-		}
+	err = store.EachPublicEntry(ctx, func(entries []catalog.IndexEntry) error {
 		for _, want := range buildAll(rules, entries, now) {
 			diff.Public++
 			seen[want.ID] = true
@@ -92,6 +56,10 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, ix *Index, rules *Rules, no
 				diff.Stale = append(diff.Stale, want.ID)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return diff, fmt.Errorf("verify: %w", err)
 	}
 	for id := range have {
 		if !seen[id] {
@@ -102,6 +70,31 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, ix *Index, rules *Rules, no
 	slices.Sort(diff.Extra)
 	slices.Sort(diff.Stale)
 	return diff, nil
+}
+
+// allDocuments returns every document of the live index by id.
+func (ix *Index) allDocuments(ctx context.Context) (map[string]Document, error) {
+	const page = 1000
+	have := map[string]Document{}
+	for offset := int64(0); ; offset += page {
+		var res meilisearch.DocumentsResult
+		rctx, cancel := context.WithTimeout(ctx, ix.timeout)
+		err := ix.ms.Index(ix.uid).GetDocuments(rctx, &meilisearch.DocumentsQuery{Offset: offset, Limit: page}, &res)
+		cancel()
+		if err != nil {
+			return nil, classify("get documents", err)
+		}
+		for _, h := range res.Results {
+			d, err := decodeHit(h)
+			if err != nil {
+				return nil, err
+			}
+			have[d.ID] = d
+		}
+		if len(res.Results) < page {
+			return have, nil
+		}
+	}
 }
 
 // sameDocument compares documents as the index stores them (JSON).

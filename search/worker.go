@@ -3,36 +3,19 @@ package search
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cybermarket/cybermarket/catalog"
 )
 
-// Advisory locks, in their own two-key namespace. lockPause is held shared
-// by every batch and exclusively by a reindex, which so pauses the workers
-// while it copies a snapshot; lockReindex allows one reindex at a time;
-// lockOffering (with a hash of the offering id as second key) serializes
-// the pushes of one offering across workers.
-const (
-	lockNamespace = 0x5ea7c4 // "search"
-	lockPause     = 1
-	lockReindex   = 2
-	lockOffering  = 0x5ea7c5 // namespace of per-offering locks
-)
-
 // WorkerConfig configures a Worker.
 type WorkerConfig struct {
-	Pool  *pgxpool.Pool
-	Index *Index
+	// Catalog is where the outbox and the documents' source rows live.
+	Catalog *catalog.Store
+	Index   *Index
 	// Rules returns the rules to build documents with; it must follow the
 	// current reference data (see LiveRules).
 	Rules func(context.Context) (*Rules, error)
@@ -51,6 +34,10 @@ type WorkerConfig struct {
 	// MaxBackoff bounds the wait between retries while Meilisearch is down;
 	// 30s when zero.
 	MaxBackoff time.Duration
+	// Lease is how long claimed rows stay a batch's own: rows of a worker
+	// that died are taken by another after it. A batch submits its tasks
+	// within three quarters of it. 5 minutes when zero.
+	Lease time.Duration
 }
 
 // Worker keeps the index in step with the outbox (see the package
@@ -72,7 +59,9 @@ type WorkerStatus struct {
 	LastError string
 	// Failures counts consecutive failed attempts.
 	Failures int
-	// LastSuccess is when a batch last reached the index.
+	// LastSuccess is when the worker last reached Meilisearch: a batch that
+	// pushed documents, a drift check, or the setup at start. Batches that
+	// found nothing to push do not count.
 	LastSuccess time.Time
 }
 
@@ -95,6 +84,9 @@ func NewWorker(cfg WorkerConfig) *Worker {
 	}
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = 30 * time.Second
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Minute
 	}
 	return &Worker{cfg: cfg, log: cfg.Logger.With("component", "search"),
 		wake: make(chan struct{}, 1), drift: make(chan struct{}, 1)}
@@ -131,62 +123,79 @@ func (w *Worker) CheckDrift() {
 // exponential backoff; rows are only deleted once the index has them.
 func (w *Worker) Run(ctx context.Context) {
 	go w.listen(ctx)
-	var backoff, pause time.Duration
-	ready := false
-	nextDrift := time.Time{}
+	var r runState
 	for ctx.Err() == nil {
-		if d := max(backoff, pause); d > 0 && !sleep(ctx, d) {
+		if d := max(r.backoff, r.pause); d > 0 && !sleep(ctx, d) {
 			return
 		}
-		pause = 0
-		var err error
-		if !ready {
-			err = w.prepare(ctx)
-			ready = err == nil
-		}
-		if ready && !time.Now().Before(nextDrift) {
-			select {
-			case <-w.drift:
-			default:
-			}
-			if _, err = w.QueueDrift(ctx); err == nil {
-				nextDrift = time.Now().Add(w.cfg.DriftInterval)
-			}
-		}
-		n := 0
-		if ready && err == nil {
-			n, err = w.batchToCompletion(ctx)
-		}
+		r.pause = 0
+		n, err := w.step(ctx, &r)
 		switch {
 		case errors.Is(err, errPaused):
-			pause = 500 * time.Millisecond
+			r.pause = 500 * time.Millisecond
 			continue
 		case err != nil:
 			if ctx.Err() != nil {
 				return
 			}
-			backoff = w.failed(err, backoff)
+			r.backoff = w.failed(err, r.backoff)
 			continue
 		}
-		if backoff > 0 {
+		if r.backoff > 0 {
 			w.log.Info("search index reachable again; catching up")
 		}
-		backoff = 0
-		if n > 0 {
-			continue // more may be due
+		r.backoff = 0
+		if n == 0 {
+			w.idle(ctx, &r)
 		}
-		// Idle: wait for a notification, the poll interval, a drift request
-		// or the next drift check.
-		wait := min(w.cfg.PollInterval, time.Until(nextDrift))
-		t := time.NewTimer(max(wait, 0))
+	}
+}
+
+// runState is what Run carries from one step to the next.
+type runState struct {
+	backoff, pause time.Duration
+	// ready is set once the index exists with the current settings.
+	ready bool
+	// nextDrift is when the drift check is due.
+	nextDrift time.Time
+}
+
+// step makes the index ready, runs the drift check when due, and runs one
+// batch. It returns how many rows the batch settled.
+func (w *Worker) step(ctx context.Context, r *runState) (int, error) {
+	if !r.ready {
+		if err := w.prepare(ctx); err != nil {
+			return 0, err
+		}
+		r.ready = true
+		w.succeeded()
+	}
+	if !time.Now().Before(r.nextDrift) {
 		select {
-		case <-ctx.Done():
-		case <-w.wake:
 		case <-w.drift:
-			nextDrift = time.Time{}
-		case <-t.C:
+		default:
 		}
-		t.Stop()
+		if _, err := w.QueueDrift(ctx); err != nil {
+			return 0, err
+		}
+		r.nextDrift = time.Now().Add(w.cfg.DriftInterval)
+		w.succeeded()
+	}
+	return w.batchToCompletion(ctx)
+}
+
+// idle waits for a notification, the poll interval, a drift request or the
+// next drift check.
+func (w *Worker) idle(ctx context.Context, r *runState) {
+	wait := min(w.cfg.PollInterval, time.Until(r.nextDrift))
+	t := time.NewTimer(max(wait, 0))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-w.wake:
+	case <-w.drift:
+		r.nextDrift = time.Time{}
+	case <-t.C:
 	}
 }
 
@@ -212,9 +221,8 @@ func (w *Worker) prepare(ctx context.Context) error {
 	if err != nil || st.Documents > 0 {
 		return err
 	}
-	var public bool
-	if err := w.cfg.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM offerings o JOIN vendors v ON v.id = o.vendor_id
-		WHERE o.status = 'published' AND v.status = 'active')`).Scan(&public); err != nil || !public {
+	public, err := w.cfg.Catalog.CountPublicOfferings(ctx)
+	if err != nil || public == 0 {
 		return err
 	}
 	rules, err := w.cfg.Rules(ctx)
@@ -222,7 +230,7 @@ func (w *Worker) prepare(ctx context.Context) error {
 		return err
 	}
 	w.log.Info("search index is empty; building it from the database")
-	rep, err := Reindex(ctx, ReindexConfig{Pool: w.cfg.Pool, Index: w.cfg.Index, Rules: rules, Now: w.cfg.Now, Logger: w.log})
+	rep, err := Reindex(ctx, ReindexConfig{Catalog: w.cfg.Catalog, Index: w.cfg.Index, Rules: rules, Now: w.cfg.Now, Logger: w.log})
 	switch {
 	case errors.Is(err, ErrReindexRunning):
 		return nil // someone else is building it
@@ -248,198 +256,25 @@ func (w *Worker) failed(err error, backoff time.Duration) time.Duration {
 	return backoff/2 + rand.N(backoff/2+1)
 }
 
+// succeeded records that Meilisearch was reached: only work that talked to
+// it calls it (a batch that pushed documents, the drift check, the setup),
+// never an empty batch.
 func (w *Worker) succeeded() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.status.LastError, w.status.Failures, w.status.LastSuccess = "", 0, time.Now()
 }
 
-// listen wakes Run whenever a transaction adds outbox rows (catalog
-// notifies OutboxChannel on commit). It holds one connection of its own and
-// reconnects after errors; polling covers the gaps.
+// listen wakes Run whenever a transaction adds outbox rows. It reconnects
+// after errors; polling covers the gaps.
 func (w *Worker) listen(ctx context.Context) {
 	for ctx.Err() == nil {
-		err := func() error {
-			pc, err := w.cfg.Pool.Acquire(ctx)
-			if err != nil {
-				return err
-			}
-			// A listening connection must not go back to the pool.
-			conn := pc.Hijack()
-			defer conn.Close(context.WithoutCancel(ctx))
-			if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{catalog.OutboxChannel}.Sanitize()); err != nil {
-				return err
-			}
-			w.Wake() // rows may have arrived before we listened
-			for {
-				if _, err := conn.WaitForNotification(ctx); err != nil {
-					return err
-				}
-				w.Wake()
-			}
-		}()
+		err := w.cfg.Catalog.ListenOutbox(ctx, w.Wake)
 		if ctx.Err() == nil {
 			w.log.Debug("outbox listener reconnecting", "error", err)
 			sleep(ctx, time.Second)
 		}
 	}
-}
-
-var errPaused = errors.New("search workers are paused by a reindex")
-
-// Batch claims up to BatchSize due outbox rows, rebuilds their documents
-// from the database, pushes them to the live index, waits until Meilisearch
-// has applied them, and deletes the rows, all in one transaction: if
-// anything fails before the commit the rows stay for a retry. It returns
-// how many rows it deleted. Tests call it to drain the outbox
-// deterministically.
-func (w *Worker) Batch(ctx context.Context) (n int, err error) {
-	defer func() {
-		if err == nil {
-			w.succeeded()
-		}
-	}()
-	tx, err := w.cfg.Pool.Begin(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	var running bool
-	if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock_shared($1, $2)`, lockNamespace, lockPause).Scan(&running); err != nil {
-		return 0, fmt.Errorf("search batch: %w", err)
-	}
-	if !running {
-		return 0, errPaused
-	}
-	rows, err := tx.Query(ctx, `
-		SELECT id, offering_id FROM search_outbox
-		WHERE not_before <= now()
-		ORDER BY id
-		LIMIT $1
-		FOR UPDATE SKIP LOCKED`, w.cfg.BatchSize)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: claim: %w", err)
-	}
-	type claim struct {
-		id       int64
-		offering uuid.UUID
-	}
-	claims, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (c claim, err error) {
-		return c, r.Scan(&c.id, &c.offering)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("search batch: claim: %w", err)
-	}
-	if len(claims) == 0 {
-		return 0, nil
-	}
-	// One worker per offering at a time: a document built from an older
-	// state must never be pushed after one built from a newer state. Rows
-	// of an offering another worker holds wait for the next batch.
-	var ids []uuid.UUID
-	for _, c := range claims {
-		if !slices.Contains(ids, c.offering) {
-			ids = append(ids, c.offering)
-		}
-	}
-	rows, err = tx.Query(ctx, `
-		SELECT o FROM unnest($1::uuid[]) AS o
-		WHERE pg_try_advisory_xact_lock($2, hashtext(o::text))`, ids, lockOffering)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: lock offerings: %w", err)
-	}
-	locked, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return 0, fmt.Errorf("search batch: lock offerings: %w", err)
-	}
-	if len(locked) == 0 {
-		return 0, nil
-	}
-	rules, err := w.cfg.Rules(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: rules: %w", err)
-	}
-	entries, err := loadOfferings(ctx, tx, locked)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: %w", err)
-	}
-	day := w.cfg.Now()
-	docs := make([]Document, 0, len(entries))
-	public := make(map[uuid.UUID]bool, len(entries))
-	for _, e := range entries {
-		if d, ok := rules.Build(e.vendor, e.offering, e.certs, day); ok {
-			docs = append(docs, d)
-			public[e.offering.ID] = true
-		}
-	}
-	var deletes []string
-	for _, id := range locked {
-		if !public[id] {
-			deletes = append(deletes, id.String())
-		}
-	}
-	failed, err := w.push(ctx, docs, deletes)
-	if err != nil {
-		return 0, fmt.Errorf("search batch: %w", err)
-	}
-	var done, retry []int64
-	for _, c := range claims {
-		switch {
-		case !slices.Contains(locked, c.offering):
-		case failed[c.offering.String()]:
-			retry = append(retry, c.id)
-		default:
-			done = append(done, c.id)
-		}
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE id = ANY($1)`, done); err != nil {
-		return 0, fmt.Errorf("search batch: delete rows: %w", err)
-	}
-	if len(retry) > 0 {
-		// Documents Meilisearch rejects wait longer each time (up to an hour)
-		// instead of blocking the rows behind them.
-		if _, err := tx.Exec(ctx, `
-			UPDATE search_outbox SET attempts = attempts + 1,
-				not_before = now() + least(interval '1 hour', interval '1 second' * power(2, attempts + 1))
-			WHERE id = ANY($1)`, retry); err != nil {
-			return 0, fmt.Errorf("search batch: defer rows: %w", err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return 0, fmt.Errorf("search batch: commit: %w", err)
-	}
-	return len(done), nil
-}
-
-// push applies docs and deletes to the live index. When Meilisearch rejects
-// the batch as a whole (a failed task), it retries document by document and
-// reports the ids it still rejects, so that one bad document does not hold
-// up the others.
-func (w *Worker) push(ctx context.Context, docs []Document, deletes []string) (failed map[string]bool, err error) {
-	uid := w.cfg.Index.uid
-	err = w.cfg.Index.apply(ctx, uid, docs, deletes)
-	var te *TaskError
-	if !errors.As(err, &te) {
-		return nil, err
-	}
-	failed = map[string]bool{}
-	for _, d := range docs {
-		if err := w.cfg.Index.apply(ctx, uid, []Document{d}, nil); errors.As(err, &te) {
-			w.log.Error("search index rejects a document; will retry later", "offering", d.ID, "error", err)
-			failed[d.ID] = true
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	for _, id := range deletes {
-		if err := w.cfg.Index.apply(ctx, uid, nil, []string{id}); errors.As(err, &te) {
-			w.log.Error("search index cannot delete a document; will retry later", "offering", id, "error", err)
-			failed[id] = true
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	return failed, nil
 }
 
 // Drain runs batches until no due row is left, for tests and tools.

@@ -62,7 +62,7 @@ func reindex(ctx context.Context, cfg *config, check bool, out io.Writer) error 
 		return err
 	}
 	if check {
-		diff, err := search.Verify(ctx, store.Pool(), ix, rules, time.Now())
+		diff, err := search.Verify(ctx, store, ix, rules, time.Now())
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func reindex(ctx context.Context, cfg *config, check bool, out io.Writer) error 
 		}
 		return nil
 	}
-	rep, err := search.Reindex(ctx, search.ReindexConfig{Pool: store.Pool(), Index: ix, Rules: rules, Logger: log})
+	rep, err := search.Reindex(ctx, search.ReindexConfig{Catalog: store, Index: ix, Rules: rules, Logger: log})
 	if err != nil {
 		return err
 	}

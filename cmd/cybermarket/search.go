@@ -25,7 +25,7 @@ func startSearch(ctx context.Context, cfg *config, store *catalog.Store, live *c
 	if err != nil {
 		return deps, nil, err
 	}
-	w := search.NewWorker(search.WorkerConfig{Pool: store.Pool(), Index: ix, Rules: search.LiveRules(live), Logger: log})
+	w := search.NewWorker(search.WorkerConfig{Catalog: store, Index: ix, Rules: search.LiveRules(live), Logger: log})
 	// A requirement change re-queues the documents it concerns.
 	live.OnChange(func(_, _ *compliance.Snapshot) { w.CheckDrift() })
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
