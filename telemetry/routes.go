@@ -64,22 +64,30 @@ func (r *Routes) Operation(req *http.Request) string {
 // IDs returns the operation ids, sorted.
 func (r *Routes) IDs() []string { return r.ids }
 
+// httpMethods are the operation keys of an OpenAPI path item.
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true,
+	"options": true, "head": true, "patch": true, "trace": true}
+
 // OperationsFromSpec reads the operations of an OpenAPI document (YAML or
 // JSON), such as the one openapi.Spec returns.
 func OperationsFromSpec(spec []byte) ([]Operation, error) {
 	var doc struct {
-		Paths map[string]map[string]struct {
-			OperationID string `yaml:"operationId"`
-		} `yaml:"paths"`
+		Paths map[string]map[string]yaml.Node `yaml:"paths"`
 	}
 	if err := yaml.Unmarshal(spec, &doc); err != nil {
 		return nil, fmt.Errorf("telemetry.OperationsFromSpec: %w", err)
 	}
 	var ops []Operation
-	for path, methods := range doc.Paths {
-		for method, op := range methods {
-			if op.OperationID == "" {
+	for path, item := range doc.Paths {
+		for method, node := range item {
+			if !httpMethods[method] {
 				continue // parameters, summary, ... of the path item
+			}
+			var op struct {
+				OperationID string `yaml:"operationId"`
+			}
+			if err := node.Decode(&op); err != nil {
+				return nil, fmt.Errorf("telemetry.OperationsFromSpec: %s %s: %w", method, path, err)
 			}
 			ops = append(ops, Operation{Method: strings.ToUpper(method), Path: path, ID: op.OperationID})
 		}

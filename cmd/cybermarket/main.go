@@ -64,6 +64,7 @@ func newRoot() *cobra.Command {
 		newImportCmd(&cfg),
 		newKeysCmd(&cfg),
 		newReindexCmd(&cfg),
+		newProbeCmd(),
 	)
 	return root
 }
