@@ -28,21 +28,21 @@ const kubeDir = "../kubernetes"
 // kinds are the types every manifest must decode into, by apiVersion and
 // kind. A kind not listed fails: add it here when you add one.
 var kinds = map[string]func() any{
-	"apps/v1 Deployment":                         func() any { return &appsv1.Deployment{} },
-	"apps/v1 StatefulSet":                        func() any { return &appsv1.StatefulSet{} },
-	"batch/v1 Job":                               func() any { return &batchv1.Job{} },
-	"v1 Service":                                 func() any { return &corev1.Service{} },
-	"v1 ServiceAccount":                          func() any { return &corev1.ServiceAccount{} },
-	"v1 ConfigMap":                               func() any { return &corev1.ConfigMap{} },
-	"policy/v1 PodDisruptionBudget":              func() any { return &policyv1.PodDisruptionBudget{} },
-	"autoscaling/v2 HorizontalPodAutoscaler":     func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"networking.k8s.io/v1 NetworkPolicy":         func() any { return &networkingv1.NetworkPolicy{} },
-	"postgresql.cnpg.io/v1 Cluster":              func() any { return &cnpgv1.Cluster{} },
-	"postgresql.cnpg.io/v1 Pooler":               func() any { return &cnpgv1.Pooler{} },
-	"postgresql.cnpg.io/v1 ScheduledBackup":      func() any { return &cnpgv1.ScheduledBackup{} },
-	"barmancloud.cnpg.io/v1 ObjectStore":         func() any { return &barmanv1.ObjectStore{} },
-	"monitoring.coreos.com/v1 PodMonitor":        func() any { return &monitoringv1.PodMonitor{} },
-	"monitoring.coreos.com/v1 PrometheusRule":    func() any { return &monitoringv1.PrometheusRule{} },
+	"apps/v1 Deployment":                            func() any { return &appsv1.Deployment{} },
+	"apps/v1 StatefulSet":                           func() any { return &appsv1.StatefulSet{} },
+	"batch/v1 Job":                                  func() any { return &batchv1.Job{} },
+	"v1 Service":                                    func() any { return &corev1.Service{} },
+	"v1 ServiceAccount":                             func() any { return &corev1.ServiceAccount{} },
+	"v1 ConfigMap":                                  func() any { return &corev1.ConfigMap{} },
+	"policy/v1 PodDisruptionBudget":                 func() any { return &policyv1.PodDisruptionBudget{} },
+	"autoscaling/v2 HorizontalPodAutoscaler":        func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"networking.k8s.io/v1 NetworkPolicy":            func() any { return &networkingv1.NetworkPolicy{} },
+	"postgresql.cnpg.io/v1 Cluster":                 func() any { return &cnpgv1.Cluster{} },
+	"postgresql.cnpg.io/v1 Pooler":                  func() any { return &cnpgv1.Pooler{} },
+	"postgresql.cnpg.io/v1 ScheduledBackup":         func() any { return &cnpgv1.ScheduledBackup{} },
+	"barmancloud.cnpg.io/v1 ObjectStore":            func() any { return &barmanv1.ObjectStore{} },
+	"monitoring.coreos.com/v1 PodMonitor":           func() any { return &monitoringv1.PodMonitor{} },
+	"monitoring.coreos.com/v1 PrometheusRule":       func() any { return &monitoringv1.PrometheusRule{} },
 	"kustomize.config.k8s.io/v1beta1 Kustomization": nil, // checked by building it
 }
 
