@@ -315,7 +315,7 @@ func checkSecrets(t *testing.T, objs []*object) {
 	}
 	allowed := append([]string{"cybermarket-db-app"}, operatorSecrets...)
 	for _, s := range operatorSecrets {
-		if !strings.Contains(string(readme), "kubectl create secret generic "+s) {
+		if !strings.Contains(string(readme), "create secret generic "+s+" ") {
 			t.Errorf("README does not say how to create the secret %s", s)
 		}
 	}
