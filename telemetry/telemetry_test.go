@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/cybermarket/cybermarket/telemetry"
 )
@@ -250,5 +251,37 @@ func TestTracing_HandlerNamesSpansAndLogsCarryTraceID(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("span attributes %v lack the request id", spans[0].Attributes)
+	}
+}
+
+func TestEnvSampler_KeepsRequestsDropsBackgroundWork(t *testing.T) {
+	t.Setenv("OTEL_TRACES_SAMPLER", "")
+	s, err := telemetry.EnvSampler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp), sdktrace.WithSampler(s))
+	tr := tp.Tracer("test")
+	_, bg := tr.Start(context.Background(), "SELECT", trace.WithSpanKind(trace.SpanKindClient))
+	bg.End()
+	ctx, req := tr.Start(context.Background(), "search-offerings", trace.WithSpanKind(trace.SpanKindServer))
+	_, q := tr.Start(ctx, "SELECT", trace.WithSpanKind(trace.SpanKindClient))
+	q.End()
+	req.End()
+	var names []string
+	for _, sp := range exp.GetSpans() {
+		names = append(names, sp.Name)
+	}
+	if strings.Join(names, ",") != "SELECT,search-offerings" {
+		t.Errorf("kept %v, want the request and its query only", names)
+	}
+	for _, bad := range []map[string]string{{"OTEL_TRACES_SAMPLER": "jaeger_remote"}, {"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "2"}} {
+		for k, v := range bad {
+			t.Setenv(k, v)
+		}
+		if _, err := telemetry.EnvSampler(); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

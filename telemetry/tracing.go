@@ -49,11 +49,16 @@ func TracingConfigured() bool {
 // standard OTEL_EXPORTER_OTLP_* variables, in batches. The resource is
 // service.name cybermarket (OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES
 // override) with version; OTEL_TRACES_SAMPLER chooses the sampler (default:
-// every trace, or as the caller's traceparent says). shutdown flushes the
-// spans in hand.
+// every trace, or as the caller's traceparent says). Only traces that begin
+// with an API request are kept, not the queries of background work.
+// shutdown flushes the spans in hand.
 func StartTracing(ctx context.Context, version string) (_ *Tracing, shutdown func(context.Context) error, err error) {
 	if p := os.Getenv("OTEL_EXPORTER_OTLP_PROTOCOL"); p != "" && p != "http/protobuf" {
 		return nil, nil, fmt.Errorf("telemetry.StartTracing: OTEL_EXPORTER_OTLP_PROTOCOL %q: only http/protobuf is built in", p)
+	}
+	sampler, err := envSampler()
+	if err != nil {
+		return nil, nil, fmt.Errorf("telemetry.StartTracing: %w", err)
 	}
 	exp, err := otlptracehttp.New(ctx)
 	if err != nil {
@@ -65,7 +70,7 @@ func StartTracing(ctx context.Context, version string) (_ *Tracing, shutdown fun
 	if err != nil && !errors.Is(err, resource.ErrPartialResource) {
 		return nil, nil, fmt.Errorf("telemetry.StartTracing: %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithSampler(sampler))
 	return NewTracing(tp), tp.Shutdown, nil
 }
 
