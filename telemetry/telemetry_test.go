@@ -285,3 +285,22 @@ func TestEnvSampler_KeepsRequestsDropsBackgroundWork(t *testing.T) {
 		}
 	}
 }
+
+func TestProbe(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer ts.Close()
+	if err := telemetry.Probe(context.Background(), ts.URL+"/readyz", time.Second); err != nil {
+		t.Errorf("ready server: %v", err)
+	}
+	if err := telemetry.Probe(context.Background(), ts.URL+"/down", time.Second); err == nil {
+		t.Error("a 503 passed the probe")
+	}
+	ts.Close()
+	if err := telemetry.Probe(context.Background(), ts.URL+"/readyz", time.Second); err == nil {
+		t.Error("a closed server passed the probe")
+	}
+}
