@@ -19,15 +19,31 @@ type Store struct {
 	pool *pgxpool.Pool
 }
 
+// Option adjusts how Open connects.
+type Option func(*pgxpool.Config)
+
+// WithQueryTracer reports every query of the pool's connections to t (for
+// tracing); a nil t changes nothing.
+func WithQueryTracer(t pgx.QueryTracer) Option {
+	return func(c *pgxpool.Config) {
+		if t != nil {
+			c.ConnConfig.Tracer = t
+		}
+	}
+}
+
 // Open connects to the database at url and checks that it answers. The
 // session time zone is UTC.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// The parse error may echo the password; say only what is wrong.
 		return nil, errors.New("catalog.Open: DATABASE_URL is not a valid PostgreSQL connection string")
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	for _, o := range opts {
+		o(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("catalog.Open: %w", err)

@@ -39,6 +39,9 @@ type Config struct {
 	// MaxTotalHits lowers how many hits pages reach, below MaxTotalHits
 	// (for tests); MaxTotalHits when zero or above.
 	MaxTotalHits int64
+	// WrapTransport, if set, wraps the HTTP transport of the client (for
+	// metrics and traces of the calls to Meilisearch).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Index is the Meilisearch index of public offerings. It is safe for
@@ -79,9 +82,13 @@ func Open(cfg Config) (*Index, error) {
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
+	var rt http.RoundTripper = transport
+	if cfg.WrapTransport != nil {
+		rt = cfg.WrapTransport(transport)
+	}
 	ms := meilisearch.New(u.String(),
 		meilisearch.WithAPIKey(cfg.APIKey),
-		meilisearch.WithCustomClient(&http.Client{Transport: transport}),
+		meilisearch.WithCustomClient(&http.Client{Transport: rt}),
 		meilisearch.DisableRetries(),
 		meilisearch.WithCustomJsonUnmarshaler(unmarshal),
 	)

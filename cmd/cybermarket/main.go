@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -35,6 +36,10 @@ type config struct {
 	MeiliAPIKey string
 	LogFormat   string
 	LogLevel    string
+	// telemetry is serve's metrics listener (telemetry.go).
+	telemetry telemetryConfig
+	// meiliTransport, if set, wraps the Meilisearch client's transport.
+	meiliTransport func(http.RoundTripper) http.RoundTripper
 }
 
 func newRoot() *cobra.Command {
@@ -59,6 +64,7 @@ func newRoot() *cobra.Command {
 		newImportCmd(&cfg),
 		newKeysCmd(&cfg),
 		newReindexCmd(&cfg),
+		newProbeCmd(),
 	)
 	return root
 }

@@ -41,5 +41,5 @@ func startSearch(ctx context.Context, cfg *config, store *catalog.Store, live *c
 // and MEILI_INDEX for the uid of the live index (several deployments can
 // share one Meilisearch).
 func meiliConfig(cfg *config) search.Config {
-	return search.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey, UID: os.Getenv("MEILI_INDEX")}
+	return search.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey, UID: os.Getenv("MEILI_INDEX"), WrapTransport: cfg.meiliTransport}
 }

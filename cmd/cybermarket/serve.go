@@ -45,6 +45,7 @@ func newServeCmd(cfg *config) *cobra.Command {
 		"comma-separated addresses or CIDR prefixes of load balancers whose X-Forwarded-For names the client for rate limits (env TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&debugListen, "debug-listen", os.Getenv("DEBUG_LISTEN_ADDR"),
 		"address of a separate listener serving Go profiles under /debug/pprof/; off when empty, keep it private (env DEBUG_LISTEN_ADDR)")
+	addTelemetryFlags(cmd, &cfg.telemetry)
 	return cmd
 }
 
@@ -80,7 +81,14 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	if err := cfg.requireDatabase(); err != nil {
 		return err
 	}
-	store, err := catalog.Open(ctx, cfg.DatabaseURL)
+	// Metrics and traces (telemetry.go), each off unless configured.
+	obs, stopTelemetry, err := startTelemetry(ctx, cfg.telemetry, log)
+	if err != nil {
+		return err
+	}
+	defer stopTelemetry()
+	log = obs.logger(log)
+	store, err := catalog.Open(ctx, cfg.DatabaseURL, obs.catalogOptions()...)
 	if err != nil {
 		return err
 	}
@@ -94,21 +102,25 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	// Search: the index and this replica's outbox worker (see search.go),
 	// stopped after the HTTP server has drained. Before live.Watch: it hooks
 	// reference changes.
+	cfg.meiliTransport = obs.meiliTransport
 	searchDeps, stopSearch, err := startSearch(ctx, cfg, store, live, log)
 	if err != nil {
 		return err
 	}
 	defer stopSearch()
+	if err := obs.watch(store, live); err != nil {
+		return err
+	}
 	go live.Watch(ctx, 5*time.Second, log)
 
-	handler := openapi.New(openapi.Deps{
+	handler := obs.handler(openapi.New(openapi.Deps{
 		Catalog:    store,
 		Compliance: live,
 		Logger:     log,
 		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
 		Search:     searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:     limits,
-	})
+	}))
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -1,0 +1,4 @@
+package telemetry
+
+// EnvSampler is envSampler, for the external tests.
+var EnvSampler = envSampler
