@@ -107,49 +107,49 @@ type BarrierFilter struct {
 // BarrierRow is what one country demands of one category for one buyer
 // kind, and how the catalogue fares.
 type BarrierRow struct {
-	Country  string `json:"country" doc:"Country (ISO code)."`
-	Category string `json:"category" doc:"Service category."`
-	Buyer    Buyer  `json:"buyer" doc:"Buyer kind."`
+	Country  string `json:"country"`
+	Category string `json:"category"`
+	Buyer    Buyer  `json:"buyer"`
 	// Requirements counts the applicable requirements; BindingRequirements
 	// those that decide eligibility.
-	Requirements        int `json:"requirements" doc:"Applicable requirements."`
-	BindingRequirements int `json:"binding_requirements" doc:"Applicable requirements that decide eligibility."`
+	Requirements        int `json:"requirements"`
+	BindingRequirements int `json:"binding_requirements"`
 	// Offerings counts the profiles of the category: the potential market.
 	// Serving counts those among them that list the country as served.
-	Offerings int `json:"offerings" doc:"Published offerings of the category: the potential market."`
-	Serving   int `json:"serving" doc:"Of those, offerings that list the country as served."`
+	Offerings int `json:"offerings"`
+	Serving   int `json:"serving"`
 	// Eligible and EligibleVerified count eligible offerings of the category;
 	// ServingEligible those that also serve the country.
-	Eligible         int `json:"eligible" doc:"Eligible offerings of the category."`
-	EligibleVerified int `json:"eligible_verified" doc:"Eligible on verified certifications only."`
-	ServingEligible  int `json:"serving_eligible" doc:"Eligible offerings that also serve the country."`
+	Eligible         int `json:"eligible"`
+	EligibleVerified int `json:"eligible_verified"`
+	ServingEligible  int `json:"serving_eligible"`
 	// ShareEligible is Eligible / Offerings, nil without offerings.
-	ShareEligible         *float64 `json:"share_eligible" doc:"eligible / offerings; null without offerings."`
-	ShareEligibleVerified *float64 `json:"share_eligible_verified" doc:"eligible_verified / offerings; null without offerings."`
+	ShareEligible         *float64 `json:"share_eligible"`
+	ShareEligibleVerified *float64 `json:"share_eligible_verified"`
 	// MedianGapCostEUR is the median gap cost over the ineligible offerings
 	// whose gap is complete (certification alone makes them eligible) and of
 	// known cost; GapCostUnknown counts those left out for an unknown cost.
 	// NotClosable counts the ineligible offerings that no certification makes
 	// eligible (a condition fails, or a requirement has no obtainable full
 	// satisfier). Nil when there is no value.
-	MedianGapCostEUR *float64 `json:"median_gap_cost_eur" doc:"Median gap cost over ineligible offerings that certification alone makes eligible and whose cost is known; null when none."`
-	GapCostUnknown   int      `json:"gap_cost_unknown" doc:"Ineligible offerings left out of the median for an unknown cost."`
-	NotClosable      int      `json:"not_closable" doc:"Ineligible offerings no certification makes eligible."`
+	MedianGapCostEUR *float64 `json:"median_gap_cost_eur"`
+	GapCostUnknown   int      `json:"gap_cost_unknown"`
+	NotClosable      int      `json:"not_closable"`
 	// MedianLeadTimeMonths is the same median over lead times.
-	MedianLeadTimeMonths *float64 `json:"median_lead_time_months" doc:"Median gap lead time, like the cost median."`
-	LeadTimeUnknown      int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
+	MedianLeadTimeMonths *float64 `json:"median_lead_time_months"`
+	LeadTimeUnknown      int      `json:"lead_time_unknown"`
 	// TopBarrier is the binding requirement that excludes most offerings
 	// (ties: the first in Applicable order); nil when none excludes any.
-	TopBarrier *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
+	TopBarrier *Barrier `json:"top_barrier"`
 	// HomeBias compares domestic vendors with vendors from other EU/EEA states.
-	HomeBias HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
+	HomeBias HomeBias `json:"home_bias"`
 }
 
 // Barrier is a requirement and how many offerings it excludes (it fails for them).
 type Barrier struct {
-	Requirement string `json:"requirement" doc:"Requirement identifier."`
-	Title       string `json:"title" doc:"Requirement title."`
-	Excluded    int    `json:"excluded" doc:"Offerings it excludes."`
+	Requirement string `json:"requirement"`
+	Title       string `json:"title"`
+	Excluded    int    `json:"excluded"`
 }
 
 // HomeBias is the eligibility of the category's offerings from domestic
@@ -157,13 +157,13 @@ type Barrier struct {
 // other EU/EEA states. Vendors from elsewhere are in neither group. A share
 // is nil when its group is empty.
 type HomeBias struct {
-	Domestic              int      `json:"domestic" doc:"Offerings of vendors with their head office in the country."`
-	DomesticEligible      int      `json:"domestic_eligible" doc:"Of those, eligible."`
-	DomesticShare         *float64 `json:"domestic_share" doc:"Eligible share of domestic offerings; null when none."`
-	OtherEEA              int      `json:"other_eea" doc:"Offerings of vendors from other EU/EEA states."`
-	OtherEEAEligible      int      `json:"other_eea_eligible" doc:"Of those, eligible."`
-	OtherEEAShare         *float64 `json:"other_eea_share" doc:"Eligible share of other-EU/EEA offerings; null when none."`
-	DomesticMinusOtherEEA *float64 `json:"domestic_minus_other_eea" doc:"domestic_share minus other_eea_share; null when either is null."`
+	Domestic              int      `json:"domestic"`
+	DomesticEligible      int      `json:"domestic_eligible"`
+	DomesticShare         *float64 `json:"domestic_share"`
+	OtherEEA              int      `json:"other_eea"`
+	OtherEEAEligible      int      `json:"other_eea_eligible"`
+	OtherEEAShare         *float64 `json:"other_eea_share"`
+	DomesticMinusOtherEEA *float64 `json:"domestic_minus_other_eea"`
 }
 
 // cellStats accumulates one cell over a worker's profiles.
@@ -417,27 +417,27 @@ func median(ws []weighted) *float64 {
 // above; empty for any level) as a full satisfier of Requirement. An EU- or
 // EEA-wide requirement is changed in Country only.
 type Recognition struct {
-	Country     string `json:"country" doc:"Country that recognises the scheme (ISO code)."`
-	Scheme      string `json:"scheme" doc:"Scheme it accepts."`
-	Requirement string `json:"requirement" doc:"Requirement the scheme would satisfy fully (an EU- or EEA-wide one changes in this country only)."`
-	Level       string `json:"level,omitempty" doc:"Lowest level accepted; empty for any."`
+	Country     string `json:"country"`
+	Scheme      string `json:"scheme"`
+	Requirement string `json:"requirement"`
+	Level       string `json:"level,omitempty"`
 }
 
 // WhatIfRow is the effect of a scenario in one country, category and buyer kind.
 type WhatIfRow struct {
-	Country  string `json:"country" doc:"Country (ISO code)."`
-	Category string `json:"category" doc:"Service category."`
-	Buyer    Buyer  `json:"buyer" doc:"Buyer kind."`
+	Country  string `json:"country"`
+	Category string `json:"category"`
+	Buyer    Buyer  `json:"buyer"`
 	// Offerings counts the profiles of the category.
-	Offerings int `json:"offerings" doc:"Offerings of the category."`
+	Offerings int `json:"offerings"`
 	// Before and After count the eligible offerings without and with the scenario.
-	Before int `json:"before" doc:"Eligible offerings today."`
-	After  int `json:"after" doc:"Eligible offerings under the scenario."`
-	Change int `json:"change" doc:"after minus before."`
+	Before int `json:"before"`
+	After  int `json:"after"`
+	Change int `json:"change"`
 	// The same on verified certifications only.
-	BeforeVerified int `json:"before_verified" doc:"Eligible today on verified certifications only."`
-	AfterVerified  int `json:"after_verified" doc:"Eligible under the scenario on verified certifications only."`
-	ChangeVerified int `json:"change_verified" doc:"after_verified minus before_verified."`
+	BeforeVerified int `json:"before_verified"`
+	AfterVerified  int `json:"after_verified"`
+	ChangeVerified int `json:"change_verified"`
 }
 
 // WhatIf simulates mutual recognition: the scenario's recognitions all at
@@ -547,402 +547,6 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// SchemeLevel is a scheme to obtain, at a level (empty: any level).
-type SchemeLevel struct {
-	Scheme string `json:"scheme" doc:"Scheme identifier."`
-	Level  string `json:"level,omitempty" doc:"Level to obtain; empty for any."`
-}
-
-// RoadmapOption is a scheme, or a pair of schemes, and the markets it opens.
-type RoadmapOption struct {
-	Schemes []SchemeLevel `json:"schemes" doc:"The scheme, or pair of schemes."`
-	// CostEUR is nil when any scheme's cost is unknown; KnownCostEUR sums the known ones.
-	CostEUR      *int `json:"cost_eur" doc:"Cost in euro; null when any cost is unknown."`
-	KnownCostEUR int  `json:"known_cost_eur" doc:"Sum of the known costs."`
-	// LeadTimeMonths is the longest lead time, nil when any is unknown.
-	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Longest lead time; null when any is unknown."`
-	// Markets counts the offering x country x buyer cells that turn eligible.
-	Markets int `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
-	// MarketsPer1000EUR is Markets per 1,000 euro of cost; nil when the cost is unknown.
-	MarketsPer1000EUR *float64 `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro; null when the cost is unknown."`
-}
-
-// RoadmapStep is one step of the greedy plan.
-type RoadmapStep struct {
-	Schemes []SchemeLevel `json:"schemes" doc:"Schemes obtained in this step."`
-	CostEUR int           `json:"cost_eur" doc:"Cost of the step in euro."`
-	// Markets counts the cells the step opens; Eligible the eligible cells after it.
-	Markets      int `json:"markets" doc:"Cells the step opens."`
-	TotalCostEUR int `json:"total_cost_eur" doc:"Cost of all steps so far."`
-	Eligible     int `json:"eligible" doc:"Eligible cells after the step."`
-}
-
-// Roadmap is a vendor's certification roadmap.
-type Roadmap struct {
-	// Countries are the countries considered.
-	Countries []string `json:"countries" doc:"Countries considered."`
-	// Budget is the budget the steps keep within; nil for none.
-	Budget *int `json:"budget_eur" doc:"Budget the steps keep within; null for none."`
-	// Cells counts the offering x country x buyer cells considered; Eligible
-	// those eligible today; Unreachable those no certification opens (a
-	// condition fails, or a requirement has no obtainable full satisfier).
-	Cells       int `json:"cells" doc:"Offering x country x buyer cells considered."`
-	Eligible    int `json:"eligible" doc:"Cells eligible today."`
-	Unreachable int `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
-	// Options are the schemes of known cost, alone or in pairs that open
-	// cells neither opens alone, by markets per euro (then markets, cost,
-	// ids). A pair without such synergy never beats its better half per euro.
-	Options []RoadmapOption `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
-	// Steps is the greedy plan within the budget: at each step the known-cost
-	// scheme or pair with the most newly opened markets per euro.
-	Steps []RoadmapStep `json:"steps" doc:"Greedy plan within the budget."`
-	// UnknownCost are the options involving a scheme of unknown cost (never
-	// taken as free, never in Steps), by markets.
-	UnknownCost []RoadmapOption `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
-}
-
-// roadCand is a candidate scheme of a roadmap.
-type roadCand struct {
-	scheme   int
-	levelIdx int
-}
-
-// Roadmap tells the vendor whose offerings' profiles are given which
-// certifications open most markets (offering x country x buyer cells
-// turning eligible on all evidence on day) per euro, in countries (ISO codes;
-// empty for all). Candidates are the active schemes that fully satisfy a
-// binding requirement failing in a reachable cell, at the highest level any
-// of them needs. budget (EUR, nil for none) bounds the greedy steps. It
-// returns an *InputError for an unknown country, a negative budget, profiles
-// of an unknown category or of more than one vendor.
-func (e *Engine) Roadmap(profiles []Profile, countries []string, budget *int, day time.Time) (Roadmap, error) {
-	rm := Roadmap{Budget: budget, Options: []RoadmapOption{}, Steps: []RoadmapStep{}, UnknownCost: []RoadmapOption{}}
-	if budget != nil && *budget < 0 {
-		return rm, &InputError{Field: "budget", Value: fmt.Sprint(*budget), Reason: "must not be negative"}
-	}
-	var cis []int
-	if len(countries) == 0 {
-		for ci := range e.countries {
-			cis = append(cis, ci)
-		}
-	}
-	for _, c := range countries {
-		ci, ok := e.countryIdx[strings.ToUpper(strings.TrimSpace(c))]
-		if !ok {
-			return rm, &InputError{Field: "countries", Value: c}
-		}
-		if !slices.Contains(cis, ci) {
-			cis = append(cis, ci)
-		}
-	}
-	for _, ci := range cis {
-		rm.Countries = append(rm.Countries, e.countries[ci].code)
-	}
-	for i := range profiles {
-		if _, ok := e.catIdx[profiles[i].Category]; !ok {
-			return rm, &InputError{Field: fmt.Sprintf("profiles[%d].category", i), Value: profiles[i].Category}
-		}
-		if profiles[i].Vendor != profiles[0].Vendor {
-			return rm, &InputError{Field: fmt.Sprintf("profiles[%d].vendor", i), Value: profiles[i].Vendor.String(),
-				Reason: "the profiles belong to more than one vendor"}
-		}
-	}
-	day = catalog.Day(day)
-
-	// Collect the cells that certification can open, each as the list of its
-	// failing requirements, each requirement as the schemes closing it.
-	need := map[int]int{} // scheme -> highest level index needed
-	type pending struct{ reqs [][]int }
-	var cells []pending
-	k := e.newKernel()
-	for i := range profiles {
-		p := &profiles[i]
-		ki := e.catIdx[p.Category]
-		e.load(k, p, day)
-		for _, ci := range cis {
-			for bi := range 2 {
-				cl := &e.cells[e.cellIndex(ci, ki, bi)]
-				rm.Cells++
-				fs := e.failures(k, cl)
-				if len(fs) == 0 {
-					rm.Eligible++
-					continue
-				}
-				reachable := true
-				for _, f := range fs {
-					if !f.conds || len(cl.reqs[f.req].obtain) == 0 {
-						reachable = false
-					}
-				}
-				if !reachable {
-					rm.Unreachable++
-					continue
-				}
-				var pc pending
-				for _, f := range fs {
-					var closers []int
-					for _, o := range cl.reqs[f.req].obtain {
-						if l, ok := need[o.scheme]; !ok || o.minIdx > l {
-							need[o.scheme] = o.minIdx
-						}
-						closers = append(closers, o.scheme)
-					}
-					pc.reqs = append(pc.reqs, closers)
-				}
-				cells = append(cells, pc)
-			}
-		}
-	}
-	// Candidates in scheme id order, so that ties go to the lower ids.
-	var cands []roadCand
-	for si, l := range need {
-		cands = append(cands, roadCand{scheme: si, levelIdx: l})
-	}
-	slices.SortFunc(cands, func(a, b roadCand) int {
-		return strings.Compare(e.ref.Schemes[a.scheme].ID, e.ref.Schemes[b.scheme].ID)
-	})
-	candIdx := make(map[int]int, len(cands))
-	for c, rc := range cands {
-		candIdx[rc.scheme] = c
-	}
-
-	// Cells as bitsets over candidates, grouped when identical.
-	n := len(cands)
-	w := words(n)
-	type group struct {
-		reqs  []bitset
-		count int
-	}
-	var groups []group
-	seen := map[string]int{}
-	for _, c := range cells {
-		g := group{count: 1}
-		var key strings.Builder
-		for _, closers := range c.reqs {
-			b := make(bitset, w)
-			for _, si := range closers {
-				b.set(candIdx[si])
-			}
-			g.reqs = append(g.reqs, b)
-		}
-		slices.SortFunc(g.reqs, func(a, b bitset) int { return slices.Compare(a, b) })
-		g.reqs = slices.CompactFunc(g.reqs, slices.Equal)
-		for _, b := range g.reqs {
-			fmt.Fprint(&key, b, ";")
-		}
-		if j, ok := seen[key.String()]; ok {
-			groups[j].count++
-			continue
-		}
-		seen[key.String()] = len(groups)
-		groups = append(groups, g)
-	}
-	// opens reports whether holding set opens group g.
-	opens := func(g *group, set bitset) bool {
-		for _, r := range g.reqs {
-			hit := false
-			for i := range r {
-				if r[i]&set[i] != 0 {
-					hit = true
-					break
-				}
-			}
-			if !hit {
-				return false
-			}
-		}
-		return true
-	}
-	markets := func(set bitset, except bitset) int {
-		total := 0
-		for gi := range groups {
-			if (except == nil || !opens(&groups[gi], except)) && opens(&groups[gi], set) {
-				total += groups[gi].count
-			}
-		}
-		return total
-	}
-
-	schemeOf := func(c int) *Scheme { return &e.ref.Schemes[cands[c].scheme] }
-	option := func(cs ...int) RoadmapOption {
-		o := RoadmapOption{}
-		unknown := false
-		lead := 0.0
-		leadKnown := true
-		for _, c := range cs {
-			s := schemeOf(c)
-			sl := SchemeLevel{Scheme: s.ID}
-			if cands[c].levelIdx >= 0 {
-				sl.Level = s.Levels[cands[c].levelIdx]
-			}
-			o.Schemes = append(o.Schemes, sl)
-			if s.CostEUR == nil {
-				unknown = true
-			} else {
-				o.KnownCostEUR += *s.CostEUR
-			}
-			if s.LeadTimeMonths == nil {
-				leadKnown = false
-			} else {
-				lead = max(lead, *s.LeadTimeMonths)
-			}
-		}
-		slices.SortFunc(o.Schemes, func(a, b SchemeLevel) int { return strings.Compare(a.Scheme, b.Scheme) })
-		if !unknown {
-			o.CostEUR = ptrTo(o.KnownCostEUR)
-		}
-		if leadKnown {
-			o.LeadTimeMonths = &lead
-		}
-		return o
-	}
-	perK := func(markets, cost int) *float64 {
-		if cost == 0 {
-			v := math.Inf(1)
-			return &v
-		}
-		v := float64(markets) * 1000 / float64(cost)
-		return &v
-	}
-
-	single := make([]int, n)
-	for c := range n {
-		set := make(bitset, w)
-		set.set(c)
-		single[c] = markets(set, nil)
-		if single[c] == 0 {
-			continue
-		}
-		o := option(c)
-		o.Markets = single[c]
-		if o.CostEUR != nil {
-			o.MarketsPer1000EUR = perK(o.Markets, *o.CostEUR)
-			rm.Options = append(rm.Options, o)
-		} else {
-			rm.UnknownCost = append(rm.UnknownCost, o)
-		}
-	}
-	for a := range n {
-		for b := a + 1; b < n; b++ {
-			sa, sb, set := make(bitset, w), make(bitset, w), make(bitset, w)
-			sa.set(a)
-			sb.set(b)
-			set.set(a)
-			set.set(b)
-			// Synergy: cells opened by the pair that neither opens alone.
-			pair, either := 0, 0
-			for gi := range groups {
-				g := &groups[gi]
-				if opens(g, sa) || opens(g, sb) {
-					either += g.count
-				} else if opens(g, set) {
-					pair += g.count
-				}
-			}
-			if pair == 0 {
-				continue
-			}
-			o := option(a, b)
-			o.Markets = pair + either
-			if o.CostEUR != nil {
-				o.MarketsPer1000EUR = perK(o.Markets, *o.CostEUR)
-				rm.Options = append(rm.Options, o)
-			} else {
-				rm.UnknownCost = append(rm.UnknownCost, o)
-			}
-		}
-	}
-	ids := func(o RoadmapOption) string {
-		var s []string
-		for _, x := range o.Schemes {
-			s = append(s, x.Scheme)
-		}
-		return strings.Join(s, "+")
-	}
-	slices.SortFunc(rm.Options, func(a, b RoadmapOption) int {
-		switch {
-		case *a.MarketsPer1000EUR > *b.MarketsPer1000EUR:
-			return -1
-		case *a.MarketsPer1000EUR < *b.MarketsPer1000EUR:
-			return 1
-		case a.Markets != b.Markets:
-			return b.Markets - a.Markets
-		case *a.CostEUR != *b.CostEUR:
-			return *a.CostEUR - *b.CostEUR
-		}
-		return strings.Compare(ids(a), ids(b))
-	})
-	slices.SortFunc(rm.UnknownCost, func(a, b RoadmapOption) int {
-		if a.Markets != b.Markets {
-			return b.Markets - a.Markets
-		}
-		if len(a.Schemes) != len(b.Schemes) {
-			return len(a.Schemes) - len(b.Schemes)
-		}
-		return strings.Compare(ids(a), ids(b))
-	})
-
-	// Greedy steps over known-cost singles and pairs.
-	chosen := make(bitset, w)
-	spent, eligible := 0, rm.Eligible
-	for {
-		type pick struct {
-			cs      []int
-			cost    int
-			gain    int
-			perEuro float64
-		}
-		var best *pick
-		try := func(cs ...int) {
-			cost := 0
-			set := slices.Clone(chosen)
-			for _, c := range cs {
-				if chosen.has(c) || schemeOf(c).CostEUR == nil {
-					return
-				}
-				cost += *schemeOf(c).CostEUR
-				set.set(c)
-			}
-			if budget != nil && spent+cost > *budget {
-				return
-			}
-			gain := markets(set, chosen)
-			if gain == 0 {
-				return
-			}
-			per := math.Inf(1)
-			if cost > 0 {
-				per = float64(gain) / float64(cost)
-			}
-			p := &pick{cs: cs, cost: cost, gain: gain, perEuro: per}
-			if best == nil || p.perEuro > best.perEuro ||
-				(p.perEuro == best.perEuro && (p.gain > best.gain || (p.gain == best.gain && (p.cost < best.cost ||
-					(p.cost == best.cost && len(p.cs) < len(best.cs)))))) {
-				best = p
-			}
-		}
-		for a := range n {
-			try(a)
-		}
-		for a := range n {
-			for b := a + 1; b < n; b++ {
-				try(a, b)
-			}
-		}
-		if best == nil {
-			break
-		}
-		for _, c := range best.cs {
-			chosen.set(c)
-		}
-		spent += best.cost
-		eligible += best.gain
-		rm.Steps = append(rm.Steps, RoadmapStep{Schemes: option(best.cs...).Schemes, CostEUR: best.cost, Markets: best.gain,
-			TotalCostEUR: spent, Eligible: eligible})
-	}
-	return rm, nil
 }
 
 func ptrTo[T any](v T) *T { return &v }

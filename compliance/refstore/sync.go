@@ -1,4 +1,4 @@
-package compliance
+package refstore
 
 import (
 	"context"
@@ -9,7 +9,8 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 // SyncReport says what Sync did.
@@ -46,7 +47,7 @@ var referenceTables = []table{
 }
 
 // records returns the rows of each reference table for ref.
-func records(ref *Reference) (map[string][]record, error) {
+func records(ref *compliance.Reference) (map[string][]record, error) {
 	out := map[string][]record{}
 	add := func(t, key, name, country string, v any) error {
 		doc, err := json.Marshal(v)
@@ -80,19 +81,19 @@ func records(ref *Reference) (map[string][]record, error) {
 	return out, nil
 }
 
-// Sync loads ref (normally Embedded()) into the reference tables in one
+// Sync loads ref (normally compliance.Embedded()) into the reference tables in one
 // transaction, as cybermarket migrate does on every start. Records nobody
 // edited follow the release; records an administrator edited keep the
 // administrator's version, and a release change to them is reported in Kept
 // and stored as pending. Records the release dropped are deleted unless
 // edited or in use. Running it twice changes nothing the second time.
-func Sync(ctx context.Context, pool *pgxpool.Pool, ref *Reference) (SyncReport, error) {
+func (s *Store) Sync(ctx context.Context, ref *compliance.Reference) (SyncReport, error) {
 	var rep SyncReport
 	rows, err := records(ref)
 	if err != nil {
 		return rep, err
 	}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// One seeder at a time when replicas start together.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('cybermarket.compliance.Sync'))`); err != nil {
 			return err
@@ -109,7 +110,7 @@ func Sync(ctx context.Context, pool *pgxpool.Pool, ref *Reference) (SyncReport, 
 		return err
 	})
 	if err != nil {
-		return SyncReport{}, fmt.Errorf("compliance.Sync: %w", err)
+		return SyncReport{}, fmt.Errorf("refstore.Sync: %w", err)
 	}
 	return rep, nil
 }
@@ -220,15 +221,15 @@ func syncLevels(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// LoadSnapshot reads the reference tables (with any administrator edits)
-// into a validated Reference, and returns the revision it reflects.
-func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revision int64, err error) {
+// Load reads the reference tables (with any administrator edits) into a
+// validated compliance.Reference, and returns the revision it reflects.
+func (s *Store) Load(ctx context.Context) (_ *compliance.Reference, revision int64, err error) {
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("compliance.LoadSnapshot: %w", err)
+			err = fmt.Errorf("refstore.Load: %w", err)
 		}
 	}()
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -237,7 +238,7 @@ func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revisi
 	if err := tx.QueryRow(ctx, `SELECT revision, embedded_version FROM reference_revision`).Scan(&revision, &embedded); err != nil {
 		return nil, 0, err
 	}
-	ref := &Reference{Version: fmt.Sprintf("%s+r%d", embedded, revision)}
+	ref := &compliance.Reference{Version: fmt.Sprintf("%s+r%d", embedded, revision)}
 	if err := loadDocs(ctx, tx, `SELECT doc FROM countries ORDER BY code`, &ref.Countries); err != nil {
 		return nil, 0, err
 	}
@@ -250,7 +251,6 @@ func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revisi
 	if err := loadDocs(ctx, tx, `SELECT doc FROM requirements ORDER BY id`, &ref.Requirements); err != nil {
 		return nil, 0, err
 	}
-	ref.index()
 	if err := ref.Validate(); err != nil {
 		return nil, 0, err
 	}
@@ -278,8 +278,8 @@ func loadDocs[T any](ctx context.Context, tx pgx.Tx, sql string, dst *[]T) error
 
 // Revision returns the current revision of the reference tables, cheaply, so
 // that replicas can poll for changes.
-func Revision(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var rev int64
-	err := pool.QueryRow(ctx, `SELECT revision FROM reference_revision`).Scan(&rev)
+	err := s.pool.QueryRow(ctx, `SELECT revision FROM reference_revision`).Scan(&rev)
 	return rev, err
 }
