@@ -8,11 +8,11 @@ import (
 
 // fakeLoader serves a reference at a revision the test sets.
 type fakeLoader struct {
-	ref       *Reference
-	revision  int64
-	loads     int
-	revErr    error
-	loadErr   error
+	ref      *Reference
+	revision int64
+	loads    int
+	revErr   error
+	loadErr  error
 }
 
 func (f *fakeLoader) Revision(context.Context) (int64, error) {

@@ -25,7 +25,9 @@ func newKnown() *known {
 		schemes: map[string]Scheme{"c5": {ID: "c5", Levels: []string{"type-1", "type-2"}}}, requirements: map[string]string{}}
 }
 
-func validSource() Source { return Source{URL: "https://example.org", AsOf: "2025", Verified: VerifiedYes} }
+func validSource() Source {
+	return Source{URL: "https://example.org", AsOf: "2025", Verified: VerifiedYes}
+}
 
 func validCountry() Country {
 	return Country{Code: "FR", Name: "France", Membership: MemberEU, Authority: Authority{Name: "ANSSI"}, Languages: []string{"fr"},
