@@ -417,54 +417,9 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 		schemeIdx:  make(map[string]int, len(ref.Schemes)),
 		langIdx:    map[string]int{},
 	}
-	lang := func(code string) int {
-		i, ok := e.langIdx[code]
-		if !ok {
-			i = len(e.langIdx)
-			e.langIdx[code] = i
-		}
-		return i
-	}
-	for _, c := range ref.Countries {
-		if _, dup := e.countryIdx[c.Code]; dup {
-			continue
-		}
-		ec := country{code: c.Code, eu: c.Membership == MemberEU, langCodes: c.Languages}
-		for _, l := range c.Languages {
-			ec.langs = append(ec.langs, lang(l))
-		}
-		e.countryIdx[c.Code] = len(e.countries)
-		e.countries = append(e.countries, ec)
-	}
-	for _, c := range ref.Categories {
-		if _, dup := e.catIdx[c.Slug]; dup {
-			continue
-		}
-		e.catIdx[c.Slug] = len(e.categories)
-		e.categories = append(e.categories, c.Slug)
-	}
-	for i, s := range ref.Schemes {
-		if _, dup := e.schemeIdx[s.ID]; !dup {
-			e.schemeIdx[s.ID] = i
-		}
-	}
+	e.index()
 	e.tokensOf = make([][]int, len(ref.Schemes))
-	tokenIDs := map[token]int{}
-	tok := func(s Satisfier) int {
-		si, ok := e.schemeIdx[s.Scheme]
-		if !ok {
-			return -1
-		}
-		t := token{si, s.MinLevel}
-		id, ok := tokenIDs[t]
-		if !ok {
-			id = len(e.tokens)
-			tokenIDs[t] = id
-			e.tokens = append(e.tokens, t)
-			e.tokensOf[si] = append(e.tokensOf[si], id)
-		}
-		return id
-	}
+	tok := (&tokenizer{e: e, ids: map[token]int{}}).id
 	// Give every satisfier and language a position first, so that sizes are known.
 	for _, r := range ref.Requirements {
 		for _, s := range r.SatisfiedBy {
@@ -472,7 +427,7 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 		}
 		for _, c := range r.Conditions {
 			for _, l := range c.Languages {
-				lang(l)
+				e.lang(l)
 			}
 		}
 	}
@@ -482,14 +437,85 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 	e.tokWords = words(len(e.tokens))
 	e.langWords = words(len(e.langIdx))
 	e.ctyWords = words(len(e.countries))
+	e.compileCells(overrides, tok)
+	return e
+}
 
+// lang returns the position of a language code, giving it the next one the
+// first time.
+func (e *Engine) lang(code string) int {
+	i, ok := e.langIdx[code]
+	if !ok {
+		i = len(e.langIdx)
+		e.langIdx[code] = i
+	}
+	return i
+}
+
+// index gives the countries (with their languages), categories and schemes
+// of the reference data their positions; a repeated code keeps its first.
+func (e *Engine) index() {
+	for _, c := range e.ref.Countries {
+		if _, dup := e.countryIdx[c.Code]; dup {
+			continue
+		}
+		ec := country{code: c.Code, eu: c.Membership == MemberEU, langCodes: c.Languages}
+		for _, l := range c.Languages {
+			ec.langs = append(ec.langs, e.lang(l))
+		}
+		e.countryIdx[c.Code] = len(e.countries)
+		e.countries = append(e.countries, ec)
+	}
+	for _, c := range e.ref.Categories {
+		if _, dup := e.catIdx[c.Slug]; dup {
+			continue
+		}
+		e.catIdx[c.Slug] = len(e.categories)
+		e.categories = append(e.categories, c.Slug)
+	}
+	for i, s := range e.ref.Schemes {
+		if _, dup := e.schemeIdx[s.ID]; !dup {
+			e.schemeIdx[s.ID] = i
+		}
+	}
+}
+
+// tokenizer gives each distinct satisfier (scheme and minimum level) of the
+// engine a token: a bit position.
+type tokenizer struct {
+	e   *Engine
+	ids map[token]int
+}
+
+// id returns the token of s, giving it the next one the first time; -1 for
+// a scheme the reference data does not know.
+func (t *tokenizer) id(s Satisfier) int {
+	e := t.e
+	si, ok := e.schemeIdx[s.Scheme]
+	if !ok {
+		return -1
+	}
+	k := token{si, s.MinLevel}
+	id, ok := t.ids[k]
+	if !ok {
+		id = len(e.tokens)
+		t.ids[k] = id
+		e.tokens = append(e.tokens, k)
+		e.tokensOf[si] = append(e.tokensOf[si], id)
+	}
+	return id
+}
+
+// compileCells compiles the applicable requirements of every country,
+// category and buyer kind, noting the binding ones.
+func (e *Engine) compileCells(overrides []override, tok func(Satisfier) int) {
 	e.cells = make([]cell, len(e.countries)*len(e.categories)*2)
 	for ci, c := range e.countries {
 		for ki, cat := range e.categories {
 			for _, b := range Buyers {
 				cl := &e.cells[e.cellIndex(ci, ki, buyerIndex(b))]
 				cl.country, cl.category, cl.buyer = ci, ki, b
-				for _, r := range ref.Applicable(c.code, cat, b) {
+				for _, r := range e.ref.Applicable(c.code, cat, b) {
 					cr := e.compile(r, ci, overrides, tok)
 					cr.binding = r.Binding(b)
 					if cr.binding {
@@ -500,7 +526,6 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 			}
 		}
 	}
-	return e
 }
 
 // compile binds requirement r to country ci.

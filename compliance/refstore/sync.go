@@ -115,66 +115,82 @@ func (s *Store) Sync(ctx context.Context, ref *compliance.Reference) (SyncReport
 	return rep, nil
 }
 
+// syncTable makes one reference table follow the release's records want,
+// keeping administrators' edits, and tells rep what it did.
 func syncTable(ctx context.Context, tx pgx.Tx, t table, want []record, rep *SyncReport) error {
-	type existing struct {
-		hash   string
-		edited bool
+	have, err := existingRows(ctx, tx, t)
+	if err != nil {
+		return err
 	}
+	for _, r := range want {
+		e, ok := have[r.key]
+		delete(have, r.key)
+		if err := syncRecord(ctx, tx, t, r, e, ok, rep); err != nil {
+			return fmt.Errorf("%s: %w", r.key, err)
+		}
+	}
+	return dropGone(ctx, tx, t, have, rep)
+}
+
+// existing is what Sync needs of a stored reference row.
+type existing struct {
+	hash   string
+	edited bool
+}
+
+// existingRows returns the stored rows of t by key.
+func existingRows(ctx context.Context, tx pgx.Tx, t table) (map[string]existing, error) {
 	have := map[string]existing{}
 	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT %s, seed_hash, edited_at IS NOT NULL FROM %s`, t.key, t.name))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for rows.Next() {
 		var key string
 		var e existing
 		if err := rows.Scan(&key, &e.hash, &e.edited); err != nil {
-			return err
+			return nil, err
 		}
 		have[key] = e
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return have, rows.Err()
+}
 
-	extra := ""
+// syncRecord stores the release's record r, given the stored row e (stored:
+// whether there is one): insert it, leave it, update it, or - when an
+// administrator edited the row - keep the edit and store r as pending.
+func syncRecord(ctx context.Context, tx pgx.Tx, t table, r record, e existing, stored bool, rep *SyncReport) error {
+	// The column beside the document: a requirement's country, else the name.
+	extra, value := "name", r.name
 	if t.name == "requirements" {
-		extra = "country"
-	} else {
-		extra = "name"
+		extra, value = "country", r.country
 	}
-	for _, r := range want {
-		value := r.name
-		if t.name == "requirements" {
-			value = r.country
-		}
-		e, ok := have[r.key]
-		delete(have, r.key)
-		switch {
-		case !ok:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, doc, seed_hash) VALUES ($1, $2, $3, $4)`, t.name, t.key, extra),
-				r.key, value, r.doc, r.hash)
-			rep.Inserted++
-		case e.hash == r.hash:
-			rep.Unchanged++
-		case !e.edited:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2, doc = $3, seed_hash = $4, pending = NULL,
-				version = version + 1, updated_at = now() WHERE %s = $1`, t.name, extra, t.key),
-				r.key, value, r.doc, r.hash)
-			rep.Updated++
-		default:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET pending = $2 WHERE %s = $1 AND pending IS DISTINCT FROM $2`, t.name, t.key),
-				r.key, r.doc)
-			rep.Kept = append(rep.Kept, t.name+"/"+r.key)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.key, err)
-		}
+	var err error
+	switch {
+	case !stored:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, doc, seed_hash) VALUES ($1, $2, $3, $4)`, t.name, t.key, extra),
+			r.key, value, r.doc, r.hash)
+		rep.Inserted++
+	case e.hash == r.hash:
+		rep.Unchanged++
+	case !e.edited:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2, doc = $3, seed_hash = $4, pending = NULL,
+			version = version + 1, updated_at = now() WHERE %s = $1`, t.name, extra, t.key),
+			r.key, value, r.doc, r.hash)
+		rep.Updated++
+	default:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET pending = $2 WHERE %s = $1 AND pending IS DISTINCT FROM $2`, t.name, t.key),
+			r.key, r.doc)
+		rep.Kept = append(rep.Kept, t.name+"/"+r.key)
 	}
+	return err
+}
 
-	// What the release dropped.
+// dropGone deletes the rows of t the release no longer has (gone), in key
+// order, unless an administrator edited them or the catalogue uses them.
+func dropGone(ctx context.Context, tx pgx.Tx, t table, gone map[string]existing, rep *SyncReport) error {
 	var inUse []string
-	if t.inUse != "" && len(have) > 0 {
+	if t.inUse != "" && len(gone) > 0 {
 		rows, err := tx.Query(ctx, t.inUse)
 		if err != nil {
 			return err
@@ -184,13 +200,13 @@ func syncTable(ctx context.Context, tx pgx.Tx, t table, want []record, rep *Sync
 			return err
 		}
 	}
-	gone := make([]string, 0, len(have))
-	for key := range have {
-		gone = append(gone, key)
+	keys := make([]string, 0, len(gone))
+	for key := range gone {
+		keys = append(keys, key)
 	}
-	slices.Sort(gone)
-	for _, key := range gone {
-		if have[key].edited || slices.Contains(inUse, key) {
+	slices.Sort(keys)
+	for _, key := range keys {
+		if gone[key].edited || slices.Contains(inUse, key) {
 			rep.Retained = append(rep.Retained, t.name+"/"+key)
 			continue
 		}
