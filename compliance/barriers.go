@@ -239,36 +239,19 @@ func (e *Engine) filter(f BarrierFilter) (cats, buyers []int, err error) {
 	return cats, buyers, nil
 }
 
-// barrierRow merges the workers' statistics of one cell.
+// barrierRow merges the workers' statistics of one cell. (The merge stays
+// in this function: the excluded counts and gap tallies then live on the
+// stack.)
 func (e *Engine) barrierRow(code string, cl *cell, idx int, states [][]cellStats) BarrierRow {
 	row := BarrierRow{
 		Country: code, Category: e.categories[cl.category], Buyer: cl.buyer,
 		Requirements: len(cl.reqs), BindingRequirements: len(cl.binding),
 	}
-	excluded, tallies := mergeStats(&row, idx, len(cl.binding), states)
-	row.ShareEligible = share(row.Eligible, row.Offerings)
-	row.ShareEligibleVerified = share(row.EligibleVerified, row.Offerings)
-	row.HomeBias.shares()
-	row.TopBarrier = topBarrier(cl, excluded)
-	gapMedians(&row, tallies)
-	return row
-}
-
-// mergeStats adds the workers' counts of cell idx to row, and returns the
-// offerings each of its nb binding requirements excludes and the gap tallies.
-func mergeStats(row *BarrierRow, idx, nb int, states [][]cellStats) (excluded []int, tallies []*gapTally) {
-	excluded = make([]int, nb)
+	excluded := make([]int, len(cl.binding))
+	var tallies []*gapTally
 	for _, st := range states {
 		s := &st[idx]
-		row.Offerings += s.offerings
-		row.Serving += s.serving
-		row.Eligible += s.eligible
-		row.EligibleVerified += s.eligibleVerified
-		row.ServingEligible += s.servingEligible
-		row.HomeBias.Domestic += s.domestic
-		row.HomeBias.DomesticEligible += s.domesticEligible
-		row.HomeBias.OtherEEA += s.other
-		row.HomeBias.OtherEEAEligible += s.otherEligible
+		row.add(s)
 		for i, n := range s.excluded {
 			excluded[i] += n
 		}
@@ -277,7 +260,25 @@ func mergeStats(row *BarrierRow, idx, nb int, states [][]cellStats) (excluded []
 		}
 		tallies = append(tallies, s.slow...)
 	}
-	return excluded, tallies
+	row.ShareEligible = share(row.Eligible, row.Offerings)
+	row.ShareEligibleVerified = share(row.EligibleVerified, row.Offerings)
+	row.HomeBias.shares()
+	row.TopBarrier = topBarrier(cl, excluded)
+	gapMedians(&row, tallies)
+	return row
+}
+
+// add adds a worker's counts of the row's cell.
+func (row *BarrierRow) add(s *cellStats) {
+	row.Offerings += s.offerings
+	row.Serving += s.serving
+	row.Eligible += s.eligible
+	row.EligibleVerified += s.eligibleVerified
+	row.ServingEligible += s.servingEligible
+	row.HomeBias.Domestic += s.domestic
+	row.HomeBias.DomesticEligible += s.domesticEligible
+	row.HomeBias.OtherEEA += s.other
+	row.HomeBias.OtherEEAEligible += s.otherEligible
 }
 
 // shares sets the eligible shares of both groups and their difference.

@@ -71,25 +71,35 @@ func TestTallyFailures(t *testing.T) {
 	}
 }
 
-func TestMergeStats(t *testing.T) {
-	t1, t2, t3 := &gapTally{count: 1}, &gapTally{count: 2}, &gapTally{count: 3}
-	states := [][]cellStats{
-		{{}, {offerings: 2, serving: 1, eligible: 1, eligibleVerified: 1, servingEligible: 1, domestic: 1, domesticEligible: 1,
-			excluded: []int{1, 0}, gaps: map[[2]uint64]*gapTally{{1, 0}: t1}}},
-		{{}, {offerings: 3, other: 2, otherEligible: 1, eligible: 1, excluded: []int{0, 2}, slow: []*gapTally{t2, t3}}},
-	}
+func TestBarrierRow_Add(t *testing.T) {
 	var row BarrierRow
-	excluded, tallies := mergeStats(&row, 1, 2, states)
+	row.add(&cellStats{offerings: 2, serving: 1, eligible: 1, eligibleVerified: 1, servingEligible: 1, domestic: 1, domesticEligible: 1,
+		excluded: []int{1, 0}})
+	row.add(&cellStats{offerings: 3, other: 2, otherEligible: 1, eligible: 1})
 	want := BarrierRow{Offerings: 5, Serving: 1, Eligible: 2, EligibleVerified: 1, ServingEligible: 1,
 		HomeBias: HomeBias{Domestic: 1, DomesticEligible: 1, OtherEEA: 2, OtherEEAEligible: 1}}
 	if diff := cmp.Diff(want, row); diff != "" {
-		t.Errorf("row (-want +got):\n%s", diff)
+		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int{1, 2}, excluded); diff != "" {
-		t.Errorf("excluded (-want +got):\n%s", diff)
+}
+
+func TestBarrierRow_MergesWorkers(t *testing.T) {
+	e := NewEngine(analyticsRef())
+	idx := e.cellIndex(e.countryIdx["DE"], e.catIdx["cloud"], 0)
+	cl := &e.cells[idx]
+	complete := &gapTally{count: 2, plan: gapPlan{complete: true, known: 100, lead: ptr(6.0)}}
+	closed := &gapTally{count: 1, plan: gapPlan{complete: false}}
+	s1, s2 := make([]cellStats, len(e.cells)), make([]cellStats, len(e.cells))
+	s1[idx] = cellStats{offerings: 4, eligible: 1, domestic: 2, domesticEligible: 1, excluded: []int{1, 2, 0},
+		gaps: map[[2]uint64]*gapTally{{1, 0}: complete}}
+	s2[idx] = cellStats{offerings: 2, other: 2, excluded: []int{0, 1, 0}, slow: []*gapTally{closed}}
+	row := e.barrierRow("DE", cl, idx, [][]cellStats{s1, s2})
+	if row.Offerings != 6 || row.Eligible != 1 || *row.ShareEligible != 1.0/6 || row.NotClosable != 1 ||
+		*row.MedianGapCostEUR != 100 || row.HomeBias.DomesticMinusOtherEEA == nil || *row.HomeBias.DomesticMinusOtherEEA != 0.5 {
+		t.Errorf("%+v", row)
 	}
-	if len(tallies) != 3 || tallies[0] != t1 || tallies[1] != t2 || tallies[2] != t3 {
-		t.Errorf("tallies %v", tallies)
+	if row.TopBarrier == nil || row.TopBarrier.Requirement != cl.reqs[cl.binding[1]].r.ID || row.TopBarrier.Excluded != 3 {
+		t.Errorf("top barrier %+v", row.TopBarrier)
 	}
 }
 

@@ -91,7 +91,8 @@ func (e *Engine) Roadmap(profiles []Profile, countries []string, budget *int, da
 	if err := e.checkRoadmapProfiles(profiles); err != nil {
 		return rm, err
 	}
-	cells, need := e.roadCells(profiles, cis, catalog.Day(day), &rm)
+	need := map[int]int{} // scheme -> highest level index needed
+	cells := e.roadCells(profiles, cis, catalog.Day(day), &rm, need)
 	cands := e.roadCandidates(need)
 	p := &roadPlanner{e: e, cands: cands, groups: groupCells(cells, cands), n: len(cands), w: words(len(cands))}
 	p.rateSingles(&rm)
@@ -143,11 +144,10 @@ func (e *Engine) checkRoadmapProfiles(profiles []Profile) error {
 type roadCell [][]int
 
 // roadCells judges every profile in the countries cis for both buyer kinds.
-// It counts the cells in rm (Cells, Eligible, Unreachable) and returns the
-// cells certification can open, with need: per closing scheme, the highest
-// level index any of them needs.
-func (e *Engine) roadCells(profiles []Profile, cis []int, day time.Time, rm *Roadmap) ([]roadCell, map[int]int) {
-	need := map[int]int{}
+// It counts the cells in rm (Cells, Eligible, Unreachable), returns the
+// cells certification can open, and sets need: per closing scheme, the
+// highest level index any of them needs.
+func (e *Engine) roadCells(profiles []Profile, cis []int, day time.Time, rm *Roadmap, need map[int]int) []roadCell {
 	var cells []roadCell
 	k := e.newKernel()
 	for i := range profiles {
@@ -170,7 +170,7 @@ func (e *Engine) roadCells(profiles []Profile, cis []int, day time.Time, rm *Roa
 			}
 		}
 	}
-	return cells, need
+	return cells
 }
 
 // reachable reports whether certification alone can close every failure:

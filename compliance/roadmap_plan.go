@@ -27,15 +27,6 @@ func (p *roadPlanner) markets(set, except bitset) int {
 	return total
 }
 
-// set returns a bitset holding the candidates cs.
-func (p *roadPlanner) set(cs ...int) bitset {
-	b := make(bitset, p.w)
-	for _, c := range cs {
-		b.set(c)
-	}
-	return b
-}
-
 func (p *roadPlanner) scheme(c int) *Scheme { return &p.e.ref.Schemes[p.cands[c].scheme] }
 
 // option describes obtaining candidates cs: schemes by id at their levels,
@@ -98,7 +89,9 @@ func addOption(rm *Roadmap, o RoadmapOption) {
 // rateSingles adds every candidate that opens a cell alone.
 func (p *roadPlanner) rateSingles(rm *Roadmap) {
 	for c := range p.n {
-		m := p.markets(p.set(c), nil)
+		set := make(bitset, p.w) // made here, not in a helper: it stays on the stack
+		set.set(c)
+		m := p.markets(set, nil)
 		if m == 0 {
 			continue
 		}
@@ -127,7 +120,11 @@ func (p *roadPlanner) ratePairs(rm *Roadmap) {
 // pairMarkets counts the cells candidates a and b open together but
 // neither alone (pair), and those either opens alone (either).
 func (p *roadPlanner) pairMarkets(a, b int) (pair, either int) {
-	sa, sb, both := p.set(a), p.set(b), p.set(a, b)
+	sa, sb, both := make(bitset, p.w), make(bitset, p.w), make(bitset, p.w)
+	sa.set(a)
+	sb.set(b)
+	both.set(a)
+	both.set(b)
 	for gi := range p.groups {
 		g := &p.groups[gi]
 		if g.openedBy(sa) || g.openedBy(sb) {

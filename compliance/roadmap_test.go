@@ -159,11 +159,20 @@ func roadTestPlanner() *roadPlanner {
 	cands := []roadCand{{scheme: 0, levelIdx: -1}, {scheme: 1, levelIdx: -1}, {scheme: 2, levelIdx: 1}, {scheme: 3, levelIdx: -1}}
 	p := &roadPlanner{e: e, cands: cands, n: len(cands), w: words(len(cands))}
 	p.groups = []roadGroup{
-		{reqs: []bitset{p.set(0)}, count: 2},
-		{reqs: []bitset{p.set(0), p.set(1)}, count: 1},
-		{reqs: []bitset{p.set(1, 2)}, count: 3},
+		{reqs: []bitset{setOf(p, 0)}, count: 2},
+		{reqs: []bitset{setOf(p, 0), setOf(p, 1)}, count: 1},
+		{reqs: []bitset{setOf(p, 1, 2)}, count: 3},
 	}
 	return p
+}
+
+// setOf returns a bitset of p's candidates holding cs.
+func setOf(p *roadPlanner, cs ...int) bitset {
+	b := make(bitset, p.w)
+	for _, c := range cs {
+		b.set(c)
+	}
+	return b
 }
 
 func TestRoadGroup_OpenedBy(t *testing.T) {
@@ -173,7 +182,7 @@ func TestRoadGroup_OpenedBy(t *testing.T) {
 		set  []int
 		want bool
 	}{{nil, false}, {[]int{0}, false}, {[]int{1}, false}, {[]int{0, 1}, true}, {[]int{0, 1, 2}, true}} {
-		if got := g2.openedBy(p.set(tc.set...)); got != tc.want {
+		if got := g2.openedBy(setOf(p, tc.set...)); got != tc.want {
 			t.Errorf("a and b opened by %v: %v, want %v", tc.set, got, tc.want)
 		}
 	}
@@ -193,9 +202,9 @@ func TestRoadPlanner_Markets(t *testing.T) {
 	} {
 		var except bitset
 		if tc.except != nil {
-			except = p.set(tc.except...)
+			except = setOf(p, tc.except...)
 		}
-		if got := p.markets(p.set(tc.set...), except); got != tc.want {
+		if got := p.markets(setOf(p, tc.set...), except); got != tc.want {
 			t.Errorf("markets(%v except %v) = %d, want %d", tc.set, tc.except, got, tc.want)
 		}
 	}
@@ -368,7 +377,7 @@ func TestRoadPick_Beats(t *testing.T) {
 
 func TestRoadPlanner_Pick(t *testing.T) {
 	p := roadTestPlanner()
-	chosen := p.set(2) // lv: g3 is open
+	chosen := setOf(p, 2) // lv: g3 is open
 	for _, tc := range []struct {
 		name   string
 		cs     []int
