@@ -106,12 +106,14 @@ func (e *Engine) Roadmap(profiles []Profile, countries []string, budget *int, da
 // roadmapCountries resolves country codes (any case, blanks trimmed) to
 // country indexes in the order given, without repeats; none means all.
 func (e *Engine) roadmapCountries(countries []string) ([]int, error) {
-	var cis []int
 	if len(countries) == 0 {
-		for ci := range e.countries {
-			cis = append(cis, ci)
+		cis := make([]int, len(e.countries))
+		for ci := range cis {
+			cis[ci] = ci
 		}
+		return cis, nil
 	}
+	cis := make([]int, 0, len(countries))
 	for _, c := range countries {
 		ci, ok := e.countryIdx[strings.ToUpper(strings.TrimSpace(c))]
 		if !ok {
