@@ -27,7 +27,9 @@ type Deps struct {
 	Catalog *catalog.Store
 	// Compliance is the reference data (countries, schemes, requirements) in use.
 	Compliance *compliance.Live
-	// Requirements stores administrators' edits of requirements.
+	// Requirements reads the version of stored requirements and stores
+	// administrators' edits (get-requirement, replace-requirement); cmd wires
+	// a refstore.Store.
 	Requirements RequirementStore
 	Logger       *slog.Logger
 	// Checks run by /readyz; each returns nil when its dependency answers.
