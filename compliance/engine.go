@@ -152,58 +152,58 @@ func (o Outcome) blocks() bool { return o == Unmet || o == PartlyMet }
 
 // Assessment is the answer for one offering in one country for one buyer kind.
 type Assessment struct {
-	Country  string    `json:"country" doc:"Country assessed (ISO code)."`
-	Category string    `json:"category" doc:"Service category of the offering."`
-	Buyer    Buyer     `json:"buyer" doc:"Buyer kind assessed."`
-	Day      time.Time `json:"day" doc:"Day the assessment is for: only certifications valid that day count."`
+	Country  string    `json:"country"`
+	Category string    `json:"category"`
+	Buyer    Buyer     `json:"buyer"`
+	Day      time.Time `json:"day"`
 	// Eligible: every binding requirement is met (or is a duty) on all valid
 	// evidence, self-declared included.
-	Eligible bool `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence, self-declared included."`
+	Eligible bool `json:"eligible"`
 	// EligibleVerified: the same on verified certifications only. It implies Eligible.
-	EligibleVerified bool `json:"eligible_verified" doc:"The same on verified certifications only."`
+	EligibleVerified bool `json:"eligible_verified"`
 	// Requirements are the applicable requirements in the order of
 	// Reference.Applicable: the country's own, then EU-wide, then EEA-wide.
-	Requirements []RequirementResult `json:"requirements" doc:"Every applicable requirement: the country's own, then EU-wide, then EEA-wide."`
+	Requirements []RequirementResult `json:"requirements"`
 	// Gap is the cheapest way to meet the failing binding requirements.
-	Gap Gap `json:"gap" doc:"The cheapest set of certifications that closes the failing binding requirements."`
+	Gap Gap `json:"gap"`
 }
 
 // RequirementResult is the outcome of one requirement.
 type RequirementResult struct {
-	ID    string `json:"id" doc:"Requirement identifier."`
-	Title string `json:"title" doc:"Requirement title."`
+	ID    string `json:"id"`
+	Title string `json:"title"`
 	// Scope is the requirement's country code, EU or EEA.
-	Scope             string            `json:"scope" doc:"Country code, EU or EEA."`
-	Strength          Strength          `json:"strength" doc:"How binding the requirement is."`
-	RequirementStatus RequirementStatus `json:"requirement_status" doc:"in-force or pending."`
+	Scope             string            `json:"scope"`
+	Strength          Strength          `json:"strength"`
+	RequirementStatus RequirementStatus `json:"requirement_status"`
 	// Binding: it decides eligibility for the buyer kind.
-	Binding bool `json:"binding" doc:"Whether it decides eligibility for this buyer kind."`
+	Binding bool `json:"binding"`
 	// Status is the outcome on all valid evidence.
-	Status Outcome `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet or not-assessable."`
+	Status Outcome `json:"status"`
 	// StatusVerified is the outcome on verified certifications only.
-	StatusVerified Outcome `json:"status_verified" doc:"Outcome on verified certifications only."`
+	StatusVerified Outcome `json:"status_verified"`
 	// MetBy lists the valid held certifications that are satisfiers at the
 	// required level: full ones first, verified first.
-	MetBy []Evidence `json:"met_by" doc:"Valid held certifications that satisfy it (full ones first, verified first)."`
+	MetBy []Evidence `json:"met_by"`
 	// UnmetConditions are the conditions that do not hold, with reasons.
-	UnmetConditions []UnmetCondition `json:"unmet_conditions" doc:"Conditions that do not hold, with reasons."`
+	UnmetConditions []UnmetCondition `json:"unmet_conditions"`
 }
 
 // Evidence is a held certification that satisfies a requirement.
 type Evidence struct {
-	Certification uuid.UUID `json:"certification" doc:"Certification identifier."`
-	Scheme        string    `json:"scheme" doc:"Scheme of the certification."`
-	Level         string    `json:"level" doc:"Level held."`
-	Extent        Extent    `json:"extent" doc:"full or partial satisfier."`
-	Verified      bool      `json:"verified" doc:"Whether staff verified the certification."`
+	Certification uuid.UUID `json:"certification"`
+	Scheme        string    `json:"scheme"`
+	Level         string    `json:"level"`
+	Extent        Extent    `json:"extent"`
+	Verified      bool      `json:"verified"`
 }
 
 // UnmetCondition is a condition of a requirement that does not hold.
 type UnmetCondition struct {
-	Kind      ConditionKind `json:"kind" doc:"Kind of condition."`
-	Region    Region        `json:"region,omitempty" doc:"Region of an establishment, data-location or clearance condition."`
-	Languages []string      `json:"languages,omitempty" doc:"Languages of a language condition."`
-	Reason    string        `json:"reason" doc:"Why it does not hold."`
+	Kind      ConditionKind `json:"kind"`
+	Region    Region        `json:"region,omitempty"`
+	Languages []string      `json:"languages,omitempty"`
+	Reason    string        `json:"reason"`
 }
 
 // Gap is the cheapest set of certifications that closes the failing binding
@@ -222,42 +222,42 @@ type UnmetCondition struct {
 // fully, is listed in NotClosable instead.
 type Gap struct {
 	// Schemes is the chosen set, by scheme id.
-	Schemes []GapScheme `json:"schemes" doc:"Schemes to obtain."`
+	Schemes []GapScheme `json:"schemes"`
 	// CostEUR is the total, nil when any chosen scheme's cost is unknown (it is
 	// never 0 for unknown; it is 0 for an empty set).
-	CostEUR *int `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown (never 0 for unknown)."`
+	CostEUR *int `json:"cost_eur"`
 	// KnownCostEUR is the sum of the known costs.
-	KnownCostEUR int `json:"known_cost_eur" doc:"Sum of the known costs."`
+	KnownCostEUR int `json:"known_cost_eur"`
 	// UnknownCost counts the chosen schemes of unknown cost.
-	UnknownCost int `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
+	UnknownCost int `json:"unknown_cost"`
 	// LeadTimeMonths is the longest lead time of the chosen schemes (they can
 	// be pursued in parallel), nil when any is unknown.
-	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Longest lead time of the chosen schemes; null when any is unknown."`
+	LeadTimeMonths *float64 `json:"lead_time_months"`
 	// NotClosable are failing binding requirements no certification closes:
 	// a condition fails, or no obtainable scheme satisfies them fully.
-	NotClosable []NotClosable `json:"not_closable" doc:"Failing binding requirements no certification closes."`
+	NotClosable []NotClosable `json:"not_closable"`
 	// Complete: the schemes close every failing binding requirement, so
 	// holding them makes the offering eligible.
-	Complete bool `json:"complete" doc:"Holding the schemes makes the offering eligible."`
+	Complete bool `json:"complete"`
 }
 
 // GapScheme is one scheme of a gap.
 type GapScheme struct {
-	Scheme string `json:"scheme" doc:"Scheme identifier."`
-	Name   string `json:"name" doc:"Scheme name."`
+	Scheme string `json:"scheme"`
+	Name   string `json:"name"`
 	// Level is the level to obtain: the highest any closed requirement needs;
 	// empty when any level (or none) will do.
-	Level          string   `json:"level" doc:"Level to obtain; empty when any level will do."`
-	CostEUR        *int     `json:"cost_eur" doc:"Typical cost in euro; null when unknown."`
-	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Typical lead time; null when unknown."`
+	Level          string   `json:"level"`
+	CostEUR        *int     `json:"cost_eur"`
+	LeadTimeMonths *float64 `json:"lead_time_months"`
 	// Closes lists the failing binding requirements it closes.
-	Closes []string `json:"closes" doc:"Failing binding requirements it closes."`
+	Closes []string `json:"closes"`
 }
 
 // NotClosable is a failing binding requirement no certification closes.
 type NotClosable struct {
-	Requirement string `json:"requirement" doc:"Requirement identifier."`
-	Reason      string `json:"reason" doc:"Why no certification closes it."`
+	Requirement string `json:"requirement"`
+	Reason      string `json:"reason"`
 }
 
 // Engine is the burden engine: it tells, for an offering's Profile, in which
@@ -417,54 +417,9 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 		schemeIdx:  make(map[string]int, len(ref.Schemes)),
 		langIdx:    map[string]int{},
 	}
-	lang := func(code string) int {
-		i, ok := e.langIdx[code]
-		if !ok {
-			i = len(e.langIdx)
-			e.langIdx[code] = i
-		}
-		return i
-	}
-	for _, c := range ref.Countries {
-		if _, dup := e.countryIdx[c.Code]; dup {
-			continue
-		}
-		ec := country{code: c.Code, eu: c.Membership == MemberEU, langCodes: c.Languages}
-		for _, l := range c.Languages {
-			ec.langs = append(ec.langs, lang(l))
-		}
-		e.countryIdx[c.Code] = len(e.countries)
-		e.countries = append(e.countries, ec)
-	}
-	for _, c := range ref.Categories {
-		if _, dup := e.catIdx[c.Slug]; dup {
-			continue
-		}
-		e.catIdx[c.Slug] = len(e.categories)
-		e.categories = append(e.categories, c.Slug)
-	}
-	for i, s := range ref.Schemes {
-		if _, dup := e.schemeIdx[s.ID]; !dup {
-			e.schemeIdx[s.ID] = i
-		}
-	}
+	e.index()
 	e.tokensOf = make([][]int, len(ref.Schemes))
-	tokenIDs := map[token]int{}
-	tok := func(s Satisfier) int {
-		si, ok := e.schemeIdx[s.Scheme]
-		if !ok {
-			return -1
-		}
-		t := token{si, s.MinLevel}
-		id, ok := tokenIDs[t]
-		if !ok {
-			id = len(e.tokens)
-			tokenIDs[t] = id
-			e.tokens = append(e.tokens, t)
-			e.tokensOf[si] = append(e.tokensOf[si], id)
-		}
-		return id
-	}
+	tok := (&tokenizer{e: e, ids: map[token]int{}}).id
 	// Give every satisfier and language a position first, so that sizes are known.
 	for _, r := range ref.Requirements {
 		for _, s := range r.SatisfiedBy {
@@ -472,7 +427,7 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 		}
 		for _, c := range r.Conditions {
 			for _, l := range c.Languages {
-				lang(l)
+				e.lang(l)
 			}
 		}
 	}
@@ -482,14 +437,85 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 	e.tokWords = words(len(e.tokens))
 	e.langWords = words(len(e.langIdx))
 	e.ctyWords = words(len(e.countries))
+	e.compileCells(overrides, tok)
+	return e
+}
 
+// lang returns the position of a language code, giving it the next one the
+// first time.
+func (e *Engine) lang(code string) int {
+	i, ok := e.langIdx[code]
+	if !ok {
+		i = len(e.langIdx)
+		e.langIdx[code] = i
+	}
+	return i
+}
+
+// index gives the countries (with their languages), categories and schemes
+// of the reference data their positions; a repeated code keeps its first.
+func (e *Engine) index() {
+	for _, c := range e.ref.Countries {
+		if _, dup := e.countryIdx[c.Code]; dup {
+			continue
+		}
+		ec := country{code: c.Code, eu: c.Membership == MemberEU, langCodes: c.Languages}
+		for _, l := range c.Languages {
+			ec.langs = append(ec.langs, e.lang(l))
+		}
+		e.countryIdx[c.Code] = len(e.countries)
+		e.countries = append(e.countries, ec)
+	}
+	for _, c := range e.ref.Categories {
+		if _, dup := e.catIdx[c.Slug]; dup {
+			continue
+		}
+		e.catIdx[c.Slug] = len(e.categories)
+		e.categories = append(e.categories, c.Slug)
+	}
+	for i, s := range e.ref.Schemes {
+		if _, dup := e.schemeIdx[s.ID]; !dup {
+			e.schemeIdx[s.ID] = i
+		}
+	}
+}
+
+// tokenizer gives each distinct satisfier (scheme and minimum level) of the
+// engine a token: a bit position.
+type tokenizer struct {
+	e   *Engine
+	ids map[token]int
+}
+
+// id returns the token of s, giving it the next one the first time; -1 for
+// a scheme the reference data does not know.
+func (t *tokenizer) id(s Satisfier) int {
+	e := t.e
+	si, ok := e.schemeIdx[s.Scheme]
+	if !ok {
+		return -1
+	}
+	k := token{si, s.MinLevel}
+	id, ok := t.ids[k]
+	if !ok {
+		id = len(e.tokens)
+		t.ids[k] = id
+		e.tokens = append(e.tokens, k)
+		e.tokensOf[si] = append(e.tokensOf[si], id)
+	}
+	return id
+}
+
+// compileCells compiles the applicable requirements of every country,
+// category and buyer kind, noting the binding ones.
+func (e *Engine) compileCells(overrides []override, tok func(Satisfier) int) {
 	e.cells = make([]cell, len(e.countries)*len(e.categories)*2)
 	for ci, c := range e.countries {
 		for ki, cat := range e.categories {
 			for _, b := range Buyers {
 				cl := &e.cells[e.cellIndex(ci, ki, buyerIndex(b))]
 				cl.country, cl.category, cl.buyer = ci, ki, b
-				for _, r := range ref.Applicable(c.code, cat, b) {
+				for _, r := range e.ref.Applicable(c.code, cat, b) {
 					cr := e.compile(r, ci, overrides, tok)
 					cr.binding = r.Binding(b)
 					if cr.binding {
@@ -500,7 +526,6 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 			}
 		}
 	}
-	return e
 }
 
 // compile binds requirement r to country ci.

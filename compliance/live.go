@@ -6,9 +6,16 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
+
+// Loader is where Live reads the reference data from: the reference tables
+// (refstore.Store in package compliance/refstore).
+type Loader interface {
+	// Revision returns the current revision of the reference data, cheaply.
+	Revision(ctx context.Context) (int64, error)
+	// Load returns the validated reference data and the revision it reflects.
+	Load(ctx context.Context) (*Reference, int64, error)
+}
 
 // Snapshot is one consistent view of the reference data, as of a revision of
 // the reference tables.
@@ -24,17 +31,17 @@ type Snapshot struct {
 // they change, so that every replica follows administrator edits and
 // releases. Readers call Current; it never blocks on the database.
 type Live struct {
-	pool    *pgxpool.Pool
+	loader  Loader
 	current atomic.Pointer[Snapshot]
 	mu      sync.Mutex // serializes reloads
 	// onChange, if set, is called after a reload with the old and new snapshot.
 	onChange []func(old, new *Snapshot)
 }
 
-// OpenLive loads the first snapshot. It fails when the reference tables are
-// empty or invalid (run cybermarket migrate).
-func OpenLive(ctx context.Context, pool *pgxpool.Pool) (*Live, error) {
-	l := &Live{pool: pool}
+// OpenLive loads the first snapshot from loader. It fails when the reference
+// tables are empty or invalid (run cybermarket migrate).
+func OpenLive(ctx context.Context, loader Loader) (*Live, error) {
+	l := &Live{loader: loader}
 	if _, err := l.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -55,7 +62,7 @@ func (l *Live) Refresh(ctx context.Context) (bool, error) {
 	defer l.mu.Unlock()
 	old := l.current.Load()
 	if old != nil {
-		rev, err := Revision(ctx, l.pool)
+		rev, err := l.loader.Revision(ctx)
 		if err != nil {
 			return false, err
 		}
@@ -63,7 +70,7 @@ func (l *Live) Refresh(ctx context.Context) (bool, error) {
 			return false, nil
 		}
 	}
-	ref, rev, err := LoadSnapshot(ctx, l.pool)
+	ref, rev, err := l.loader.Load(ctx)
 	if err != nil {
 		return false, err
 	}

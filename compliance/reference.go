@@ -1,12 +1,3 @@
-// Package compliance holds cybermarket's reference data - the countries, service
-// categories, certification schemes and per-country requirements that decide
-// which cybersecurity vendors may serve a hospital - and, on top of it, the
-// burden engine.
-//
-// The reference data is versioned with the code: YAML files under reference/,
-// embedded in the binary and decoded strictly (unknown fields fail). Every fact
-// carries its source (URL, legal reference, as-of date, verification state).
-// See reference/README.md for the format and for how to change a fact.
 package compliance
 
 import (

@@ -142,233 +142,54 @@ func (c *checker) nonNegative(field string, v *float64) {
 func (r *Reference) Validate() error {
 	c := &checker{}
 	r.index()
-
-	countries := map[string]Membership{}
+	k := &known{countries: map[string]Membership{}, categories: map[string]bool{}, schemes: map[string]Scheme{},
+		requirements: map[string]string{}}
 	for i, co := range r.Countries {
-		c.record = fmt.Sprintf("countries.yaml: country %s", co.Code)
-		if co.Code == "" {
-			c.record = fmt.Sprintf("countries.yaml: country #%d", i+1)
-		}
-		if !countryRE.MatchString(co.Code) {
-			c.add("code", "%q is not an upper-case ISO 3166-1 alpha-2 code", co.Code)
-		}
-		if co.Code == "EL" || co.Code == "UK" {
-			c.add("code", "%q is not the ISO code (use GR for Greece; the UK is not in scope)", co.Code)
-		}
-		if _, dup := countries[co.Code]; dup {
-			c.add("code", "duplicate country code")
-		}
-		countries[co.Code] = co.Membership
-		c.nonEmpty("name", co.Name)
-		c.oneOf("membership", string(co.Membership), string(MemberEU), string(MemberEEA))
-		c.nonEmpty("authority.name", co.Authority.Name)
-		if co.Authority.URL != "" {
-			c.url("authority.url", co.Authority.URL)
-		}
-		c.languages("languages", co.Languages)
-		c.oneOf("nis2.status", string(co.NIS2.Status), string(InForce), string(Adopted), string(Pending), string(NotIncorporated))
-		if co.NIS2.Status == NotIncorporated && co.Membership == MemberEU {
-			c.add("nis2.status", "not-incorporated is only for EEA-only states")
-		}
-		c.asOf("nis2.as_of", co.NIS2.AsOf, true)
-		c.asOf("nis2.in_force", co.NIS2.InForce, false)
-		c.nonEmpty("nis2.instrument", co.NIS2.Instrument)
-		c.source("nis2.source", co.NIS2.Source, true)
-		for j, s := range co.NIS2.MoreSources {
-			c.source(fmt.Sprintf("nis2.more_sources[%d]", j), s, false)
-		}
-		if len(co.Sources) == 0 {
-			c.add("sources", "needs at least one source")
-		}
-		for j, s := range co.Sources {
-			c.source(fmt.Sprintf("sources[%d]", j), s, true)
-		}
+		c.record = recordName("countries.yaml: country", co.Code, i)
+		c.country(co, k)
 	}
-
-	functions := []string{string(Govern), string(Identify), string(Protect), string(Detect), string(Respond), string(Recover)}
-	categories := map[string]bool{}
 	for i, ca := range r.Categories {
-		c.record = fmt.Sprintf("categories.yaml: category %s", ca.Slug)
-		if ca.Slug == "" {
-			c.record = fmt.Sprintf("categories.yaml: category #%d", i+1)
-		}
-		if !slugRE.MatchString(ca.Slug) {
-			c.add("slug", "%q is not a lower-case slug", ca.Slug)
-		}
-		if categories[ca.Slug] {
-			c.add("slug", "duplicate category slug")
-		}
-		categories[ca.Slug] = true
-		c.nonEmpty("name", ca.Name)
-		c.nonEmpty("description", ca.Description)
-		if len(ca.CSFFunctions.Primary) == 0 {
-			c.add("csf_functions.primary", "needs at least one NIST CSF function")
-		}
-		for j, f := range slices.Concat(ca.CSFFunctions.Primary, ca.CSFFunctions.Supporting) {
-			c.oneOf(fmt.Sprintf("csf_functions[%d]", j), string(f), functions...)
-		}
-		if len(ca.CPV) == 0 {
-			c.add("cpv", "needs at least one CPV code")
-		}
-		codes := make([]string, 0, len(ca.CPV))
-		for j, p := range ca.CPV {
-			if !cpvRE.MatchString(p.Code) {
-				c.add(fmt.Sprintf("cpv[%d].code", j), "%q is not a CPV code NNNNNNNN-C", p.Code)
-			}
-			c.nonEmpty(fmt.Sprintf("cpv[%d].label", j), p.Label)
-			c.oneOf(fmt.Sprintf("cpv[%d].fit", j), p.Fit, "primary", "secondary", "weak", "umbrella")
-			codes = append(codes, p.Code)
-		}
-		c.unique("cpv", codes)
-		if len(ca.Sources) == 0 {
-			c.add("sources", "needs at least one source")
-		}
-		for j, s := range ca.Sources {
-			c.source(fmt.Sprintf("sources[%d]", j), s, true)
-		}
+		c.record = recordName("categories.yaml: category", ca.Slug, i)
+		c.category(ca, k)
 	}
-
-	scope := func(code string) bool { _, ok := countries[code]; return ok || code == "EU" || code == "EEA" }
-	kinds := []string{string(KindManagementSystem), string(KindProduct), string(KindService), string(KindCloud), string(KindPersonnel),
-		string(KindMembership), string(KindQualification), string(KindLabel), string(KindListing), string(KindAccreditation)}
-	schemes := map[string]Scheme{}
 	for i, s := range r.Schemes {
-		c.record = fmt.Sprintf("schemes.yaml: scheme %s", s.ID)
-		if s.ID == "" {
-			c.record = fmt.Sprintf("schemes.yaml: scheme #%d", i+1)
-		}
-		if !slugRE.MatchString(s.ID) {
-			c.add("id", "%q is not a lower-case slug", s.ID)
-		}
-		if _, dup := schemes[s.ID]; dup {
-			c.add("id", "duplicate scheme id")
-		}
-		schemes[s.ID] = s
-		c.nonEmpty("name", s.Name)
-		c.nonEmpty("owner", s.Owner)
-		c.oneOf("kind", string(s.Kind), kinds...)
-		c.oneOf("status", string(s.Status), string(SchemeActive), string(SchemeDraft))
-		if s.Jurisdiction != "" && !scope(s.Jurisdiction) {
-			c.add("jurisdiction", "%q is not a country code, EU or EEA", s.Jurisdiction)
-		}
-		for j, l := range s.Levels {
-			if !slugRE.MatchString(l) {
-				c.add(fmt.Sprintf("levels[%d]", j), "%q is not a lower-case slug", l)
-			}
-		}
-		c.unique("levels", s.Levels)
-		c.nonNegative("validity_years", s.ValidityYears)
-		if s.CostEUR != nil && *s.CostEUR < 0 {
-			c.add("cost_eur", "must not be negative, got %d", *s.CostEUR)
-		}
-		if s.CostEUR != nil && *s.CostEUR == 0 {
-			c.add("cost_eur", "0 is not allowed: use null for unknown")
-		}
-		c.nonNegative("lead_time_months", s.LeadTimeMonths)
-		if s.CostEUR == nil && s.CostNote == "" {
-			c.add("cost_note", "an unknown (null) cost needs a note")
-		}
-		if s.LeadTimeMonths == nil && s.LeadTimeNote == "" {
-			c.add("lead_time_note", "an unknown (null) lead time needs a note")
-		}
-		if len(s.Sources) == 0 {
-			c.add("sources", "needs at least one source (URL and as_of)")
-		}
-		for j, src := range s.Sources {
-			c.source(fmt.Sprintf("sources[%d]", j), src, true)
-		}
+		c.record = recordName("schemes.yaml: scheme", s.ID, i)
+		c.scheme(s, k)
 	}
-
-	ids := map[string]string{}
 	for i, q := range r.Requirements {
 		c.record = q.recordName()
 		if q.ID == "" {
 			c.record = fmt.Sprintf("%s: requirement #%d", q.file, i+1)
 		}
-		if !slugRE.MatchString(q.ID) {
-			c.add("id", "%q is not a lower-case slug", q.ID)
-		}
-		if other, dup := ids[q.ID]; dup {
-			c.add("id", "duplicate requirement id (also in %s)", other)
-		}
-		ids[q.ID] = q.file
-		if !scope(q.Country) {
-			c.add("country", "%q is not a known country code, EU or EEA", q.Country)
-		}
-		if q.file != "" {
-			want := strings.TrimSuffix(strings.TrimPrefix(q.file, "requirements/"), ".yaml")
-			got := strings.ToLower(q.Country)
-			if q.Country == "EU" || q.Country == "EEA" {
-				got = "eu"
-			}
-			if want != got {
-				c.add("country", "%q does not belong in %s", q.Country, q.file)
-			}
-		}
-		c.nonEmpty("title", q.Title)
-		c.nonEmpty("summary", q.Summary)
-		if len(q.Categories) == 0 {
-			c.add("categories", "needs at least one category")
-		}
-		for j, ca := range q.Categories {
-			if !categories[ca] {
-				c.add(fmt.Sprintf("categories[%d]", j), "unknown category %q", ca)
-			}
-		}
-		c.unique("categories", q.Categories)
-		if len(q.Buyers) == 0 {
-			c.add("buyers", "needs at least one buyer kind")
-		}
-		buyers := make([]string, len(q.Buyers))
-		for j, b := range q.Buyers {
-			c.oneOf(fmt.Sprintf("buyers[%d]", j), string(b), string(Public), string(Private))
-			buyers[j] = string(b)
-		}
-		c.unique("buyers", buyers)
-		c.oneOf("strength", string(q.Strength), string(Mandatory), string(MandatoryForPublicBuyers), string(DeFactoExpected), string(Optional))
-		if q.Strength == MandatoryForPublicBuyers && !slices.Equal(q.Buyers, []Buyer{Public}) {
-			c.add("buyers", "a mandatory-for-public-buyers requirement concerns public buyers only")
-		}
-		c.oneOf("status", string(q.Status), string(RequirementInForce), string(RequirementPending))
-		for j, sb := range q.SatisfiedBy {
-			f := fmt.Sprintf("satisfied_by[%d]", j)
-			s, ok := schemes[sb.Scheme]
-			if !ok {
-				c.add(f+".scheme", "unknown scheme %q", sb.Scheme)
-			} else if sb.MinLevel != "" && s.LevelIndex(sb.MinLevel) < 0 {
-				c.add(f+".min_level", "scheme %s has no level %q (levels: %s)", sb.Scheme, sb.MinLevel, strings.Join(s.Levels, ", "))
-			}
-			c.oneOf(f+".extent", string(sb.Extent), string(Full), string(Partial))
-		}
-		for j, co := range q.Conditions {
-			f := fmt.Sprintf("conditions[%d]", j)
-			switch co.Kind {
-			case LanguageCondition:
-				c.languages(f+".languages", co.Languages)
-				if co.Region != "" {
-					c.add(f+".region", "a language condition has no region")
-				}
-			case EstablishmentCondition, DataLocationCondition, ClearanceCondition:
-				c.oneOf(f+".region", string(co.Region), string(InCountry), string(InEU), string(InEEA))
-				if len(co.Languages) > 0 {
-					c.add(f+".languages", "only language conditions have languages")
-				}
-				if co.Region == InCountry && (q.Country == "EU" || q.Country == "EEA") {
-					c.add(f+".region", "an EU/EEA-wide requirement cannot ask for a single country")
-				}
-			default:
-				c.add(f+".kind", "%q is not one of language, establishment, data-location, clearance", co.Kind)
-			}
-		}
-		c.nonEmpty("authority.name", q.Authority.Name)
-		c.source("source", q.Source, true)
-		for j, s := range q.MoreSources {
-			c.source(fmt.Sprintf("more_sources[%d]", j), s, false)
-		}
+		c.requirement(q, k)
 	}
-
 	if len(c.problems) > 0 {
 		return &ValidationError{Problems: c.problems}
 	}
 	return nil
+}
+
+// recordName names record i (from 0) of a file by its key, or by its
+// position when it has none: "schemes.yaml: scheme bsi-c5", "schemes.yaml: scheme #3".
+func recordName(prefix, key string, i int) string {
+	if key == "" {
+		return fmt.Sprintf("%s #%d", prefix, i+1)
+	}
+	return prefix + " " + key
+}
+
+// known is what the records checked so far define, for the checks of the
+// records after them: duplicates, and references that must resolve.
+type known struct {
+	countries  map[string]Membership
+	categories map[string]bool
+	schemes    map[string]Scheme
+	// requirements maps requirement ids to their files.
+	requirements map[string]string
+}
+
+// scope reports whether code is a known country, EU or EEA.
+func (k *known) scope(code string) bool {
+	_, ok := k.countries[code]
+	return ok || code == "EU" || code == "EEA"
 }

@@ -36,7 +36,11 @@ type Deps struct {
 	Catalog *catalog.Store
 	// Compliance is the reference data (countries, schemes, requirements) in use.
 	Compliance *compliance.Live
-	Logger     *slog.Logger
+	// Requirements reads the version of stored requirements and stores
+	// administrators' edits (get-requirement, replace-requirement); cmd wires
+	// a refstore.Store.
+	Requirements RequirementStore
+	Logger       *slog.Logger
 	// Checks run by /readyz; each returns nil when its dependency answers.
 	Checks map[string]func(context.Context) error
 	// Search is the offering search index; its zero value answers 503.

@@ -17,6 +17,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
 )
 
@@ -48,15 +49,16 @@ func newClient(t *testing.T) *client {
 func newClientWith(t *testing.T, limits openapi.Limits) *client {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)
-	live, err := compliance.OpenLive(context.Background(), store.Pool())
+	live, err := compliance.OpenLive(context.Background(), refstore.New(store.Pool()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := openapi.New(openapi.Deps{
-		Catalog:    store,
-		Compliance: live,
-		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
-		Limits:     limits,
+		Catalog:      store,
+		Compliance:   live,
+		Requirements: refstore.New(store.Pool()),
+		Checks:       map[string]func(context.Context) error{"postgres": store.Ping},
+		Limits:       limits,
 	})
 	c := &client{t: t, h: h, store: store}
 	c.token = c.key(catalog.RoleAdmin, "")

@@ -24,6 +24,7 @@ func init() {
 //
 //	*catalog.ValidationError  422, one detail per field
 //	*catalog.ConflictError    409, naming the field
+//	*inputError               404 or 422: a value the reference data lacks (input_errors.go)
 //	catalog.ErrNotFound       404
 //	catalog.ErrStale          412
 //	denied                    403 with its reason
@@ -94,7 +95,15 @@ func domainProblem(errs []error) *huma.ErrorModel {
 		var cerr *catalog.ConflictError
 		var den denied
 		var unr unready
+		var ierr *inputError
 		switch {
+		case errors.As(err, &ierr):
+			return &huma.ErrorModel{
+				Status: ierr.status,
+				Title:  http.StatusText(ierr.status),
+				Detail: ierr.detail,
+				Errors: []*huma.ErrorDetail{{Location: ierr.location, Message: ierr.message, Value: ierr.value}},
+			}
 		case errors.As(err, &verr):
 			details := make([]*huma.ErrorDetail, len(verr.Fields))
 			for i, f := range verr.Fields {

@@ -219,10 +219,15 @@ func (in RequirementInput) domain(id string) compliance.Requirement {
 // reference returns the reference data in use.
 func (h *handlers) reference() *compliance.Reference { return h.Compliance.Current().Reference }
 
-// unknownCountry is the problem for a country the reference data lacks.
-func unknownCountry(location, code string) error {
-	return huma.Error404NotFound("No country "+code+" in the reference data; see GET /v1/countries for the 30 EU/EEA states.",
-		&huma.ErrorDetail{Location: location, Message: "is not an EU/EEA country code of the reference data", Value: code})
+// RequirementStore reads and edits the stored requirements
+// (refstore.Store in package compliance/refstore).
+type RequirementStore interface {
+	// RequirementVersion returns the version of a requirement row, or catalog.ErrNotFound.
+	RequirementVersion(ctx context.Context, id string) (int64, error)
+	// EditRequirement stores an administrator's version of r in place of the
+	// current one after validating it against current, if the row is still at
+	// ifVersion (catalog.ErrStale otherwise), and returns the new version.
+	EditRequirement(ctx context.Context, current *compliance.Reference, r compliance.Requirement, ifVersion int64) (int64, error)
 }
 
 // CountryPath names a country in the path.
@@ -238,86 +243,28 @@ func (h *handlers) registerReference(api huma.API) {
 		Summary:     "List countries",
 		Description: "The 30 EU/EEA states with their NIS2 authority, official languages and NIS2 transposition status, each fact with its source.",
 		Tags:        tags,
-	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []CountryView }, error) {
-		ref := h.reference()
-		out := &struct{ Body []CountryView }{Body: make([]CountryView, len(ref.Countries))}
-		for i, c := range ref.Countries {
-			out.Body[i] = countryView(c)
-		}
-		return out, nil
-	})
+	}, h.listCountries)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-country", Method: http.MethodGet, Path: "/v1/countries/{code}",
 		Summary:     "Get a country",
 		Description: "One EU/EEA state with its authority, languages and NIS2 status. 404 for codes outside the reference data.",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *CountryPath) (*struct{ Body CountryView }, error) {
-		c, ok := h.reference().Country(strings.ToUpper(in.Code))
-		if !ok {
-			return nil, unknownCountry("path.code", in.Code)
-		}
-		return &struct{ Body CountryView }{Body: countryView(c)}, nil
-	})
+	}, h.getCountry)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-country-requirements", Method: http.MethodGet, Path: "/v1/countries/{code}/requirements",
 		Summary:     "List what a country requires",
 		Description: "The requirements that apply in a country (its own, then EU-wide and EEA-wide ones), optionally for one service category and one buyer kind. With a buyer, each requirement says whether it is binding for that buyer.",
 		Tags:        tags, Errors: []int{404, 422},
-	}, func(ctx context.Context, in *struct {
-		CountryPath
-		Category string `query:"category" doc:"Only requirements concerning this service category." example:"cloud-hosting"`
-		Buyer    string `query:"buyer" enum:"public,private" doc:"Only requirements concerning this buyer kind, with binding set." example:"public"`
-	}) (*struct{ Body []RequirementView }, error) {
-		ref := h.reference()
-		code := strings.ToUpper(in.Code)
-		if _, ok := ref.Country(code); !ok {
-			return nil, unknownCountry("path.code", in.Code)
-		}
-		if in.Category != "" {
-			if _, ok := ref.Category(in.Category); !ok {
-				return nil, unknownCategory("query.category", in.Category)
-			}
-		}
-		var out []RequirementView
-		seen := map[string]bool{}
-		for _, cat := range categoriesOr(ref, in.Category) {
-			for _, b := range buyersOr(in.Buyer) {
-				for _, r := range ref.Applicable(code, cat, b) {
-					if seen[r.ID] {
-						continue
-					}
-					seen[r.ID] = true
-					v := requirementView(r)
-					if in.Buyer != "" {
-						bind := r.Binding(b)
-						v.Binding = &bind
-					}
-					out = append(out, v)
-				}
-			}
-		}
-		return &struct{ Body []RequirementView }{Body: orEmpty(out)}, nil
-	})
+	}, h.listCountryRequirements)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-requirement", Method: http.MethodGet, Path: "/v1/requirements/{id}",
 		Summary:     "Get a requirement",
 		Description: "One requirement with the schemes that satisfy it, its conditions, strength and sources, and its version as ETag (for administrators' edits).",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *RequirementPath) (*RequirementOutput, error) {
-		for _, r := range h.reference().Requirements {
-			if r.ID == in.ID {
-				version, err := compliance.RequirementVersion(ctx, h.Catalog.Pool(), r.ID)
-				if err != nil {
-					return nil, err
-				}
-				return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
-			}
-		}
-		return nil, unknownRequirement(in.ID)
-	})
+	}, h.getRequirement)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "replace-requirement", Method: http.MethodPut, Path: "/v1/requirements/{id}",
@@ -325,71 +272,179 @@ func (h *handlers) registerReference(api huma.API) {
 		Description: "Replaces a requirement when a law or its reading changes. The edit is checked against the whole reference data (schemes, levels, categories, a source for every fact), recorded in the audit trail, kept by later releases (which report a conflict instead of overwriting it), and picked up by every replica's burden engine within seconds. Requires If-Match with the ETag from GET.",
 		Tags:        tags, Errors: []int{404, 412, 422, 428},
 		Metadata: allow(adminOnly),
-	}, func(ctx context.Context, in *struct {
-		RequirementPath
-		RequiredIfMatch
-		Body RequirementInput
-	}) (*RequirementOutput, error) {
-		version, err := in.RequiredIfMatch.version()
-		if err != nil {
-			return nil, err
-		}
-		r := in.Body.domain(in.ID)
-		version, err = compliance.EditRequirement(ctx, h.Catalog.Pool(), h.reference(), r, version)
-		if errors.Is(err, catalog.ErrNotFound) {
-			return nil, unknownRequirement(in.ID)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if _, err := h.Compliance.Refresh(ctx); err != nil {
-			loggerFrom(ctx).WarnContext(ctx, "reference reload after edit failed; other polls will retry", "error", err)
-		}
-		return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
-	})
+	}, h.replaceRequirement)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-schemes", Method: http.MethodGet, Path: "/v1/schemes",
 		Summary:     "List certification schemes",
 		Description: "Every certification scheme a vendor can claim, with its levels, validity, typical cost and lead time where a source states them (null when unknown), and sources.",
 		Tags:        tags,
-	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []SchemeView }, error) {
-		ref := h.reference()
-		out := &struct{ Body []SchemeView }{Body: make([]SchemeView, len(ref.Schemes))}
-		for i, s := range ref.Schemes {
-			out.Body[i] = schemeView(s)
-		}
-		return out, nil
-	})
+	}, h.listSchemes)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-scheme", Method: http.MethodGet, Path: "/v1/schemes/{id}",
 		Summary:     "Get a certification scheme",
 		Description: "One scheme with its levels, validity, cost and lead time (null when unknown) and sources.",
 		Tags:        tags, Errors: []int{404},
-	}, func(ctx context.Context, in *struct {
-		ID string `path:"id" maxLength:"64" doc:"Scheme identifier." example:"iso-iec-27001"`
-	}) (*struct{ Body SchemeView }, error) {
-		s, ok := h.reference().Scheme(in.ID)
-		if !ok {
-			return nil, unknownScheme("path.id", in.ID)
-		}
-		return &struct{ Body SchemeView }{Body: schemeView(s)}, nil
-	})
+	}, h.getScheme)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-categories", Method: http.MethodGet, Path: "/v1/categories",
 		Summary:     "List service categories",
 		Description: "The service taxonomy: each category with its NIST CSF 2.0 functions and the CPV codes to use in tenders.",
 		Tags:        tags,
-	}, func(ctx context.Context, _ *struct{}) (*struct{ Body []CategoryView }, error) {
-		ref := h.reference()
-		out := &struct{ Body []CategoryView }{Body: make([]CategoryView, len(ref.Categories))}
-		for i, c := range ref.Categories {
-			out.Body[i] = categoryView(c)
+	}, h.listCategories)
+}
+
+// ListCountriesInput takes no parameters.
+type ListCountriesInput struct{}
+
+// ListCountriesOutput is every country of the reference data.
+type ListCountriesOutput struct{ Body []CountryView }
+
+func (h *handlers) listCountries(ctx context.Context, _ *ListCountriesInput) (*ListCountriesOutput, error) {
+	return &ListCountriesOutput{Body: orEmpty(mapSlice(h.reference().Countries, countryView))}, nil
+}
+
+// GetCountryInput names a country.
+type GetCountryInput struct{ CountryPath }
+
+// GetCountryOutput is one country.
+type GetCountryOutput struct{ Body CountryView }
+
+func (h *handlers) getCountry(ctx context.Context, in *GetCountryInput) (*GetCountryOutput, error) {
+	c, ok := h.reference().Country(strings.ToUpper(in.Code))
+	if !ok {
+		return nil, unknownCountry("path.code", in.Code)
+	}
+	return &GetCountryOutput{Body: countryView(c)}, nil
+}
+
+// ListCountryRequirementsInput names a country and narrows its requirements.
+type ListCountryRequirementsInput struct {
+	CountryPath
+	Category string `query:"category" doc:"Only requirements concerning this service category." example:"cloud-hosting"`
+	Buyer    string `query:"buyer" enum:"public,private" doc:"Only requirements concerning this buyer kind, with binding set." example:"public"`
+}
+
+// ListCountryRequirementsOutput is what applies in the country.
+type ListCountryRequirementsOutput struct{ Body []RequirementView }
+
+func (h *handlers) listCountryRequirements(ctx context.Context, in *ListCountryRequirementsInput) (*ListCountryRequirementsOutput, error) {
+	ref := h.reference()
+	code := strings.ToUpper(in.Code)
+	if _, ok := ref.Country(code); !ok {
+		return nil, unknownCountry("path.code", in.Code)
+	}
+	if in.Category != "" {
+		if _, ok := ref.Category(in.Category); !ok {
+			return nil, unknownCategory("query.category", in.Category)
 		}
-		return out, nil
-	})
+	}
+	return &ListCountryRequirementsOutput{Body: orEmpty(applicableViews(ref, code, in.Category, in.Buyer))}, nil
+}
+
+// applicableViews lists the requirements that apply in country to category
+// and buyer (every category or both buyer kinds when empty), each once, in
+// Applicable order; with a buyer, each says whether it binds that buyer.
+func applicableViews(ref *compliance.Reference, country, category, buyer string) []RequirementView {
+	var out []RequirementView
+	seen := map[string]bool{}
+	for _, cat := range categoriesOr(ref, category) {
+		for _, b := range buyersOr(buyer) {
+			for _, r := range ref.Applicable(country, cat, b) {
+				if seen[r.ID] {
+					continue
+				}
+				seen[r.ID] = true
+				v := requirementView(r)
+				if buyer != "" {
+					bind := r.Binding(b)
+					v.Binding = &bind
+				}
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// GetRequirementInput names a requirement.
+type GetRequirementInput struct{ RequirementPath }
+
+func (h *handlers) getRequirement(ctx context.Context, in *GetRequirementInput) (*RequirementOutput, error) {
+	for _, r := range h.reference().Requirements {
+		if r.ID == in.ID {
+			version, err := h.Requirements.RequirementVersion(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
+		}
+	}
+	return nil, unknownRequirement(in.ID)
+}
+
+// ReplaceRequirementInput is an administrator's new version of a requirement.
+type ReplaceRequirementInput struct {
+	RequirementPath
+	RequiredIfMatch
+	Body RequirementInput
+}
+
+func (h *handlers) replaceRequirement(ctx context.Context, in *ReplaceRequirementInput) (*RequirementOutput, error) {
+	version, err := in.RequiredIfMatch.version()
+	if err != nil {
+		return nil, err
+	}
+	r := in.Body.domain(in.ID)
+	version, err = h.Requirements.EditRequirement(ctx, h.reference(), r, version)
+	if errors.Is(err, catalog.ErrNotFound) {
+		return nil, unknownRequirement(in.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h.Compliance.Refresh(ctx); err != nil {
+		loggerFrom(ctx).WarnContext(ctx, "reference reload after edit failed; other polls will retry", "error", err)
+	}
+	return &RequirementOutput{ETag: etag(version), Body: requirementView(r)}, nil
+}
+
+// ListSchemesInput takes no parameters.
+type ListSchemesInput struct{}
+
+// ListSchemesOutput is every certification scheme.
+type ListSchemesOutput struct{ Body []SchemeView }
+
+func (h *handlers) listSchemes(ctx context.Context, _ *ListSchemesInput) (*ListSchemesOutput, error) {
+	return &ListSchemesOutput{Body: orEmpty(mapSlice(h.reference().Schemes, schemeView))}, nil
+}
+
+// GetSchemeInput names a scheme.
+type GetSchemeInput struct {
+	ID string `path:"id" maxLength:"64" doc:"Scheme identifier." example:"iso-iec-27001"`
+}
+
+// GetSchemeOutput is one scheme.
+type GetSchemeOutput struct{ Body SchemeView }
+
+func (h *handlers) getScheme(ctx context.Context, in *GetSchemeInput) (*GetSchemeOutput, error) {
+	s, ok := h.reference().Scheme(in.ID)
+	if !ok {
+		return nil, unknownScheme("path.id", in.ID)
+	}
+	return &GetSchemeOutput{Body: schemeView(s)}, nil
+}
+
+// ListCategoriesInput takes no parameters.
+type ListCategoriesInput struct{}
+
+// ListCategoriesOutput is the service taxonomy.
+type ListCategoriesOutput struct{ Body []CategoryView }
+
+func (h *handlers) listCategories(ctx context.Context, _ *ListCategoriesInput) (*ListCategoriesOutput, error) {
+	return &ListCategoriesOutput{Body: orEmpty(mapSlice(h.reference().Categories, categoryView))}, nil
 }
 
 // RequirementPath names a requirement in the path.
@@ -401,21 +456,6 @@ type RequirementPath struct {
 type RequirementOutput struct {
 	ETag string `header:"ETag" doc:"Version of the requirement row; send it in If-Match to edit."`
 	Body RequirementView
-}
-
-func unknownRequirement(id string) error {
-	return huma.Error404NotFound("No requirement "+id+" in the reference data.",
-		&huma.ErrorDetail{Location: "path.id", Message: "is not a requirement of the reference data", Value: id})
-}
-
-func unknownCategory(location, slug string) error {
-	return huma.Error422UnprocessableEntity("Unknown service category "+slug+"; see GET /v1/categories.",
-		&huma.ErrorDetail{Location: location, Message: "is not a service category of the reference taxonomy", Value: slug})
-}
-
-func unknownScheme(location, id string) error {
-	return huma.Error404NotFound("No scheme "+id+" in the reference data; see GET /v1/schemes.",
-		&huma.ErrorDetail{Location: location, Message: "is not a scheme of the reference data", Value: id})
 }
 
 // categoriesOr returns [slug], or every category when slug is empty.

@@ -226,20 +226,25 @@ func (h *handlers) searchReadiness(ctx context.Context, out *Health) {
 }
 
 func (h *handlers) registerSearch(api huma.API) {
-	huma.Register(api, searchOfferingsOperation, h.searchOfferings)
-	huma.Register(api, getSearchStatusOperation, h.getSearchStatus)
-}
-
-var searchOfferingsOperation = huma.Operation{
-	OperationID: "search-offerings", Method: http.MethodGet, Path: "/v1/search/offerings",
-	Summary: "Search offerings",
-	Description: "Full-text search over public offerings (published, of admitted vendors) with filters, facet counts, " +
-		"highlighting, sorting and pagination. Filters combine (all must hold); the values of one filter are " +
-		"alternatives. Eligibility filters and gap costs come from the burden engine and follow certification " +
-		"dates and requirement changes. Results reflect catalogue changes within about a second. When the search " +
-		"index does not answer, the answer is 503 with Retry-After while the rest of the API keeps working. " +
-		"Pages (offsets and cursors) reach the first 10,000 hits; total counts every match.",
-	Tags: []string{"Search"}, Errors: []int{422, 503},
+	huma.Register(api, huma.Operation{
+		OperationID: "search-offerings", Method: http.MethodGet, Path: "/v1/search/offerings",
+		Summary: "Search offerings",
+		Description: "Full-text search over public offerings (published, of admitted vendors) with filters, facet counts, " +
+			"highlighting, sorting and pagination. Filters combine (all must hold); the values of one filter are " +
+			"alternatives. Eligibility filters and gap costs come from the burden engine and follow certification " +
+			"dates and requirement changes. Results reflect catalogue changes within about a second. When the search " +
+			"index does not answer, the answer is 503 with Retry-After while the rest of the API keeps working. " +
+			"Pages (offsets and cursors) reach the first 10,000 hits; total counts every match.",
+		Tags: []string{"Search"}, Errors: []int{422, 503},
+	}, h.searchOfferings)
+	huma.Register(api, huma.Operation{
+		OperationID: "get-search-status", Method: http.MethodGet, Path: "/v1/search/status",
+		Summary: "Search sync status",
+		Description: "How far the search index is behind the catalogue: the outbox backlog and the age of its oldest " +
+			"change, whether Meilisearch answers, the index's document count beside the number of public offerings, " +
+			"and this replica's outbox worker.",
+		Tags: []string{"Search"},
+	}, h.getSearchStatus)
 }
 
 // searchOfferings answers search-offerings.
@@ -262,15 +267,6 @@ func (h *handlers) searchOfferings(ctx context.Context, in *SearchOfferingsInput
 		out.Link = nextLink("/v1/search/offerings", in.values(), out.Body.NextCursor)
 	}
 	return out, nil
-}
-
-var getSearchStatusOperation = huma.Operation{
-	OperationID: "get-search-status", Method: http.MethodGet, Path: "/v1/search/status",
-	Summary: "Search sync status",
-	Description: "How far the search index is behind the catalogue: the outbox backlog and the age of its oldest " +
-		"change, whether Meilisearch answers, the index's document count beside the number of public offerings, " +
-		"and this replica's outbox worker.",
-	Tags: []string{"Search"},
 }
 
 // getSearchStatus answers get-search-status.

@@ -15,6 +15,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
@@ -30,7 +31,7 @@ type searchAPI struct {
 func newSearchAPI(t *testing.T, deps openapi.SearchDeps) *searchAPI {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)
-	live, err := compliance.OpenLive(context.Background(), store.Pool())
+	live, err := compliance.OpenLive(context.Background(), refstore.New(store.Pool()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 )
 
 // seedReference loads the embedded reference data, as cybermarket migrate does.
@@ -19,6 +20,6 @@ func seedReference(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	_, err = compliance.Sync(ctx, pool, ref)
+	_, err = refstore.New(pool).Sync(ctx, ref)
 	return err
 }

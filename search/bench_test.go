@@ -46,6 +46,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/compliance/synth"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
@@ -174,7 +175,7 @@ func setupBench(b *testing.B) *benchEnv {
 	if err := copyCatalogue(ctx, store.Pool(), cat); err != nil {
 		b.Fatal(err)
 	}
-	snap, rev, err := compliance.LoadSnapshot(ctx, store.Pool())
+	snap, rev, err := refstore.New(store.Pool()).Load(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}

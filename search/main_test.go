@@ -12,6 +12,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
 )
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
-		_, err = compliance.Sync(ctx, pool, ref)
+		_, err = refstore.New(pool).Sync(ctx, ref)
 		return err
 	}))
 }

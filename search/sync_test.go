@@ -15,6 +15,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
 )
@@ -113,7 +114,7 @@ func TestSync_ReferenceChangeRequeuesItsScope(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := e.ctx()
-	live, err := compliance.OpenLive(ctx, e.pool)
+	live, err := compliance.OpenLive(ctx, refstore.New(e.pool))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestSync_ReferenceChangeRequeuesItsScope(t *testing.T) {
 func TestRules_SnapshotFingerprintsMatchEmbedded(t *testing.T) {
 	t.Parallel()
 	store, _ := catalogtest.NewStore(t)
-	ref, rev, err := compliance.LoadSnapshot(context.Background(), store.Pool())
+	ref, rev, err := refstore.New(store.Pool()).Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

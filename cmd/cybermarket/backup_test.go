@@ -20,6 +20,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
@@ -81,7 +82,7 @@ func api(t *testing.T, dbURL string, ix *search.Index) (*catalog.Store, string) 
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
-	live, err := compliance.OpenLive(ctx, store.Pool())
+	live, err := compliance.OpenLive(ctx, refstore.New(store.Pool()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 )
 
 func TestMain(m *testing.M) { os.Exit(catalogtest.Main(m, seedReference)) }
@@ -26,7 +27,7 @@ func seedReference(ctx context.Context, url string) error {
 	if err != nil {
 		return err
 	}
-	_, err = compliance.Sync(ctx, pool, ref)
+	_, err = refstore.New(pool).Sync(ctx, ref)
 	return err
 }
 

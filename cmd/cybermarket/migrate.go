@@ -9,6 +9,7 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 )
 
 func newMigrateCmd(cfg *config) *cobra.Command {
@@ -43,7 +44,7 @@ func migrate(ctx context.Context, url string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	rep, err := compliance.Sync(ctx, store.Pool(), ref)
+	rep, err := refstore.New(store.Pool()).Sync(ctx, ref)
 	if err != nil {
 		return err
 	}

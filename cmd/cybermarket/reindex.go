@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cybermarket/cybermarket/catalog"
-	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/search"
 )
 
@@ -52,7 +52,7 @@ func reindex(ctx context.Context, cfg *config, check bool, out io.Writer) error 
 		return err
 	}
 	defer store.Close()
-	ref, rev, err := compliance.LoadSnapshot(ctx, store.Pool())
+	ref, rev, err := refstore.New(store.Pool()).Load(ctx)
 	if err != nil {
 		return fmt.Errorf("%w (run cybermarket migrate first)", err)
 	}

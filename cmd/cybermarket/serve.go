@@ -18,6 +18,7 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
 )
 
@@ -95,7 +96,8 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	defer store.Close()
 
 	// The reference data in use, reloaded on change (also by other replicas).
-	live, err := compliance.OpenLive(ctx, store.Pool())
+	refs := refstore.New(store.Pool())
+	live, err := compliance.OpenLive(ctx, refs)
 	if err != nil {
 		return fmt.Errorf("%w (run cybermarket migrate first)", err)
 	}
@@ -114,12 +116,13 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	go live.Watch(ctx, 5*time.Second, log)
 
 	handler := obs.handler(openapi.New(openapi.Deps{
-		Catalog:    store,
-		Compliance: live,
-		Logger:     log,
-		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
-		Search:     searchDeps, // reports meilisearch on /readyz without failing it
-		Limits:     limits,
+		Catalog:      store,
+		Compliance:   live,
+		Requirements: refs,
+		Logger:       log,
+		Checks:       map[string]func(context.Context) error{"postgres": store.Ping},
+		Search:       searchDeps, // reports meilisearch on /readyz without failing it
+		Limits:       limits,
 	}))
 	srv := &http.Server{
 		Handler:           handler,

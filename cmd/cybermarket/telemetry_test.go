@@ -22,6 +22,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
@@ -52,7 +53,7 @@ func newTestServer(t *testing.T, obs *observability, search openapi.SearchDeps, 
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
-	live, err := compliance.OpenLive(ctx, store.Pool())
+	live, err := compliance.OpenLive(ctx, refstore.New(store.Pool()))
 	if err != nil {
 		t.Fatal(err)
 	}

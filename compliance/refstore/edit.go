@@ -1,4 +1,4 @@
-package compliance
+package refstore
 
 import (
 	"context"
@@ -9,17 +9,17 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 // RequirementVersion returns the version of a requirement row, which an
 // administrator's edit must name (optimistic concurrency), or
 // catalog.ErrNotFound.
-func RequirementVersion(ctx context.Context, pool *pgxpool.Pool, id string) (int64, error) {
+func (s *Store) RequirementVersion(ctx context.Context, id string) (int64, error) {
 	var v int64
-	err := pool.QueryRow(ctx, `SELECT version FROM requirements WHERE id = $1`, id).Scan(&v)
+	err := s.pool.QueryRow(ctx, `SELECT version FROM requirements WHERE id = $1`, id).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, catalog.ErrNotFound
 	}
@@ -29,13 +29,13 @@ func RequirementVersion(ctx context.Context, pool *pgxpool.Pool, id string) (int
 // EditRequirement stores an administrator's version of requirement r (by
 // r.ID) in place of the current one, after checking that the reference data
 // with the edit is still valid (schemes, levels, categories, sources). The
-// row is marked edited, so that later releases keep it (see Sync); the
+// row is marked edited, so that later releases keep it (see Store.Sync); the
 // change is recorded in the audit trail with the actor of ctx, in the same
 // transaction. ifVersion must be the row's current version (catalog.ErrStale
 // otherwise). It returns the new version. Every replica's Live picks the
 // change up on its next poll.
-func EditRequirement(ctx context.Context, pool *pgxpool.Pool, current *Reference, r Requirement, ifVersion int64) (int64, error) {
-	i := slices.IndexFunc(current.Requirements, func(q Requirement) bool { return q.ID == r.ID })
+func (s *Store) EditRequirement(ctx context.Context, current *compliance.Reference, r compliance.Requirement, ifVersion int64) (int64, error) {
+	i := slices.IndexFunc(current.Requirements, func(q compliance.Requirement) bool { return q.ID == r.ID })
 	if i < 0 {
 		return 0, catalog.ErrNotFound
 	}
@@ -51,7 +51,7 @@ func EditRequirement(ctx context.Context, pool *pgxpool.Pool, current *Reference
 	}
 	actor := catalog.ActorFrom(ctx)
 	var version int64
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var before []byte
 		if err := tx.QueryRow(ctx, `SELECT doc, version FROM requirements WHERE id = $1 FOR UPDATE`, r.ID).Scan(&before, &version); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -73,7 +73,7 @@ func EditRequirement(ctx context.Context, pool *pgxpool.Pool, current *Reference
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("compliance.EditRequirement(%s): %w", r.ID, err)
+		return 0, fmt.Errorf("refstore.EditRequirement(%s): %w", r.ID, err)
 	}
 	return version, nil
 }
@@ -81,7 +81,7 @@ func EditRequirement(ctx context.Context, pool *pgxpool.Pool, current *Reference
 // asFieldErrors turns the problems of the edited requirement into a
 // catalog.ValidationError whose fields are paths in the requirement.
 func asFieldErrors(err error, id string) error {
-	var verr *ValidationError
+	var verr *compliance.ValidationError
 	if !errors.As(err, &verr) {
 		return err
 	}

@@ -1,4 +1,4 @@
-package compliance_test
+package refstore_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
+	"github.com/cybermarket/cybermarket/compliance/refstore"
 )
 
 func TestMain(m *testing.M) {
@@ -24,12 +25,13 @@ func TestSync(t *testing.T) {
 	ctx := context.Background()
 	store, _ := catalogtest.NewStore(t)
 	pool := store.Pool()
+	rs := refstore.New(pool)
 	ref, err := compliance.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	first, err := compliance.Sync(ctx, pool, ref)
+	first, err := rs.Sync(ctx, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func TestSync(t *testing.T) {
 	}
 
 	t.Run("the snapshot equals the embedded data", func(t *testing.T) {
-		snap, rev, err := compliance.LoadSnapshot(ctx, pool)
+		snap, rev, err := rs.Load(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +73,7 @@ func TestSync(t *testing.T) {
 	})
 
 	t.Run("a second sync changes nothing", func(t *testing.T) {
-		again, err := compliance.Sync(ctx, pool, ref)
+		again, err := rs.Sync(ctx, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +95,7 @@ func TestSync(t *testing.T) {
 		dropped := release.Requirements[2].ID
 		release.Requirements = slices.Delete(release.Requirements, 2, 3)
 
-		rep, err := compliance.Sync(ctx, pool, &release)
+		rep, err := rs.Sync(ctx, &release)
 		if err != nil {
 			t.Fatal(err)
 		}

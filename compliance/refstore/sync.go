@@ -1,4 +1,4 @@
-package compliance
+package refstore
 
 import (
 	"context"
@@ -9,7 +9,8 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 // SyncReport says what Sync did.
@@ -46,7 +47,7 @@ var referenceTables = []table{
 }
 
 // records returns the rows of each reference table for ref.
-func records(ref *Reference) (map[string][]record, error) {
+func records(ref *compliance.Reference) (map[string][]record, error) {
 	out := map[string][]record{}
 	add := func(t, key, name, country string, v any) error {
 		doc, err := json.Marshal(v)
@@ -80,19 +81,19 @@ func records(ref *Reference) (map[string][]record, error) {
 	return out, nil
 }
 
-// Sync loads ref (normally Embedded()) into the reference tables in one
+// Sync loads ref (normally compliance.Embedded()) into the reference tables in one
 // transaction, as cybermarket migrate does on every start. Records nobody
 // edited follow the release; records an administrator edited keep the
 // administrator's version, and a release change to them is reported in Kept
 // and stored as pending. Records the release dropped are deleted unless
 // edited or in use. Running it twice changes nothing the second time.
-func Sync(ctx context.Context, pool *pgxpool.Pool, ref *Reference) (SyncReport, error) {
+func (s *Store) Sync(ctx context.Context, ref *compliance.Reference) (SyncReport, error) {
 	var rep SyncReport
 	rows, err := records(ref)
 	if err != nil {
 		return rep, err
 	}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// One seeder at a time when replicas start together.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('cybermarket.compliance.Sync'))`); err != nil {
 			return err
@@ -109,71 +110,87 @@ func Sync(ctx context.Context, pool *pgxpool.Pool, ref *Reference) (SyncReport, 
 		return err
 	})
 	if err != nil {
-		return SyncReport{}, fmt.Errorf("compliance.Sync: %w", err)
+		return SyncReport{}, fmt.Errorf("refstore.Sync: %w", err)
 	}
 	return rep, nil
 }
 
+// syncTable makes one reference table follow the release's records want,
+// keeping administrators' edits, and tells rep what it did.
 func syncTable(ctx context.Context, tx pgx.Tx, t table, want []record, rep *SyncReport) error {
-	type existing struct {
-		hash   string
-		edited bool
+	have, err := existingRows(ctx, tx, t)
+	if err != nil {
+		return err
 	}
+	for _, r := range want {
+		e, ok := have[r.key]
+		delete(have, r.key)
+		if err := syncRecord(ctx, tx, t, r, e, ok, rep); err != nil {
+			return fmt.Errorf("%s: %w", r.key, err)
+		}
+	}
+	return dropGone(ctx, tx, t, have, rep)
+}
+
+// existing is what Sync needs of a stored reference row.
+type existing struct {
+	hash   string
+	edited bool
+}
+
+// existingRows returns the stored rows of t by key.
+func existingRows(ctx context.Context, tx pgx.Tx, t table) (map[string]existing, error) {
 	have := map[string]existing{}
 	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT %s, seed_hash, edited_at IS NOT NULL FROM %s`, t.key, t.name))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for rows.Next() {
 		var key string
 		var e existing
 		if err := rows.Scan(&key, &e.hash, &e.edited); err != nil {
-			return err
+			return nil, err
 		}
 		have[key] = e
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return have, rows.Err()
+}
 
-	extra := ""
+// syncRecord stores the release's record r, given the stored row e (stored:
+// whether there is one): insert it, leave it, update it, or - when an
+// administrator edited the row - keep the edit and store r as pending.
+func syncRecord(ctx context.Context, tx pgx.Tx, t table, r record, e existing, stored bool, rep *SyncReport) error {
+	// The column beside the document: a requirement's country, else the name.
+	extra, value := "name", r.name
 	if t.name == "requirements" {
-		extra = "country"
-	} else {
-		extra = "name"
+		extra, value = "country", r.country
 	}
-	for _, r := range want {
-		value := r.name
-		if t.name == "requirements" {
-			value = r.country
-		}
-		e, ok := have[r.key]
-		delete(have, r.key)
-		switch {
-		case !ok:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, doc, seed_hash) VALUES ($1, $2, $3, $4)`, t.name, t.key, extra),
-				r.key, value, r.doc, r.hash)
-			rep.Inserted++
-		case e.hash == r.hash:
-			rep.Unchanged++
-		case !e.edited:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2, doc = $3, seed_hash = $4, pending = NULL,
-				version = version + 1, updated_at = now() WHERE %s = $1`, t.name, extra, t.key),
-				r.key, value, r.doc, r.hash)
-			rep.Updated++
-		default:
-			_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET pending = $2 WHERE %s = $1 AND pending IS DISTINCT FROM $2`, t.name, t.key),
-				r.key, r.doc)
-			rep.Kept = append(rep.Kept, t.name+"/"+r.key)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.key, err)
-		}
+	var err error
+	switch {
+	case !stored:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`INSERT INTO %s (%s, %s, doc, seed_hash) VALUES ($1, $2, $3, $4)`, t.name, t.key, extra),
+			r.key, value, r.doc, r.hash)
+		rep.Inserted++
+	case e.hash == r.hash:
+		rep.Unchanged++
+	case !e.edited:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2, doc = $3, seed_hash = $4, pending = NULL,
+			version = version + 1, updated_at = now() WHERE %s = $1`, t.name, extra, t.key),
+			r.key, value, r.doc, r.hash)
+		rep.Updated++
+	default:
+		_, err = tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET pending = $2 WHERE %s = $1 AND pending IS DISTINCT FROM $2`, t.name, t.key),
+			r.key, r.doc)
+		rep.Kept = append(rep.Kept, t.name+"/"+r.key)
 	}
+	return err
+}
 
-	// What the release dropped.
+// dropGone deletes the rows of t the release no longer has (gone), in key
+// order, unless an administrator edited them or the catalogue uses them.
+func dropGone(ctx context.Context, tx pgx.Tx, t table, gone map[string]existing, rep *SyncReport) error {
 	var inUse []string
-	if t.inUse != "" && len(have) > 0 {
+	if t.inUse != "" && len(gone) > 0 {
 		rows, err := tx.Query(ctx, t.inUse)
 		if err != nil {
 			return err
@@ -183,13 +200,13 @@ func syncTable(ctx context.Context, tx pgx.Tx, t table, want []record, rep *Sync
 			return err
 		}
 	}
-	gone := make([]string, 0, len(have))
-	for key := range have {
-		gone = append(gone, key)
+	keys := make([]string, 0, len(gone))
+	for key := range gone {
+		keys = append(keys, key)
 	}
-	slices.Sort(gone)
-	for _, key := range gone {
-		if have[key].edited || slices.Contains(inUse, key) {
+	slices.Sort(keys)
+	for _, key := range keys {
+		if gone[key].edited || slices.Contains(inUse, key) {
 			rep.Retained = append(rep.Retained, t.name+"/"+key)
 			continue
 		}
@@ -220,15 +237,15 @@ func syncLevels(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// LoadSnapshot reads the reference tables (with any administrator edits)
-// into a validated Reference, and returns the revision it reflects.
-func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revision int64, err error) {
+// Load reads the reference tables (with any administrator edits) into a
+// validated compliance.Reference, and returns the revision it reflects.
+func (s *Store) Load(ctx context.Context) (_ *compliance.Reference, revision int64, err error) {
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("compliance.LoadSnapshot: %w", err)
+			err = fmt.Errorf("refstore.Load: %w", err)
 		}
 	}()
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -237,7 +254,7 @@ func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revisi
 	if err := tx.QueryRow(ctx, `SELECT revision, embedded_version FROM reference_revision`).Scan(&revision, &embedded); err != nil {
 		return nil, 0, err
 	}
-	ref := &Reference{Version: fmt.Sprintf("%s+r%d", embedded, revision)}
+	ref := &compliance.Reference{Version: fmt.Sprintf("%s+r%d", embedded, revision)}
 	if err := loadDocs(ctx, tx, `SELECT doc FROM countries ORDER BY code`, &ref.Countries); err != nil {
 		return nil, 0, err
 	}
@@ -250,7 +267,6 @@ func LoadSnapshot(ctx context.Context, pool *pgxpool.Pool) (_ *Reference, revisi
 	if err := loadDocs(ctx, tx, `SELECT doc FROM requirements ORDER BY id`, &ref.Requirements); err != nil {
 		return nil, 0, err
 	}
-	ref.index()
 	if err := ref.Validate(); err != nil {
 		return nil, 0, err
 	}
@@ -278,8 +294,8 @@ func loadDocs[T any](ctx context.Context, tx pgx.Tx, sql string, dst *[]T) error
 
 // Revision returns the current revision of the reference tables, cheaply, so
 // that replicas can poll for changes.
-func Revision(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var rev int64
-	err := pool.QueryRow(ctx, `SELECT revision FROM reference_revision`).Scan(&rev)
+	err := s.pool.QueryRow(ctx, `SELECT revision FROM reference_revision`).Scan(&rev)
 	return rev, err
 }

@@ -1,0 +1,261 @@
+package compliance
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// roadPlanner rates the candidates of a roadmap over the grouped cells.
+type roadPlanner struct {
+	e      *Engine
+	cands  []roadCand
+	groups []roadGroup
+	n, w   int // candidates, and words of a bitset over them
+}
+
+// markets counts the cells that holding set opens, leaving out those that
+// holding except (nil for none) opens already.
+func (p *roadPlanner) markets(set, except bitset) int {
+	total := 0
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		if (except == nil || !g.openedBy(except)) && g.openedBy(set) {
+			total += g.count
+		}
+	}
+	return total
+}
+
+func (p *roadPlanner) scheme(c int) *Scheme { return &p.e.ref.Schemes[p.cands[c].scheme] }
+
+// option describes obtaining candidates cs: schemes by id at their levels,
+// cost (nil when any is unknown) and longest lead time (nil when any is
+// unknown). Markets are left to the caller.
+func (p *roadPlanner) option(cs ...int) RoadmapOption {
+	o := RoadmapOption{}
+	unknown := false
+	lead := 0.0
+	leadKnown := true
+	for _, c := range cs {
+		s := p.scheme(c)
+		sl := SchemeLevel{Scheme: s.ID}
+		if p.cands[c].levelIdx >= 0 {
+			sl.Level = s.Levels[p.cands[c].levelIdx]
+		}
+		o.Schemes = append(o.Schemes, sl)
+		if s.CostEUR == nil {
+			unknown = true
+		} else {
+			o.KnownCostEUR += *s.CostEUR
+		}
+		if s.LeadTimeMonths == nil {
+			leadKnown = false
+		} else {
+			lead = max(lead, *s.LeadTimeMonths)
+		}
+	}
+	slices.SortFunc(o.Schemes, func(a, b SchemeLevel) int { return strings.Compare(a.Scheme, b.Scheme) })
+	if !unknown {
+		o.CostEUR = ptrTo(o.KnownCostEUR)
+	}
+	if leadKnown {
+		o.LeadTimeMonths = &lead
+	}
+	return o
+}
+
+// perThousand is markets per 1,000 euro of cost; infinite for no cost.
+func perThousand(markets, cost int) *float64 {
+	if cost == 0 {
+		v := math.Inf(1)
+		return &v
+	}
+	v := float64(markets) * 1000 / float64(cost)
+	return &v
+}
+
+// addOption files o under the options of known cost, rated per euro, or
+// under those of unknown cost.
+func addOption(rm *Roadmap, o RoadmapOption) {
+	if o.CostEUR != nil {
+		o.MarketsPer1000EUR = perThousand(o.Markets, *o.CostEUR)
+		rm.Options = append(rm.Options, o)
+	} else {
+		rm.UnknownCost = append(rm.UnknownCost, o)
+	}
+}
+
+// rateSingles adds every candidate that opens a cell alone.
+func (p *roadPlanner) rateSingles(rm *Roadmap) {
+	for c := range p.n {
+		set := make(bitset, p.w) // made here, not in a helper: it stays on the stack
+		set.set(c)
+		m := p.markets(set, nil)
+		if m == 0 {
+			continue
+		}
+		o := p.option(c)
+		o.Markets = m
+		addOption(rm, o)
+	}
+}
+
+// ratePairs adds every pair of candidates that opens cells neither opens
+// alone (synergy); a pair without it never beats its better half per euro.
+func (p *roadPlanner) ratePairs(rm *Roadmap) {
+	for a := range p.n {
+		for b := a + 1; b < p.n; b++ {
+			pair, either := p.pairMarkets(a, b)
+			if pair == 0 {
+				continue
+			}
+			o := p.option(a, b)
+			o.Markets = pair + either
+			addOption(rm, o)
+		}
+	}
+}
+
+// pairMarkets counts the cells candidates a and b open together but
+// neither alone (pair), and those either opens alone (either).
+func (p *roadPlanner) pairMarkets(a, b int) (pair, either int) {
+	sa, sb, both := make(bitset, p.w), make(bitset, p.w), make(bitset, p.w)
+	sa.set(a)
+	sb.set(b)
+	both.set(a)
+	both.set(b)
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		if g.openedBy(sa) || g.openedBy(sb) {
+			either += g.count
+		} else if g.openedBy(both) {
+			pair += g.count
+		}
+	}
+	return pair, either
+}
+
+// optionIDs names an option's schemes, "a+b".
+func optionIDs(o RoadmapOption) string {
+	var s []string
+	for _, x := range o.Schemes {
+		s = append(s, x.Scheme)
+	}
+	return strings.Join(s, "+")
+}
+
+// sortOptions orders options of known cost by markets per euro, then
+// markets, then lower cost, then scheme ids.
+func sortOptions(opts []RoadmapOption) {
+	slices.SortFunc(opts, func(a, b RoadmapOption) int {
+		switch {
+		case *a.MarketsPer1000EUR > *b.MarketsPer1000EUR:
+			return -1
+		case *a.MarketsPer1000EUR < *b.MarketsPer1000EUR:
+			return 1
+		case a.Markets != b.Markets:
+			return b.Markets - a.Markets
+		case *a.CostEUR != *b.CostEUR:
+			return *a.CostEUR - *b.CostEUR
+		}
+		return strings.Compare(optionIDs(a), optionIDs(b))
+	})
+}
+
+// sortUnknownCost orders options of unknown cost by markets, then singles
+// before pairs, then scheme ids.
+func sortUnknownCost(opts []RoadmapOption) {
+	slices.SortFunc(opts, func(a, b RoadmapOption) int {
+		if a.Markets != b.Markets {
+			return b.Markets - a.Markets
+		}
+		if len(a.Schemes) != len(b.Schemes) {
+			return len(a.Schemes) - len(b.Schemes)
+		}
+		return strings.Compare(optionIDs(a), optionIDs(b))
+	})
+}
+
+// roadPick is a candidate step of the greedy plan.
+type roadPick struct {
+	cs      []int
+	cost    int
+	gain    int
+	perEuro float64
+}
+
+// beats reports whether p is a better step than best (nil: none yet): more
+// markets per euro, then more markets, then lower cost, then fewer schemes.
+func (p *roadPick) beats(best *roadPick) bool {
+	return best == nil || p.perEuro > best.perEuro ||
+		(p.perEuro == best.perEuro && (p.gain > best.gain || (p.gain == best.gain && (p.cost < best.cost ||
+			(p.cost == best.cost && len(p.cs) < len(best.cs))))))
+}
+
+// pick rates obtaining candidates cs on top of chosen, having spent spent:
+// nil when one is chosen already or of unknown cost, when it would exceed
+// budget (nil: none), or when it opens nothing new.
+func (p *roadPlanner) pick(chosen bitset, spent int, budget *int, cs ...int) *roadPick {
+	cost := 0
+	set := slices.Clone(chosen)
+	for _, c := range cs {
+		if chosen.has(c) || p.scheme(c).CostEUR == nil {
+			return nil
+		}
+		cost += *p.scheme(c).CostEUR
+		set.set(c)
+	}
+	if budget != nil && spent+cost > *budget {
+		return nil
+	}
+	gain := p.markets(set, chosen)
+	if gain == 0 {
+		return nil
+	}
+	per := math.Inf(1)
+	if cost > 0 {
+		per = float64(gain) / float64(cost)
+	}
+	return &roadPick{cs: cs, cost: cost, gain: gain, perEuro: per}
+}
+
+// bestPick is the best single or pair of known-cost candidates to add to
+// chosen within budget, nil when none opens anything.
+func (p *roadPlanner) bestPick(chosen bitset, spent int, budget *int) *roadPick {
+	var best *roadPick
+	for a := range p.n {
+		if pk := p.pick(chosen, spent, budget, a); pk != nil && pk.beats(best) {
+			best = pk
+		}
+	}
+	for a := range p.n {
+		for b := a + 1; b < p.n; b++ {
+			if pk := p.pick(chosen, spent, budget, a, b); pk != nil && pk.beats(best) {
+				best = pk
+			}
+		}
+	}
+	return best
+}
+
+// plan appends to steps the greedy plan within budget: at each step the
+// known-cost single or pair with the most newly opened markets per euro,
+// starting from eligible cells.
+func (p *roadPlanner) plan(steps []RoadmapStep, budget *int, eligible int) []RoadmapStep {
+	chosen := make(bitset, p.w)
+	spent := 0
+	for {
+		best := p.bestPick(chosen, spent, budget)
+		if best == nil {
+			return steps
+		}
+		for _, c := range best.cs {
+			chosen.set(c)
+		}
+		spent += best.cost
+		eligible += best.gain
+		steps = append(steps, RoadmapStep{Schemes: p.option(best.cs...).Schemes, CostEUR: best.cost, Markets: best.gain,
+			TotalCostEUR: spent, Eligible: eligible})
+	}
+}

@@ -1,0 +1,172 @@
+package openapi
+
+import "github.com/cybermarket/cybermarket/compliance"
+
+// The API's views of the engine's analytics: the barriers matrix, what-if
+// rows and a vendor's roadmap, mapped field by field from package compliance.
+
+// BarrierRow is what one country demands of one category for one buyer
+// kind, and how the catalogue fares.
+type BarrierRow struct {
+	Country               string   `json:"country" doc:"Country (ISO code)."`
+	Category              string   `json:"category" doc:"Service category."`
+	Buyer                 string   `json:"buyer" doc:"Buyer kind."`
+	Requirements          int      `json:"requirements" doc:"Applicable requirements."`
+	BindingRequirements   int      `json:"binding_requirements" doc:"Applicable requirements that decide eligibility."`
+	Offerings             int      `json:"offerings" doc:"Published offerings of the category: the potential market."`
+	Serving               int      `json:"serving" doc:"Of those, offerings that list the country as served."`
+	Eligible              int      `json:"eligible" doc:"Eligible offerings of the category."`
+	EligibleVerified      int      `json:"eligible_verified" doc:"Eligible on verified certifications only."`
+	ServingEligible       int      `json:"serving_eligible" doc:"Eligible offerings that also serve the country."`
+	ShareEligible         *float64 `json:"share_eligible" doc:"eligible / offerings; null without offerings."`
+	ShareEligibleVerified *float64 `json:"share_eligible_verified" doc:"eligible_verified / offerings; null without offerings."`
+	MedianGapCostEUR      *float64 `json:"median_gap_cost_eur" doc:"Median gap cost over ineligible offerings that certification alone makes eligible and whose cost is known; null when none."`
+	GapCostUnknown        int      `json:"gap_cost_unknown" doc:"Ineligible offerings left out of the median for an unknown cost."`
+	NotClosable           int      `json:"not_closable" doc:"Ineligible offerings no certification makes eligible."`
+	MedianLeadTimeMonths  *float64 `json:"median_lead_time_months" doc:"Median gap lead time, like the cost median."`
+	LeadTimeUnknown       int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
+	TopBarrier            *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
+	HomeBias              HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
+}
+
+// Barrier is a requirement and how many offerings it excludes.
+type Barrier struct {
+	Requirement string `json:"requirement" doc:"Requirement identifier."`
+	Title       string `json:"title" doc:"Requirement title."`
+	Excluded    int    `json:"excluded" doc:"Offerings it excludes."`
+}
+
+// HomeBias is the eligibility of domestic offerings against those of vendors
+// from the other EU/EEA states.
+type HomeBias struct {
+	Domestic              int      `json:"domestic" doc:"Offerings of vendors with their head office in the country."`
+	DomesticEligible      int      `json:"domestic_eligible" doc:"Of those, eligible."`
+	DomesticShare         *float64 `json:"domestic_share" doc:"Eligible share of domestic offerings; null when none."`
+	OtherEEA              int      `json:"other_eea" doc:"Offerings of vendors from other EU/EEA states."`
+	OtherEEAEligible      int      `json:"other_eea_eligible" doc:"Of those, eligible."`
+	OtherEEAShare         *float64 `json:"other_eea_share" doc:"Eligible share of other-EU/EEA offerings; null when none."`
+	DomesticMinusOtherEEA *float64 `json:"domestic_minus_other_eea" doc:"domestic_share minus other_eea_share; null when either is null."`
+}
+
+// Recognition is a what-if change: a country accepts a scheme as a full
+// satisfier of a requirement.
+type Recognition struct {
+	Country     string `json:"country" doc:"Country that recognises the scheme (ISO code)."`
+	Scheme      string `json:"scheme" doc:"Scheme it accepts."`
+	Requirement string `json:"requirement" doc:"Requirement the scheme would satisfy fully (an EU- or EEA-wide one changes in this country only)."`
+	Level       string `json:"level,omitempty" doc:"Lowest level accepted; empty for any."`
+}
+
+// WhatIfRow is the effect of a scenario in one country, category and buyer kind.
+type WhatIfRow struct {
+	Country        string `json:"country" doc:"Country (ISO code)."`
+	Category       string `json:"category" doc:"Service category."`
+	Buyer          string `json:"buyer" doc:"Buyer kind."`
+	Offerings      int    `json:"offerings" doc:"Offerings of the category."`
+	Before         int    `json:"before" doc:"Eligible offerings today."`
+	After          int    `json:"after" doc:"Eligible offerings under the scenario."`
+	Change         int    `json:"change" doc:"after minus before."`
+	BeforeVerified int    `json:"before_verified" doc:"Eligible today on verified certifications only."`
+	AfterVerified  int    `json:"after_verified" doc:"Eligible under the scenario on verified certifications only."`
+	ChangeVerified int    `json:"change_verified" doc:"after_verified minus before_verified."`
+}
+
+// SchemeLevel is a scheme to obtain, at a level (empty: any level).
+type SchemeLevel struct {
+	Scheme string `json:"scheme" doc:"Scheme identifier."`
+	Level  string `json:"level,omitempty" doc:"Level to obtain; empty for any."`
+}
+
+// RoadmapOption is a scheme, or a pair of schemes, and the markets it opens.
+type RoadmapOption struct {
+	Schemes           []SchemeLevel `json:"schemes" doc:"The scheme, or pair of schemes."`
+	CostEUR           *int          `json:"cost_eur" doc:"Cost in euro; null when any cost is unknown."`
+	KnownCostEUR      int           `json:"known_cost_eur" doc:"Sum of the known costs."`
+	LeadTimeMonths    *float64      `json:"lead_time_months" doc:"Longest lead time; null when any is unknown."`
+	Markets           int           `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
+	MarketsPer1000EUR *float64      `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro; null when the cost is unknown."`
+}
+
+// RoadmapStep is one step of the greedy plan.
+type RoadmapStep struct {
+	Schemes      []SchemeLevel `json:"schemes" doc:"Schemes obtained in this step."`
+	CostEUR      int           `json:"cost_eur" doc:"Cost of the step in euro."`
+	Markets      int           `json:"markets" doc:"Cells the step opens."`
+	TotalCostEUR int           `json:"total_cost_eur" doc:"Cost of all steps so far."`
+	Eligible     int           `json:"eligible" doc:"Eligible cells after the step."`
+}
+
+// Roadmap is a vendor's certification roadmap.
+type Roadmap struct {
+	Countries   []string        `json:"countries" doc:"Countries considered."`
+	Budget      *int            `json:"budget_eur" doc:"Budget the steps keep within; null for none."`
+	Cells       int             `json:"cells" doc:"Offering x country x buyer cells considered."`
+	Eligible    int             `json:"eligible" doc:"Cells eligible today."`
+	Unreachable int             `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
+	Options     []RoadmapOption `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
+	Steps       []RoadmapStep   `json:"steps" doc:"Greedy plan within the budget."`
+	UnknownCost []RoadmapOption `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
+}
+
+func barrierRowView(r compliance.BarrierRow) BarrierRow {
+	v := BarrierRow{
+		Country: r.Country, Category: r.Category, Buyer: string(r.Buyer),
+		Requirements: r.Requirements, BindingRequirements: r.BindingRequirements,
+		Offerings: r.Offerings, Serving: r.Serving,
+		Eligible: r.Eligible, EligibleVerified: r.EligibleVerified, ServingEligible: r.ServingEligible,
+		ShareEligible: r.ShareEligible, ShareEligibleVerified: r.ShareEligibleVerified,
+		MedianGapCostEUR: r.MedianGapCostEUR, GapCostUnknown: r.GapCostUnknown, NotClosable: r.NotClosable,
+		MedianLeadTimeMonths: r.MedianLeadTimeMonths, LeadTimeUnknown: r.LeadTimeUnknown,
+		HomeBias: homeBiasView(r.HomeBias),
+	}
+	if b := r.TopBarrier; b != nil {
+		v.TopBarrier = &Barrier{Requirement: b.Requirement, Title: b.Title, Excluded: b.Excluded}
+	}
+	return v
+}
+
+func homeBiasView(h compliance.HomeBias) HomeBias {
+	return HomeBias{
+		Domestic: h.Domestic, DomesticEligible: h.DomesticEligible, DomesticShare: h.DomesticShare,
+		OtherEEA: h.OtherEEA, OtherEEAEligible: h.OtherEEAEligible, OtherEEAShare: h.OtherEEAShare,
+		DomesticMinusOtherEEA: h.DomesticMinusOtherEEA,
+	}
+}
+
+func (r Recognition) domain() compliance.Recognition {
+	return compliance.Recognition{Country: r.Country, Scheme: r.Scheme, Requirement: r.Requirement, Level: r.Level}
+}
+
+func whatIfRowView(r compliance.WhatIfRow) WhatIfRow {
+	return WhatIfRow{
+		Country: r.Country, Category: r.Category, Buyer: string(r.Buyer), Offerings: r.Offerings,
+		Before: r.Before, After: r.After, Change: r.Change,
+		BeforeVerified: r.BeforeVerified, AfterVerified: r.AfterVerified, ChangeVerified: r.ChangeVerified,
+	}
+}
+
+func schemeLevelView(s compliance.SchemeLevel) SchemeLevel {
+	return SchemeLevel{Scheme: s.Scheme, Level: s.Level}
+}
+
+func roadmapOptionView(o compliance.RoadmapOption) RoadmapOption {
+	return RoadmapOption{
+		Schemes: mapSlice(o.Schemes, schemeLevelView), CostEUR: o.CostEUR, KnownCostEUR: o.KnownCostEUR,
+		LeadTimeMonths: o.LeadTimeMonths, Markets: o.Markets, MarketsPer1000EUR: o.MarketsPer1000EUR,
+	}
+}
+
+func roadmapStepView(s compliance.RoadmapStep) RoadmapStep {
+	return RoadmapStep{
+		Schemes: mapSlice(s.Schemes, schemeLevelView), CostEUR: s.CostEUR, Markets: s.Markets,
+		TotalCostEUR: s.TotalCostEUR, Eligible: s.Eligible,
+	}
+}
+
+func roadmapView(r compliance.Roadmap) Roadmap {
+	return Roadmap{
+		Countries: r.Countries, Budget: r.Budget, Cells: r.Cells, Eligible: r.Eligible, Unreachable: r.Unreachable,
+		Options: mapSlice(r.Options, roadmapOptionView), Steps: mapSlice(r.Steps, roadmapStepView),
+		UnknownCost: mapSlice(r.UnknownCost, roadmapOptionView),
+	}
+}

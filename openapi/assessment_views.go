@@ -1,0 +1,135 @@
+package openapi
+
+import (
+	"time"
+
+	"github.com/cybermarket/cybermarket/compliance"
+)
+
+// The API's views of the burden engine's results. The engine's types carry
+// no API documentation; these do, and the functions below map one to the
+// other field by field. Slices keep the engine's nil (null in JSON) or empty.
+
+// Assessment is the answer for one offering in one country for one buyer kind.
+type Assessment struct {
+	Country          string              `json:"country" doc:"Country assessed (ISO code)."`
+	Category         string              `json:"category" doc:"Service category of the offering."`
+	Buyer            string              `json:"buyer" doc:"Buyer kind assessed."`
+	Day              time.Time           `json:"day" doc:"Day the assessment is for: only certifications valid that day count."`
+	Eligible         bool                `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence, self-declared included."`
+	EligibleVerified bool                `json:"eligible_verified" doc:"The same on verified certifications only."`
+	Requirements     []RequirementResult `json:"requirements" doc:"Every applicable requirement: the country's own, then EU-wide, then EEA-wide."`
+	Gap              Gap                 `json:"gap" doc:"The cheapest set of certifications that closes the failing binding requirements."`
+}
+
+// RequirementResult is the outcome of one requirement.
+type RequirementResult struct {
+	ID                string           `json:"id" doc:"Requirement identifier."`
+	Title             string           `json:"title" doc:"Requirement title."`
+	Scope             string           `json:"scope" doc:"Country code, EU or EEA."`
+	Strength          string           `json:"strength" doc:"How binding the requirement is."`
+	RequirementStatus string           `json:"requirement_status" doc:"in-force or pending."`
+	Binding           bool             `json:"binding" doc:"Whether it decides eligibility for this buyer kind."`
+	Status            string           `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet or not-assessable."`
+	StatusVerified    string           `json:"status_verified" doc:"Outcome on verified certifications only."`
+	MetBy             []Evidence       `json:"met_by" doc:"Valid held certifications that satisfy it (full ones first, verified first)."`
+	UnmetConditions   []UnmetCondition `json:"unmet_conditions" doc:"Conditions that do not hold, with reasons."`
+}
+
+// Evidence is a held certification that satisfies a requirement.
+type Evidence struct {
+	Certification string `json:"certification" doc:"Certification identifier."`
+	Scheme        string `json:"scheme" doc:"Scheme of the certification."`
+	Level         string `json:"level" doc:"Level held."`
+	Extent        string `json:"extent" doc:"full or partial satisfier."`
+	Verified      bool   `json:"verified" doc:"Whether staff verified the certification."`
+}
+
+// UnmetCondition is a condition of a requirement that does not hold.
+type UnmetCondition struct {
+	Kind      string   `json:"kind" doc:"Kind of condition."`
+	Region    string   `json:"region,omitempty" doc:"Region of an establishment, data-location or clearance condition."`
+	Languages []string `json:"languages,omitempty" doc:"Languages of a language condition."`
+	Reason    string   `json:"reason" doc:"Why it does not hold."`
+}
+
+// Gap is the cheapest set of certifications that closes the failing binding
+// requirements (see compliance.Gap).
+type Gap struct {
+	Schemes        []GapScheme   `json:"schemes" doc:"Schemes to obtain."`
+	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown (never 0 for unknown)."`
+	KnownCostEUR   int           `json:"known_cost_eur" doc:"Sum of the known costs."`
+	UnknownCost    int           `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
+	LeadTimeMonths *float64      `json:"lead_time_months" doc:"Longest lead time of the chosen schemes; null when any is unknown."`
+	NotClosable    []NotClosable `json:"not_closable" doc:"Failing binding requirements no certification closes."`
+	Complete       bool          `json:"complete" doc:"Holding the schemes makes the offering eligible."`
+}
+
+// GapScheme is one scheme of a gap.
+type GapScheme struct {
+	Scheme         string   `json:"scheme" doc:"Scheme identifier."`
+	Name           string   `json:"name" doc:"Scheme name."`
+	Level          string   `json:"level" doc:"Level to obtain; empty when any level will do."`
+	CostEUR        *int     `json:"cost_eur" doc:"Typical cost in euro; null when unknown."`
+	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Typical lead time; null when unknown."`
+	Closes         []string `json:"closes" doc:"Failing binding requirements it closes."`
+}
+
+// NotClosable is a failing binding requirement no certification closes.
+type NotClosable struct {
+	Requirement string `json:"requirement" doc:"Requirement identifier."`
+	Reason      string `json:"reason" doc:"Why no certification closes it."`
+}
+
+// mapSlice maps each element of in with f, keeping a nil slice nil.
+func mapSlice[T, U any](in []T, f func(T) U) []U {
+	if in == nil {
+		return nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}
+
+func assessmentView(a compliance.Assessment) Assessment {
+	return Assessment{
+		Country: a.Country, Category: a.Category, Buyer: string(a.Buyer), Day: a.Day,
+		Eligible: a.Eligible, EligibleVerified: a.EligibleVerified,
+		Requirements: mapSlice(a.Requirements, requirementResultView), Gap: gapView(a.Gap),
+	}
+}
+
+func requirementResultView(r compliance.RequirementResult) RequirementResult {
+	return RequirementResult{
+		ID: r.ID, Title: r.Title, Scope: r.Scope, Strength: string(r.Strength),
+		RequirementStatus: string(r.RequirementStatus), Binding: r.Binding,
+		Status: string(r.Status), StatusVerified: string(r.StatusVerified),
+		MetBy: mapSlice(r.MetBy, evidenceView), UnmetConditions: mapSlice(r.UnmetConditions, unmetConditionView),
+	}
+}
+
+func evidenceView(e compliance.Evidence) Evidence {
+	return Evidence{Certification: e.Certification.String(), Scheme: e.Scheme, Level: e.Level, Extent: string(e.Extent), Verified: e.Verified}
+}
+
+func unmetConditionView(c compliance.UnmetCondition) UnmetCondition {
+	return UnmetCondition{Kind: string(c.Kind), Region: string(c.Region), Languages: c.Languages, Reason: c.Reason}
+}
+
+func gapView(g compliance.Gap) Gap {
+	return Gap{
+		Schemes: mapSlice(g.Schemes, gapSchemeView), CostEUR: g.CostEUR, KnownCostEUR: g.KnownCostEUR,
+		UnknownCost: g.UnknownCost, LeadTimeMonths: g.LeadTimeMonths,
+		NotClosable: mapSlice(g.NotClosable, notClosableView), Complete: g.Complete,
+	}
+}
+
+func gapSchemeView(s compliance.GapScheme) GapScheme {
+	return GapScheme{Scheme: s.Scheme, Name: s.Name, Level: s.Level, CostEUR: s.CostEUR, LeadTimeMonths: s.LeadTimeMonths, Closes: s.Closes}
+}
+
+func notClosableView(n compliance.NotClosable) NotClosable {
+	return NotClosable{Requirement: n.Requirement, Reason: n.Reason}
+}
