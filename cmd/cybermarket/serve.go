@@ -19,6 +19,7 @@ import (
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/openapi"
+	"github.com/cybermarket/cybermarket/web"
 )
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -30,7 +31,7 @@ func newServeCmd(cfg *config) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the HTTP API, its docs (/docs) and spec (/openapi.json)",
+		Short: "Serve the web interface (/), the HTTP API (/v1), its docs (/docs) and spec (/openapi.json)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			proxies, err := parsePrefixes(trustedProxies)
 			if err != nil {
@@ -109,8 +110,11 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		Search:     searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:     limits,
 	})
+	// The web interface at /, beside the API (see web.Mount); its pages call
+	// the API handler in-process.
+	site := web.Mount(handler, web.New(web.Config{API: handler, Logger: log}))
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           site,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
