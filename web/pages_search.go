@@ -50,7 +50,7 @@ type facetValue struct {
 }
 
 // searchFields map the API's error locations to the search form.
-var searchFields = []field{{Name: "q"}, {Name: "country", API: "eligible_in"}, {Name: "buyer"}, {Name: "category"},
+var searchFields = []field{{Name: "q"}, {Name: "country", API: "eligible_in"}, {Name: "country", API: "serves"}, {Name: "buyer"}, {Name: "category"},
 	{Name: "language"}, {Name: "scheme"}, {Name: "verified"}, {Name: "offset"}}
 
 // search answers the search page: the form, facets with counts, and result
@@ -99,8 +99,12 @@ func searchQuery(in url.Values, d searchData, offset int) url.Values {
 	if w := strings.TrimSpace(in.Get("q")); w != "" {
 		out.Set("q", w)
 	}
-	if d.Country != "" {
+	// The country is the buyer's: results serve it, and each card says
+	// whether the buyer may buy it there; "available only" filters to those.
+	if d.Country != "" && in.Get("available") != "" {
 		out.Set("eligible_in", d.Country)
+	} else if d.Country != "" {
+		out.Set("serves", d.Country)
 	}
 	for _, k := range []string{"category", "language", "scheme"} {
 		if vals := nonEmpty(in[k]); len(vals) > 0 {
@@ -224,7 +228,7 @@ func languageName(code string) string {
 func labelled(v *view, fields []field) []field {
 	labels := map[string]string{
 		"q": v.T("Words"), "country": v.T("Your country"), "buyer": v.T("Your hospital"), "category": v.T("Category"),
-		"language": v.T("Support language"), "scheme": v.T("Certification scheme"), "verified": v.T("Verified certificates only"),
+		"language": v.T("Support language"), "scheme": v.T("Certification scheme"), "verified": v.T("Verified certificates only"), "available": v.T("Only services my hospital may buy"),
 		"offset": v.T("Page"),
 	}
 	out := slices.Clone(fields)

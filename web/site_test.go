@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -71,7 +72,8 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	w := search.NewWorker(search.WorkerConfig{Pool: store.Pool(), Index: ix, Rules: search.LiveRules(live)})
-	api := openapi.New(openapi.Deps{Catalog: store, Compliance: live, Search: openapi.SearchDeps{Index: ix, Worker: w}, Limits: noLimits})
+	api := openapi.New(openapi.Deps{Catalog: store, Compliance: live, Search: openapi.SearchDeps{Index: ix, Worker: w}, Limits: noLimits,
+		Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(web.Mount(api, web.New(web.Config{API: api})))
 	t.Cleanup(srv.Close)
 	s := &site{t: t, URL: srv.URL, api: api, store: store, worker: w}

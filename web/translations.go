@@ -6,6 +6,8 @@ type translation struct{ fr, de string }
 // translations of the interface texts, keyed by their English (the text in
 // the templates and code). A test checks every text used has both.
 var translations = map[string]translation{
+	"not held":                          {"non détenu", "nicht vorhanden"},
+	"Only services my hospital may buy": {"Seulement les services que mon hôpital peut acheter", "Nur Dienste, die mein Krankenhaus beauftragen darf"},
 	"Cybersecurity services for hospitals, with the rules explained": {"Services de cybersécurité pour les hôpitaux, règles expliquées", "Cybersicherheitsdienste für Krankenhäuser, mit erklärten Regeln"},
 	"cybermarket lists cybersecurity services for hospitals in the EU and EEA, and says for every country whether a hospital may buy them: which requirement each certificate meets, and what is missing.": {"cybermarket recense les services de cybersécurité pour les hôpitaux de l'UE et de l'EEE et indique, pour chaque pays, si un hôpital peut les acheter : quelle exigence chaque certificat satisfait, et ce qui manque.", "cybermarket verzeichnet Cybersicherheitsdienste für Krankenhäuser in EU und EWR und sagt für jedes Land, ob ein Krankenhaus sie beauftragen darf: welche Anforderung jedes Zertifikat erfüllt und was fehlt."},
 	"What do you need?":                             {"De quoi avez-vous besoin ?", "Was brauchen Sie?"},

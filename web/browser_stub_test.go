@@ -1,3 +1,0 @@
-package web_test
-
-func stopBrowser() {}

@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buyerCatalogue is two cloud-hosting offerings for French hospitals: one
+// whose HDS certificate staff verified, one without any certificate.
+type buyerCatalogue struct {
+	certified, uncertified string // offering ids
+	certifiedVendor        string
+}
+
+func seedBuyerCatalogue(s *site) buyerCatalogue {
+	s.t.Helper()
+	var c buyerCatalogue
+	var v struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Hébergeur Sûr SAS (fictional)",
+		"vat_number": "FR40303265045", "country": "FR", "size": "small", "contact": map[string]any{"email": "contact@hebergeur.example"}}, http.StatusCreated, &v)
+	c.certifiedVendor = v.ID
+	var o struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Health data hosting for hospitals",
+		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR"}, "languages": []string{"fr", "en"},
+		"data_locations": []string{"FR"}, "status": "published",
+		"summary": map[string]string{"en": "Certified hosting of patient records.", "fr": "Hébergement certifié des dossiers patients."}}, http.StatusCreated, &o)
+	c.certified = o.ID
+	var cert struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/certifications", s.admin, map[string]any{"scheme": "hds", "number": "HDS-2025-17",
+		"issuer": "Organisme certificateur (fictional)", "valid_from": "2025-01-01", "valid_until": time.Now().AddDate(2, 0, 0).Format(time.DateOnly),
+		"offering_ids": []string{o.ID}, "evidence_url": "https://certs.example/HDS-2025-17.pdf"}, http.StatusCreated, &cert)
+	s.apiCall(http.MethodPost, "/v1/certifications/"+cert.ID+"/verify", s.admin, map[string]any{"note": "checked the register"}, http.StatusOK, nil)
+
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Wolkenwerk GmbH (fictional)",
+		"vat_number": "DE811907980", "country": "DE", "size": "medium", "contact": map[string]any{"email": "vertrieb@wolkenwerk.example"}}, http.StatusCreated, &v)
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Sovereign cloud hosting",
+		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR", "DE"}, "languages": []string{"de", "en"},
+		"data_locations": []string{"DE"}, "status": "published",
+		"summary": map[string]string{"en": "Hosting in German data centres."}}, http.StatusCreated, &o)
+	c.uncertified = o.ID
+	s.drain()
+	return c
+}
+
+func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := seedBuyerCatalogue(s)
+	b := s.browser()
+
+	// Without a country: results, facets with counts, a prompt to choose.
+	b.get("/search?q=hosting").want(http.StatusOK, "2 services found", "Health data hosting for hospitals",
+		"Sovereign cloud hosting", "Choose your country", `name="category" value="cloud-hosting"`, "(2)",
+		"hds, verified, valid until")
+
+	// A French public hospital: why one is available and what the other lacks.
+	p := b.get("/search?q=hosting&country=FR&buyer=public").want(http.StatusOK, "2 services found",
+		"Available to you: every requirement is met by verified certificates.", "Not available to you yet.",
+		"What would make it available:", "HDS", `href="/offerings/`+c.certified+`?buyer=public&amp;country=FR"`)
+	if i, j := strings.Index(p.Body, "Health data hosting"), strings.Index(p.Body, "Sovereign cloud"); i < 0 || j < 0 {
+		t.Fatal("cards missing")
+	}
+	// Filters narrow; the verified-only switch keeps the verified one.
+	b.get("/search?country=FR&available=1&category=cloud-hosting&verified=1&scheme=hds").want(http.StatusOK, "1 services found", "Health data hosting").
+		lacks("Sovereign cloud")
+	// A malformed filter is the API's 422, shown on the form.
+	b.get("/search?country=France&available=1").want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-country"`)
+
+	// The offering page, in French: the vendor's French summary, the certificate, the assessment.
+	b.lang = "fr"
+	b.get("/offerings/"+c.certified+"?country=FR&buyer=public").want(http.StatusOK,
+		"Hébergement certifié des dossiers patients.", "HDS-2025-17", "vérifié", "Accessible pour vous", "https://certs.example/HDS-2025-17.pdf")
+	// English-only summary shown with its language marked.
+	b.get("/offerings/"+c.uncertified).want(http.StatusOK, `lang="en">Hosting in German data centres.`)
+	b.lang = "en"
+
+	b.get("/vendors/"+c.certifiedVendor).want(http.StatusOK, "Hébergeur Sûr SAS (fictional)", "Health data hosting for hospitals", "HDS-2025-17").
+		lacks("contact@hebergeur.example") // contact details are for the vendor and staff only (the API's rule)
+
+	// Compare: requirements down, offerings across.
+	b.get("/compare?id="+c.certified+"&id="+c.uncertified+"&country=FR&buyer=public").want(http.StatusOK,
+		"Requirements in France for a public hospital, by service", "Hébergeur de données de santé", "yes, verified", `<span class="badge bad">no</span>`)
+	b.get("/compare?id=a&id=b&id=c&id=d&id=e").want(http.StatusUnprocessableEntity)
+	b.get("/compare").want(http.StatusOK, "Choose up to four services")
+}

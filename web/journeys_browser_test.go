@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+func TestBrowser_VendorSignsUpAddsOfferingAndCertificate(t *testing.T) {
+	t.Parallel()
+	ctx := newTab(t)
+	s := newSite(t)
+
+	visit(t, ctx, s.URL+"/signup", "sign-up")
+	screenshot(t, ctx, "signup")
+	// Sent empty: the API's errors, summarised at the top and beside each field.
+	run(t, ctx, "send empty", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	checkA11y(t, ctx, "sign-up with errors")
+	screenshot(t, ctx, "signup-errors")
+	if txt := mainText(t, ctx); !strings.Contains(txt, "VAT number") || !strings.Contains(txt, "Legal name") {
+		t.Errorf("error summary does not name the fields:\n%s", txt)
+	}
+
+	run(t, ctx, "fill sign-up",
+		chromedp.SendKeys(chromedp.CSS("#f-legal-name"), "Clinique Sûre SAS (fictional)"),
+		chromedp.SendKeys(chromedp.CSS("#f-vat-number"), "FR40303265045"),
+		chromedp.SetValue(chromedp.CSS("#f-country"), "FR"),
+		chromedp.SetValue(chromedp.CSS("#f-size"), "small"),
+		chromedp.SendKeys(chromedp.CSS("#f-contact-email"), "appels@clinique-sure.example"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#new-key")))
+	checkA11y(t, ctx, "dashboard with the new key")
+	screenshot(t, ctx, "dashboard-new-key")
+
+	run(t, ctx, "add a service",
+		chromedp.Click(chromedp.CSS(`a[href="/dashboard/offerings/new"]`)), chromedp.WaitVisible(chromedp.CSS("#f-name")))
+	checkA11y(t, ctx, "offering form")
+	run(t, ctx, "fill offering",
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "Audit PASSI des hôpitaux"),
+		chromedp.SetValue(chromedp.CSS("#f-category"), "penetration-testing"),
+		chromedp.SetValue(chromedp.CSS("#f-text-lang"), "fr"),
+		chromedp.SendKeys(chromedp.CSS("#f-summary"), "Tests d'intrusion des systèmes cliniques."),
+		chromedp.SetValue(chromedp.CSS("#f-delivery"), "on-site"),
+		chromedp.SetValue(chromedp.CSS("#f-countries"), "FR"),
+		chromedp.SetValue(chromedp.CSS("#f-languages"), "fr"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/dashboard/certifications/new"]`)))
+	waitText(t, ctx, "Audit PASSI des hôpitaux")
+
+	run(t, ctx, "declare a certificate",
+		chromedp.Click(chromedp.CSS(`a[href="/dashboard/certifications/new"]`)), chromedp.WaitVisible(chromedp.CSS("#f-number")))
+	checkA11y(t, ctx, "certification form")
+	until := time.Now().AddDate(2, 0, 0).Format(time.DateOnly)
+	run(t, ctx, "fill certificate",
+		chromedp.SetValue(chromedp.CSS("#f-scheme"), "iso-iec-27001"),
+		chromedp.SendKeys(chromedp.CSS("#f-number"), "ISMS-77"),
+		chromedp.SendKeys(chromedp.CSS("#f-issuer"), "Organisme (fictional)"),
+		chromedp.SetValue(chromedp.CSS("#f-valid-from"), "2025-01-01"),
+		chromedp.SetValue(chromedp.CSS("#f-valid-until"), until),
+		chromedp.Click(chromedp.CSS("#f-offering-0")),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/dashboard/offerings/new"]`)))
+	waitText(t, ctx, "ISMS-77")
+	checkA11y(t, ctx, "dashboard")
+	screenshot(t, ctx, "dashboard")
+	if txt := mainText(t, ctx); !strings.Contains(txt, "self-declared") || strings.Contains(txt, "Your API key") {
+		t.Errorf("dashboard:\n%s", txt)
+	}
+}
+
+func TestBrowser_Buyer(t *testing.T) {
+	t.Parallel()
+	ctx := newTab(t)
+	s := newSite(t)
+	c := seedBuyerCatalogue(s)
+
+	t.Run("keyboard only: search, choose country, open an offering", func(t *testing.T) {
+		visit(t, ctx, s.URL+"/", "home")
+		screenshot(t, ctx, "home")
+		tabTo(t, ctx, "a.skip")
+		tabTo(t, ctx, "#home-q")
+		run(t, ctx, "type and send", chromedp.KeyEvent("hosting"), chromedp.KeyEvent("\r"))
+		waitText(t, ctx, "2 services found")
+		checkA11y(t, ctx, "search")
+		tabTo(t, ctx, "#f-country")
+		run(t, ctx, "choose France", chromedp.KeyEvent("Fra"))
+		waitText(t, ctx, "Available to you: every requirement is met by verified certificates.")
+		checkA11y(t, ctx, "search for France")
+		screenshot(t, ctx, "search-france")
+		tabTo(t, ctx, `#results a[href^="/offerings/`+c.certified+`"]`)
+		run(t, ctx, "open", chromedp.KeyEvent("\r"))
+		waitText(t, ctx, "Is it available to my hospital?")
+		waitText(t, ctx, "HDS-2025-17")
+		if !strings.Contains(mainText(t, ctx), "Available to you") {
+			t.Error("the offering page lost the buyer's country")
+		}
+		checkA11y(t, ctx, "offering")
+		screenshot(t, ctx, "offering")
+	})
+
+	t.Run("live search without reload, then compare", func(t *testing.T) {
+		visit(t, ctx, s.URL+"/search?country=FR&buyer=public", "search")
+		eval[bool](t, ctx, "window.stillHere = true")
+		run(t, ctx, "type words", chromedp.SendKeys(chromedp.CSS("#f-q"), "sovereign"))
+		waitFor(t, ctx, `window.stillHere === true && document.querySelector('#results h2') !== null &&
+			document.querySelector('#results h2').innerText.startsWith('1 ')`)
+		if !strings.Contains(eval[string](t, ctx, "location.search"), "q=sovereign") {
+			t.Error("live search did not update the address")
+		}
+		visit(t, ctx, s.URL+"/search?country=FR&buyer=public&q=hosting", "search")
+		run(t, ctx, "choose two and compare",
+			chromedp.Click(chromedp.CSS("#cmp-"+c.certified)), chromedp.Click(chromedp.CSS("#cmp-"+c.uncertified)),
+			chromedp.Click(chromedp.CSS(`button[form=compare]`)), chromedp.WaitVisible(chromedp.CSS("main table")))
+		waitText(t, ctx, "Requirements in France for a public hospital")
+		checkA11y(t, ctx, "compare")
+		screenshot(t, ctx, "compare")
+		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"?lang=fr", "vendor page in French")
+		waitText(t, ctx, "Certificats")
+	})
+}
