@@ -19,8 +19,14 @@ func TestBrowser_VendorSignsUpAddsOfferingAndCertificate(t *testing.T) {
 	run(t, ctx, "send empty", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
 	checkA11y(t, ctx, "sign-up with errors")
 	screenshot(t, ctx, "signup-errors")
-	if txt := mainText(t, ctx); !strings.Contains(txt, "VAT number") || !strings.Contains(txt, "Legal name") {
-		t.Errorf("error summary does not name the fields:\n%s", txt)
+	summary := eval[string](t, ctx, "document.querySelector('.error-summary').innerText")
+	if !strings.Contains(summary, "Head-office country") || !strings.Contains(summary, "Company size") {
+		t.Errorf("error summary does not name the fields:\n%s", summary)
+	}
+	// Its links lead to the fields.
+	run(t, ctx, "follow a summary link", chromedp.Click(chromedp.CSS(`.error-summary a[href="#f-size"]`)))
+	if id := eval[string](t, ctx, "document.activeElement.id"); id != "f-size" {
+		t.Errorf("summary link focused %q, want f-size", id)
 	}
 
 	run(t, ctx, "fill sign-up",
