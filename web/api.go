@@ -75,6 +75,12 @@ var forwarded = []string{"X-Request-Id", "X-Forwarded-For", "User-Agent"}
 // decodes a 2xx answer into out (when not nil). Other answers come back as
 // a *problem error.
 func (c *apiClient) call(ctx context.Context, method, path string, body, out any) error {
+	return c.callIf(ctx, method, path, "", body, out)
+}
+
+// callIf is call with If-Match: the ETag of version ifVersion ("" for none),
+// so a write made on a stale page fails with 412 instead of overwriting.
+func (c *apiClient) callIf(ctx context.Context, method, path, ifVersion string, body, out any) error {
 	var rd io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
@@ -99,6 +105,9 @@ func (c *apiClient) call(ctx context.Context, method, path string, body, out any
 	}
 	if c.key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	if ifVersion != "" {
+		req.Header.Set("If-Match", `"`+ifVersion+`"`)
 	}
 	a := &answer{header: http.Header{}}
 	c.api.ServeHTTP(a, req)

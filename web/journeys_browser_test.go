@@ -74,6 +74,22 @@ func TestBrowser_VendorSignsUpAddsOfferingAndCertificate(t *testing.T) {
 	if txt := mainText(t, ctx); !strings.Contains(txt, "self-declared") || strings.Contains(txt, "Your API key") {
 		t.Errorf("dashboard:\n%s", txt)
 	}
+
+	// Staff sign in, verify the certificate and approve the vendor.
+	staff := newTab(t)
+	visit(t, staff, s.URL+"/signin", "sign-in")
+	run(t, staff, "sign in", chromedp.SendKeys(chromedp.CSS("#f-key"), s.admin),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/staff"]`)))
+	visit(t, staff, s.URL+"/staff", "moderation")
+	screenshot(t, staff, "moderation")
+	run(t, staff, "verify", chromedp.Click(chromedp.CSS(`form[action$="/verify"] button`)))
+	waitText(t, staff, "Decision recorded.")
+	run(t, staff, "approve", chromedp.Click(chromedp.CSS(`form[action$="/approve"] button`)))
+	waitText(t, staff, "No vendor is waiting.")
+	checkA11y(t, staff, "moderation after decisions")
+
+	run(t, ctx, "reload dashboard", chromedp.Reload())
+	waitText(t, ctx, "verified")
 }
 
 func TestBrowser_Buyer(t *testing.T) {

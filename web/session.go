@@ -145,3 +145,6 @@ func (s *session) Role() string { return s.role }
 
 // Vendor is the vendor id of a vendor key, else "".
 func (s *session) Vendor() string { return s.vendor }
+
+// IsStaff reports whether the session's key is an admin's or a verifier's.
+func (s *session) IsStaff() bool { return s.role == "admin" || s.role == "verifier" }

@@ -15,6 +15,8 @@ type vendorView struct {
 	Website       string       `json:"website"`
 	Contact       *contactView `json:"contact"`
 	Status        string       `json:"status"`
+	Version       int64        `json:"version"`
+	CreatedAt     string       `json:"created_at"`
 }
 
 // contactView is a vendor's contact, shown to the vendor and staff only.
@@ -53,6 +55,7 @@ type certificationView struct {
 	Status       string   `json:"status"`
 	StatusReason string   `json:"status_reason"`
 	ValidToday   bool     `json:"valid_today"`
+	Version      int64    `json:"version"`
 }
 
 // page of a list operation.

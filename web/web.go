@@ -58,6 +58,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /dashboard/offerings", s.page(s.createOffering))
 	mux.Handle("GET /dashboard/certifications/new", s.page(s.newCertificationForm))
 	mux.Handle("POST /dashboard/certifications", s.page(s.createCertification))
+	mux.Handle("GET /staff", s.page(s.staff))
+	mux.Handle("POST /staff/vendors/{id}/{decision}", s.page(s.decide))
+	mux.Handle("POST /staff/certifications/{id}/{decision}", s.page(s.decide))
 	mux.Handle("/", s.page(s.notFound))
 }
 
