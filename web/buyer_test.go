@@ -90,4 +90,27 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"Requirements in France for a public hospital, by service", "Hébergeur de données de santé", "yes, verified", `<span class="badge bad">no</span>`)
 	b.get("/compare?id=a&id=b&id=c&id=d&id=e").want(http.StatusUnprocessableEntity)
 	b.get("/compare").want(http.StatusOK, "Choose up to four services")
+
+	// Policymakers: the barriers table, sortable, and as CSV.
+	p = b.get("/policy/barriers?category=cloud-hosting&buyer=public&sort=-share").want(http.StatusOK,
+		"Barriers for Secure cloud and hosting, public hospitals", `aria-sort="descending"`, "France", "Hébergeur de données de santé")
+	if fr, de := strings.Index(p.Body, ">France<"), strings.Index(p.Body, ">Germany<"); fr < 0 || de < 0 {
+		t.Error("country rows missing")
+	}
+	csv := b.get("/policy/barriers.csv?category=cloud-hosting&buyer=public")
+	csv.want(http.StatusOK, "country,category,buyer,requirements")
+	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || strings.Count(csv.Body, "\n") < 30 {
+		t.Errorf("csv %s: %d lines", csv.Header.Get("Content-Type"), strings.Count(csv.Body, "\n"))
+	}
+	var frRow string
+	for _, l := range strings.Split(csv.Body, "\n") {
+		if strings.HasPrefix(l, "FR,") {
+			frRow = l
+		}
+	}
+	// FR: 2 cloud-hosting offerings, both serve FR, 1 eligible (the HDS one), share 0.5.
+	if !strings.HasPrefix(frRow, "FR,cloud-hosting,public,") || !strings.Contains(frRow, ",2,2,1,1,0.5,") {
+		t.Errorf("FR row %q", frRow)
+	}
+	b.get("/policy/barriers?category=nonsense").want(http.StatusUnprocessableEntity)
 }

@@ -140,5 +140,7 @@ func TestBrowser_Buyer(t *testing.T) {
 		screenshot(t, ctx, "compare")
 		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"?lang=fr", "vendor page in French")
 		waitText(t, ctx, "Certificats")
+		visit(t, ctx, s.URL+"/policy/barriers?category=cloud-hosting&buyer=public&sort=-share&lang=en", "barriers")
+		screenshot(t, ctx, "barriers")
 	})
 }

@@ -185,3 +185,31 @@ type schemeRef struct {
 	Status string   `json:"status"`
 	Levels []string `json:"levels"`
 }
+
+// barriersReport is get-barriers.
+type barriersReport struct {
+	Day       string       `json:"day"`
+	Reference string       `json:"reference_version"`
+	Rows      []barrierRow `json:"rows"`
+}
+
+// barrierRow is one country, category and buyer kind of get-barriers.
+type barrierRow struct {
+	Country             string   `json:"country"`
+	Category            string   `json:"category"`
+	Buyer               string   `json:"buyer"`
+	Requirements        int      `json:"requirements"`
+	BindingRequirements int      `json:"binding_requirements"`
+	Offerings           int      `json:"offerings"`
+	Serving             int      `json:"serving"`
+	Eligible            int      `json:"eligible"`
+	EligibleVerified    int      `json:"eligible_verified"`
+	ShareEligible       *float64 `json:"share_eligible"`
+	MedianGapCostEUR    *float64 `json:"median_gap_cost_eur"`
+	NotClosable         int      `json:"not_closable"`
+	TopBarrier          *struct {
+		Requirement string `json:"requirement"`
+		Title       string `json:"title"`
+		Excluded    int    `json:"excluded"`
+	} `json:"top_barrier"`
+}

@@ -58,6 +58,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /dashboard/offerings", s.page(s.createOffering))
 	mux.Handle("GET /dashboard/certifications/new", s.page(s.newCertificationForm))
 	mux.Handle("POST /dashboard/certifications", s.page(s.createCertification))
+	mux.Handle("GET /policy/barriers", s.page(s.barriers))
+	mux.Handle("GET /policy/barriers.csv", s.page(s.barriersCSV))
 	mux.Handle("GET /staff", s.page(s.staff))
 	mux.Handle("POST /staff/vendors/{id}/{decision}", s.page(s.decide))
 	mux.Handle("POST /staff/certifications/{id}/{decision}", s.page(s.decide))
