@@ -63,7 +63,7 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 
 	// A French public hospital: why one is available and what the other lacks.
 	p := b.get("/search?q=hosting&country=FR&buyer=public").want(http.StatusOK, "2 services found",
-		"Available to you: every requirement is met by verified certificates.", "Not available to you yet.",
+		"Available to you; no requirement rests on an unverified certificate.", "Not available to you yet.",
 		"What would make it available:", "HDS", `href="/offerings/`+c.certified+`?buyer=public&amp;country=FR"`)
 	if i, j := strings.Index(p.Body, "Health data hosting"), strings.Index(p.Body, "Sovereign cloud"); i < 0 || j < 0 {
 		t.Fatal("cards missing")
@@ -87,7 +87,7 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 
 	// Compare: requirements down, offerings across.
 	b.get("/compare?id="+c.certified+"&id="+c.uncertified+"&country=FR&buyer=public").want(http.StatusOK,
-		"Requirements in France for a public hospital, by service", "Hébergeur de données de santé", "yes, verified", `<span class="badge bad">no</span>`)
+		"Requirements in France for a public hospital, by service", "Hébergeur de données de santé", `<span class="badge ok">yes</span>`, `<span class="badge bad">no</span>`)
 	b.get("/compare?id=a&id=b&id=c&id=d&id=e").want(http.StatusUnprocessableEntity)
 	b.get("/compare").want(http.StatusOK, "Choose up to four services")
 
@@ -113,4 +113,10 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		t.Errorf("FR row %q", frRow)
 	}
 	b.get("/policy/barriers?category=nonsense").want(http.StatusUnprocessableEntity)
+
+	// Vendors: the market view of an offering and the roadmap.
+	b.get("/offerings/"+c.uncertified+"/market").want(http.StatusOK, "Where can it be sold?", "Public hospitals",
+		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`)
+	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap", "markets considered")
+	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=lots").want(http.StatusUnprocessableEntity, `href="#f-budget"`)
 }

@@ -108,7 +108,7 @@ func TestBrowser_Buyer(t *testing.T) {
 		checkA11y(t, ctx, "search")
 		tabTo(t, ctx, "#f-country")
 		run(t, ctx, "choose France", chromedp.KeyEvent("Fra"))
-		waitText(t, ctx, "Available to you: every requirement is met by verified certificates.")
+		waitText(t, ctx, "Available to you; no requirement rests on an unverified certificate.")
 		checkA11y(t, ctx, "search for France")
 		screenshot(t, ctx, "search-france")
 		tabTo(t, ctx, `#results a[href^="/offerings/`+c.certified+`"]`)
@@ -142,5 +142,8 @@ func TestBrowser_Buyer(t *testing.T) {
 		waitText(t, ctx, "Certificats")
 		visit(t, ctx, s.URL+"/policy/barriers?category=cloud-hosting&buyer=public&sort=-share&lang=en", "barriers")
 		screenshot(t, ctx, "barriers")
+		visit(t, ctx, s.URL+"/offerings/"+c.uncertified+"/market", "market view")
+		screenshot(t, ctx, "market")
+		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"/roadmap?budget=50000", "roadmap")
 	})
 }

@@ -213,3 +213,35 @@ type barrierRow struct {
 		Excluded    int    `json:"excluded"`
 	} `json:"top_barrier"`
 }
+
+// roadmap is get-vendor-roadmap.
+type roadmap struct {
+	Countries   []string        `json:"countries"`
+	Budget      *int            `json:"budget_eur"`
+	Cells       int             `json:"cells"`
+	Eligible    int             `json:"eligible"`
+	Unreachable int             `json:"unreachable"`
+	Options     []roadmapOption `json:"options"`
+	Steps       []struct {
+		Schemes      []schemeLevel `json:"schemes"`
+		CostEUR      int           `json:"cost_eur"`
+		Markets      int           `json:"markets"`
+		TotalCostEUR int           `json:"total_cost_eur"`
+		Eligible     int           `json:"eligible"`
+	} `json:"steps"`
+	UnknownCost []roadmapOption `json:"unknown_cost"`
+}
+
+// roadmapOption is a scheme or pair of schemes and the markets it opens.
+type roadmapOption struct {
+	Schemes        []schemeLevel `json:"schemes"`
+	CostEUR        *int          `json:"cost_eur"`
+	LeadTimeMonths *float64      `json:"lead_time_months"`
+	Markets        int           `json:"markets"`
+}
+
+// schemeLevel is a scheme at a level.
+type schemeLevel struct {
+	Scheme string `json:"scheme"`
+	Level  string `json:"level"`
+}
