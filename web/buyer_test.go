@@ -119,4 +119,20 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`)
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap", "markets considered")
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=lots").want(http.StatusUnprocessableEntity, `href="#f-budget"`)
+
+	// A search page weighs under 150 KB with its stylesheet and scripts.
+	weight := len(b.get("/search?q=hosting&country=FR&buyer=public").Body)
+	page := weight
+	for _, asset := range []string{"/static/style.css", "/static/htmx.min.js"} {
+		weight += len(b.get(asset).want(http.StatusOK).Body)
+	}
+	t.Logf("search page %d bytes, with CSS and htmx %d bytes", page, weight)
+	if weight > 150_000 {
+		t.Errorf("search page weighs %d bytes with its assets", weight)
+	}
+
+	// Policymakers: a country page with every requirement and its source.
+	b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
+		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage")
+	b.get("/countries/XX").want(http.StatusNotFound)
 }

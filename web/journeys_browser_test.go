@@ -142,6 +142,7 @@ func TestBrowser_Buyer(t *testing.T) {
 		waitText(t, ctx, "Certificats")
 		visit(t, ctx, s.URL+"/policy/barriers?category=cloud-hosting&buyer=public&sort=-share&lang=en", "barriers")
 		screenshot(t, ctx, "barriers")
+		visit(t, ctx, s.URL+"/countries/FR?category=cloud-hosting&buyer=public", "country page")
 		visit(t, ctx, s.URL+"/offerings/"+c.uncertified+"/market", "market view")
 		screenshot(t, ctx, "market")
 		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"/roadmap?budget=50000", "roadmap")

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -160,6 +162,10 @@ type handlerFunc func(q *request) error
 // page adapts a handlerFunc to http.Handler.
 func (s *Server) page(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Request-Id") == "" {
+			// One id for the page and every API call it makes, in the logs.
+			r.Header.Set("X-Request-Id", newRequestID())
+		}
 		q := &request{w: w, r: r, lang: chooseLanguage(w, r), sess: s.sessions.lookup(r), s: s}
 		q.api = &apiClient{api: s.api, from: r}
 		if q.sess != nil {
@@ -169,6 +175,13 @@ func (s *Server) page(h handlerFunc) http.Handler {
 			s.fail(q, err)
 		}
 	})
+}
+
+// newRequestID is a random id for a page request.
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // render writes the page name with v and status.

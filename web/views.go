@@ -245,3 +245,56 @@ type schemeLevel struct {
 	Scheme string `json:"scheme"`
 	Level  string `json:"level"`
 }
+
+// countryView is get-country.
+type countryView struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Membership string   `json:"membership"`
+	Languages  []string `json:"languages"`
+	Authority  struct {
+		Name         string `json:"name"`
+		Abbreviation string `json:"abbreviation"`
+		URL          string `json:"url"`
+	} `json:"authority"`
+	NIS2 struct {
+		Status     string     `json:"status"`
+		InForce    string     `json:"in_force"`
+		AsOf       string     `json:"as_of"`
+		Instrument string     `json:"instrument"`
+		Source     sourceView `json:"source"`
+	} `json:"nis2"`
+	Notes   []string     `json:"notes"`
+	Sources []sourceView `json:"sources"`
+}
+
+// sourceView is where a reference fact comes from.
+type sourceView struct {
+	URL            string `json:"url"`
+	LegalReference string `json:"legal_reference"`
+	AsOf           string `json:"as_of"`
+	Verified       string `json:"verified"`
+}
+
+// requirementView is one requirement of list-country-requirements.
+type requirementView struct {
+	ID          string   `json:"id"`
+	Scope       string   `json:"scope"`
+	Title       string   `json:"title"`
+	Summary     string   `json:"summary"`
+	Categories  []string `json:"categories"`
+	Buyers      []string `json:"buyers"`
+	Strength    string   `json:"strength"`
+	Status      string   `json:"status"`
+	Binding     *bool    `json:"binding"`
+	SatisfiedBy []struct {
+		Scheme   string `json:"scheme"`
+		MinLevel string `json:"min_level"`
+		Extent   string `json:"extent"`
+	} `json:"satisfied_by"`
+	Conditions []struct {
+		Kind string `json:"kind"`
+		Note string `json:"note"`
+	} `json:"conditions"`
+	Source sourceView `json:"source"`
+}

@@ -60,6 +60,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /dashboard/offerings", s.page(s.createOffering))
 	mux.Handle("GET /dashboard/certifications/new", s.page(s.newCertificationForm))
 	mux.Handle("POST /dashboard/certifications", s.page(s.createCertification))
+	mux.Handle("GET /countries/{code}", s.page(s.country))
 	mux.Handle("GET /policy/barriers", s.page(s.barriers))
 	mux.Handle("GET /policy/barriers.csv", s.page(s.barriersCSV))
 	mux.Handle("GET /staff", s.page(s.staff))
