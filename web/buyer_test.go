@@ -135,4 +135,12 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
 		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage")
 	b.get("/countries/XX").want(http.StatusNotFound)
+
+	// What if Czechia accepted HDS for its cloud catalogue: the HDS-certified
+	// offering turns eligible there for public hospitals. The country's
+	// requirements are listed first.
+	b.get("/policy/what-if?country=CZ").want(http.StatusOK, `name="requirement"`, `value="cz-cloud-computing-catalogue"`)
+	b.get("/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds").want(http.StatusOK,
+		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`)
+	b.get("/policy/what-if?country=FR&requirement=nonsense&scheme=iso-iec-27001").want(http.StatusUnprocessableEntity, `class="error-summary"`)
 }

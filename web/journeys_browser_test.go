@@ -143,6 +143,8 @@ func TestBrowser_Buyer(t *testing.T) {
 		visit(t, ctx, s.URL+"/policy/barriers?category=cloud-hosting&buyer=public&sort=-share&lang=en", "barriers")
 		screenshot(t, ctx, "barriers")
 		visit(t, ctx, s.URL+"/countries/FR?category=cloud-hosting&buyer=public", "country page")
+		visit(t, ctx, s.URL+"/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds", "what-if")
+		waitText(t, ctx, "+1")
 		visit(t, ctx, s.URL+"/offerings/"+c.uncertified+"/market", "market view")
 		screenshot(t, ctx, "market")
 		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"/roadmap?budget=50000", "roadmap")

@@ -6,6 +6,16 @@ type translation struct{ fr, de string }
 // translations of the interface texts, keyed by their English (the text in
 // the templates and code). A test checks every text used has both.
 var translations = map[string]translation{
+	"What if a country recognised a scheme?": {"Et si un pays reconnaissait un référentiel ?", "Was wäre, wenn ein Land ein Schema anerkennte?"},
+	"Choose a country, one of its requirements and a scheme the country could accept as meeting it: the table shows how many catalogue offerings would become eligible. Nothing is changed.": {"Choisissez un pays, l'une de ses exigences et un référentiel que le pays pourrait accepter pour la satisfaire : le tableau montre combien d'offres du catalogue deviendraient accessibles. Rien n'est modifié.", "Wählen Sie ein Land, eine seiner Anforderungen und ein Schema, das das Land als Erfüllung anerkennen könnte: Die Tabelle zeigt, wie viele Katalogangebote zugelassen würden. Nichts wird geändert."},
+	"Requirement": {"Exigence", "Anforderung"},
+	"Simulate":    {"Simuler", "Simulieren"},
+	"Next":        {"Suivant", "Weiter"},
+	"Eligible offerings before and after, as of %s": {"Offres accessibles avant et après, au %s", "Zugelassene Angebote vorher und nachher, Stand %s"},
+	"Offerings":               {"Offres", "Angebote"},
+	"Before":                  {"Avant", "Vorher"},
+	"After":                   {"Après", "Nachher"},
+	"Change":                  {"Écart", "Änderung"},
 	"Cybersecurity authority": {"Autorité de cybersécurité", "Cybersicherheitsbehörde"},
 	"NIS2 transposition":      {"Transposition de NIS2", "NIS2-Umsetzung"},
 	"in force from %s":        {"en vigueur depuis le %s", "in Kraft seit %s"},

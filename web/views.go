@@ -298,3 +298,17 @@ type requirementView struct {
 	} `json:"conditions"`
 	Source sourceView `json:"source"`
 }
+
+// whatIfReport is run-what-if.
+type whatIfReport struct {
+	Day  string `json:"day"`
+	Rows []struct {
+		Country   string `json:"country"`
+		Category  string `json:"category"`
+		Buyer     string `json:"buyer"`
+		Offerings int    `json:"offerings"`
+		Before    int    `json:"before"`
+		After     int    `json:"after"`
+		Change    int    `json:"change"`
+	} `json:"rows"`
+}
