@@ -110,18 +110,3 @@ func fieldOf(location string, fields []field) (field, bool) {
 	}
 	return best, best.Name != ""
 }
-
-// list splits a comma- or space-separated field into its items, upper or
-// lower cased as the API expects.
-func list(s string, upper bool) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		if upper {
-			f = strings.ToUpper(f)
-		} else {
-			f = strings.ToLower(f)
-		}
-		out = append(out, f)
-	}
-	return out
-}

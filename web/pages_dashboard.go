@@ -37,7 +37,7 @@ func (s *Server) dashboard(q *request) error {
 	if err != nil {
 		return err
 	}
-	d := &dashboardData{Staff: q.sess.role == "admin" || q.sess.role == "verifier"}
+	d := &dashboardData{Staff: q.sess.IsStaff()}
 	if q.sess.vendor != "" {
 		if d.vendorData, err = q.vendorData(ref, q.sess.vendor); err != nil {
 			return err

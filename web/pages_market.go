@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -127,6 +126,3 @@ func (v *view) Cost(eur *int) string {
 	}
 	return v.p.Sprintf("%d", *eur) + " €"
 }
-
-// Itoa formats an int for templates.
-func (v *view) Itoa(n int) string { return strconv.Itoa(n) }

@@ -35,17 +35,12 @@ type claim struct {
 	Vendor vendorView
 }
 
-// isStaff reports whether the session's key has a staff role.
-func (q *request) isStaff() bool {
-	return q.sess != nil && (q.sess.role == "admin" || q.sess.role == "verifier")
-}
-
 // requireStaff allows staff sessions only.
 func (q *request) requireStaff() (bool, error) {
 	if !q.requireSession() {
 		return false, nil
 	}
-	if !q.isStaff() {
+	if !q.sess.IsStaff() {
 		return false, errPage{http.StatusForbidden}
 	}
 	return true, nil

@@ -27,6 +27,7 @@ func TestPages_HomeLayoutAndErrors(t *testing.T) {
 	}
 	b.get("/docs").want(http.StatusOK)
 	b.get("/static/style.css").want(http.StatusOK, "focus-visible")
+	b.get("/static/").want(http.StatusNotFound).lacks("htmx.min.js")
 	// An unknown offering is the API's 404, as a page.
 	b.get("/offerings/0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70").want(http.StatusNotFound, "Not Found")
 	b.get("/offerings/not-a-uuid").want(http.StatusUnprocessableEntity)

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"net/http"
+	"strings"
 )
 
 // The stylesheet is our own; htmx is vendored from npm, unmodified:
@@ -38,6 +39,10 @@ var styleVersion = func() string {
 func staticHandler() http.Handler {
 	files := http.FileServerFS(staticFiles)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	})
