@@ -131,10 +131,24 @@ func TestBrowser_Buyer(t *testing.T) {
 		if !strings.Contains(eval[string](t, ctx, "location.search"), "q=sovereign") {
 			t.Error("live search did not update the address")
 		}
+		// A facet ticked with the keyboard narrows the results in place and
+		// keeps the focus on the checkbox.
 		visit(t, ctx, s.URL+"/search?country=FR&buyer=public&q=hosting", "search")
-		run(t, ctx, "choose two and compare",
-			chromedp.Click(chromedp.CSS("#cmp-"+c.certified)), chromedp.Click(chromedp.CSS("#cmp-"+c.uncertified)),
-			chromedp.Click(chromedp.CSS(`button[form=compare]`)), chromedp.WaitVisible(chromedp.CSS("main table")))
+		eval[bool](t, ctx, "window.stillHere = true")
+		tabTo(t, ctx, "#f-language-de")
+		run(t, ctx, "tick German", chromedp.KeyEvent(" "))
+		waitFor(t, ctx, `window.stillHere === true && document.querySelector('#results h2').innerText.startsWith('1 ')`)
+		if id := eval[string](t, ctx, "document.activeElement.id"); id != "f-language-de" {
+			t.Errorf("focus after the live update on %q", id)
+		}
+		// Compare with the keyboard alone: Space ticks, Enter sends.
+		visit(t, ctx, s.URL+"/search?country=FR&buyer=public&q=hosting", "search")
+		tabTo(t, ctx, "#cmp-"+c.uncertified)
+		run(t, ctx, "tick", chromedp.KeyEvent(" "))
+		tabTo(t, ctx, "#cmp-"+c.certified)
+		run(t, ctx, "tick", chromedp.KeyEvent(" "))
+		tabTo(t, ctx, "button[form=compare]")
+		run(t, ctx, "compare", chromedp.KeyEvent("\r"))
 		waitText(t, ctx, "Requirements in France for a public hospital")
 		checkA11y(t, ctx, "compare")
 		screenshot(t, ctx, "compare")
