@@ -50,7 +50,7 @@ func seedReference(ctx context.Context, url string) error {
 // site is the whole server stack of cybermarket serve (API and interface on
 // real PostgreSQL and Meilisearch) behind a test HTTP server.
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	api    http.Handler
 	store  *catalog.Store
@@ -62,7 +62,7 @@ type site struct {
 var noLimits = openapi.Limits{Address: openapi.Unlimited, Key: openapi.Unlimited,
 	AuthFailure: openapi.Unlimited, Registration: openapi.Unlimited}
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)
 	ix, _ := searchtest.NewIndex(t)
@@ -122,7 +122,7 @@ func (s *site) apiCall(method, path, token string, body any, want int, out any) 
 // browser is a plain HTTP client with cookies, as a browser without
 // JavaScript: it follows redirects and keeps the session cookie.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	s    *site
 	c    *http.Client
 	lang string
@@ -135,7 +135,7 @@ func (s *site) browser() *browser {
 
 // page is an answer of the interface.
 type page struct {
-	t      *testing.T
+	t      testing.TB
 	Status int
 	URL    string
 	Header http.Header
