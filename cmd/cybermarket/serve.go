@@ -20,6 +20,7 @@ import (
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/compliance/refstore"
 	"github.com/cybermarket/cybermarket/openapi"
+	"github.com/cybermarket/cybermarket/web"
 )
 
 func newServeCmd(cfg *config) *cobra.Command {
@@ -31,7 +32,7 @@ func newServeCmd(cfg *config) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the HTTP API, its docs (/docs) and spec (/openapi.json)",
+		Short: "Serve the web interface (/), the HTTP API (/v1), its docs (/docs) and spec (/openapi.json)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			proxies, err := parsePrefixes(trustedProxies)
 			if err != nil {
@@ -115,7 +116,7 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	}
 	go live.Watch(ctx, 5*time.Second, log)
 
-	handler := obs.handler(openapi.New(openapi.Deps{
+	api := openapi.New(openapi.Deps{
 		Catalog:      store,
 		Compliance:   live,
 		Requirements: refs,
@@ -123,9 +124,14 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		Checks:       map[string]func(context.Context) error{"postgres": store.Ping},
 		Search:       searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:       limits,
-	}))
+	})
+	handler := obs.handler(api)
+	// The web interface at /, beside the API (see web.Mount); its pages call
+	// the API handler in-process (not through the metrics wrapper, so a page
+	// is not counted as API requests).
+	site := web.Mount(handler, web.New(web.Config{API: api, Logger: log}))
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           site,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

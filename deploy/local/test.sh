@@ -27,6 +27,18 @@ meili_port=$(free_port)
 meili_key=$(random_secret)
 start_meilisearch "$tmp/meili" "$meili_port" "$meili_key" "$meili_bin"
 
+# The browser tests (package web) drive Debian's chromium, headless: install it
+# when missing and we can (root with apt-get); otherwise they skip, or fail
+# when CI is set. CHROMIUM names another browser binary.
+if [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		log "installing chromium for the browser tests"
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	else
+		log "chromium not found: the browser tests will skip (they fail when CI is set)"
+	fi
+fi
+
 export TEST_DATABASE_URL="postgres://cybermarket:$pg_password@127.0.0.1:$pg_port/postgres?sslmode=disable"
 export TEST_MEILI_URL="http://127.0.0.1:$meili_port"
 export TEST_MEILI_API_KEY="$meili_key"

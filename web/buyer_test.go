@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buyerCatalogue is two cloud-hosting offerings for French hospitals: one
+// whose HDS certificate staff verified, one without any certificate.
+type buyerCatalogue struct {
+	certified, uncertified string // offering ids
+	certifiedVendor        string
+}
+
+func seedBuyerCatalogue(s *site) buyerCatalogue {
+	s.t.Helper()
+	var c buyerCatalogue
+	var v struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Hébergeur Sûr SAS (fictional)",
+		"vat_number": "FR40303265045", "country": "FR", "size": "small", "contact": map[string]any{"email": "contact@hebergeur.example"}}, http.StatusCreated, &v)
+	c.certifiedVendor = v.ID
+	var o struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Health data hosting for hospitals",
+		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR"}, "languages": []string{"fr", "en"},
+		"data_locations": []string{"FR"}, "status": "published",
+		"summary": map[string]string{"en": "Certified hosting of patient records.", "fr": "Hébergement certifié des dossiers patients."}}, http.StatusCreated, &o)
+	c.certified = o.ID
+	var cert struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/certifications", s.admin, map[string]any{"scheme": "hds", "number": "HDS-2025-17",
+		"issuer": "Organisme certificateur (fictional)", "valid_from": "2025-01-01", "valid_until": time.Now().AddDate(2, 0, 0).Format(time.DateOnly),
+		"offering_ids": []string{o.ID}, "evidence_url": "https://certs.example/HDS-2025-17.pdf"}, http.StatusCreated, &cert)
+	s.apiCall(http.MethodPost, "/v1/certifications/"+cert.ID+"/verify", s.admin, map[string]any{"note": "checked the register"}, http.StatusOK, nil)
+
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Wolkenwerk GmbH (fictional)",
+		"vat_number": "DE811907980", "country": "DE", "size": "medium", "contact": map[string]any{"email": "vertrieb@wolkenwerk.example"}}, http.StatusCreated, &v)
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Sovereign cloud hosting",
+		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR", "DE"}, "languages": []string{"de", "en"},
+		"data_locations": []string{"DE"}, "status": "published",
+		"summary": map[string]string{"en": "Hosting in German data centres."}}, http.StatusCreated, &o)
+	c.uncertified = o.ID
+	s.drain()
+	return c
+}
+
+func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := seedBuyerCatalogue(s)
+	b := s.browser()
+
+	// Without a country: results, facets with counts, a prompt to choose.
+	b.get("/search?q=hosting").want(http.StatusOK, "2 services found", "Health data hosting for hospitals",
+		"Sovereign cloud hosting", "Choose your country", `name="category" value="cloud-hosting"`, "(2)",
+		"hds, verified, valid until")
+
+	// A French public hospital: why one is available and what the other lacks.
+	p := b.get("/search?q=hosting&country=FR&buyer=public").want(http.StatusOK, "2 services found",
+		"Available to you; no requirement rests on an unverified certificate.", "Not available to you yet.",
+		"What would make it available:", "HDS", `href="/offerings/`+c.certified+`?buyer=public&amp;country=FR"`)
+	if i, j := strings.Index(p.Body, "Health data hosting"), strings.Index(p.Body, "Sovereign cloud"); i < 0 || j < 0 {
+		t.Fatal("cards missing")
+	}
+	// Filters narrow; the verified-only switch keeps the verified one.
+	b.get("/search?country=FR&available=1&category=cloud-hosting&verified=1&scheme=hds").want(http.StatusOK, "1 services found", "Health data hosting").
+		lacks("Sovereign cloud")
+	// A malformed filter is the API's 422, shown on the form.
+	b.get("/search?country=France&available=1").want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-country"`)
+
+	// The offering page, in French: the vendor's French summary, the certificate, the assessment.
+	b.lang = "fr"
+	b.get("/offerings/"+c.certified+"?country=FR&buyer=public").want(http.StatusOK,
+		"Hébergement certifié des dossiers patients.", "HDS-2025-17", "vérifié", "Accessible pour vous", "https://certs.example/HDS-2025-17.pdf")
+	// English-only summary shown with its language marked.
+	b.get("/offerings/"+c.uncertified).want(http.StatusOK, `lang="en">Hosting in German data centres.`)
+	b.lang = "en"
+
+	b.get("/vendors/"+c.certifiedVendor).want(http.StatusOK, "Hébergeur Sûr SAS (fictional)", "Health data hosting for hospitals", "HDS-2025-17").
+		lacks("contact@hebergeur.example") // contact details are for the vendor and staff only (the API's rule)
+
+	// Compare: requirements down, offerings across.
+	b.get("/compare?id="+c.certified+"&id="+c.uncertified+"&country=FR&buyer=public").want(http.StatusOK,
+		"Requirements in France for a public hospital, by service", "Hébergeur de données de santé", `<span class="badge ok">yes</span>`, `<span class="badge bad">no</span>`)
+	b.get("/compare?id=a&id=b&id=c&id=d&id=e").want(http.StatusUnprocessableEntity)
+	b.get("/compare").want(http.StatusOK, "Choose up to four services")
+
+	// Policymakers: the barriers table, sortable, and as CSV.
+	p = b.get("/policy/barriers?category=cloud-hosting&buyer=public&sort=-share").want(http.StatusOK,
+		"Barriers for Secure cloud and hosting, public hospitals", `aria-sort="descending"`, "France", "Hébergeur de données de santé")
+	if fr, de := strings.Index(p.Body, ">France<"), strings.Index(p.Body, ">Germany<"); fr < 0 || de < 0 {
+		t.Error("country rows missing")
+	}
+	csv := b.get("/policy/barriers.csv?category=cloud-hosting&buyer=public")
+	csv.want(http.StatusOK, "country,category,buyer,requirements")
+	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || strings.Count(csv.Body, "\n") < 30 {
+		t.Errorf("csv %s: %d lines", csv.Header.Get("Content-Type"), strings.Count(csv.Body, "\n"))
+	}
+	var frRow string
+	for _, l := range strings.Split(csv.Body, "\n") {
+		if strings.HasPrefix(l, "FR,") {
+			frRow = l
+		}
+	}
+	// FR: 2 cloud-hosting offerings, both serve FR, 1 eligible (the HDS one), share 0.5.
+	if !strings.HasPrefix(frRow, "FR,cloud-hosting,public,") || !strings.Contains(frRow, ",2,2,1,1,0.5,") {
+		t.Errorf("FR row %q", frRow)
+	}
+	b.get("/policy/barriers?category=nonsense").want(http.StatusUnprocessableEntity)
+
+	// Vendors: the market view of an offering and the roadmap.
+	b.get("/offerings/"+c.uncertified+"/market").want(http.StatusOK, "Where can it be sold?", "Public hospitals",
+		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`)
+	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap", "markets considered")
+	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=lots").want(http.StatusUnprocessableEntity, `href="#f-budget"`)
+
+	// A search page weighs under 150 KB with its stylesheet and scripts.
+	weight := len(b.get("/search?q=hosting&country=FR&buyer=public").Body)
+	page := weight
+	for _, asset := range []string{"/static/style.css", "/static/htmx.min.js"} {
+		weight += len(b.get(asset).want(http.StatusOK).Body)
+	}
+	t.Logf("search page %d bytes, with CSS and htmx %d bytes", page, weight)
+	if weight > 150_000 {
+		t.Errorf("search page weighs %d bytes with its assets", weight)
+	}
+
+	// Policymakers: a country page with every requirement and its source.
+	b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
+		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage")
+	b.get("/countries/XX").want(http.StatusNotFound)
+
+	// What if Czechia accepted HDS for its cloud catalogue: the HDS-certified
+	// offering turns eligible there for public hospitals. The country's
+	// requirements are listed first.
+	b.get("/policy/what-if?country=CZ").want(http.StatusOK, `name="requirement"`, `value="cz-cloud-computing-catalogue"`)
+	b.get("/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds").want(http.StatusOK,
+		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`)
+	b.get("/policy/what-if?country=FR&requirement=nonsense&scheme=iso-iec-27001").want(http.StatusUnprocessableEntity, `class="error-summary"`)
+}

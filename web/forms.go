@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// form is the state of a form on a page: the values sent (to show them
+// again) and the API's errors, beside each field and in a summary at the
+// top (the GOV.UK error summary pattern: each entry links to its field).
+type form struct {
+	Values url.Values
+	// Detail is the problem's sentence, shown at the top of the summary.
+	Detail  string
+	Summary []fieldError
+	errors  map[string]string
+}
+
+// fieldError is one entry of the error summary.
+type fieldError struct {
+	Field   string // form field name; "" when the error names no field
+	Label   string
+	Message string
+}
+
+// ID is the HTML id of the field, the target of the summary's link.
+func (e fieldError) ID() string { return fieldID(e.Field) }
+
+// fieldID is the id of the input of form field name.
+func fieldID(name string) string {
+	return "f-" + strings.NewReplacer(".", "-", "_", "-").Replace(name)
+}
+
+func newForm(values url.Values) *form {
+	if values == nil {
+		values = url.Values{}
+	}
+	return &form{Values: values, errors: map[string]string{}}
+}
+
+// Value is the value sent for field name.
+func (f *form) Value(name string) string { return f.Values.Get(name) }
+
+// Has reports whether value was sent for field name (checkboxes, multiple selects).
+func (f *form) Has(name, value string) bool {
+	for _, v := range f.Values[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Error is the error of field name, or "".
+func (f *form) Error(name string) string { return f.errors[name] }
+
+// ID is the HTML id of field name.
+func (f *form) ID(name string) string { return fieldID(name) }
+
+// Invalid reports whether the form has errors.
+func (f *form) Invalid() bool { return len(f.Summary) > 0 || f.Detail != "" }
+
+// field is a form field the API's error locations map to.
+type field struct {
+	Name  string // form field name, also the API location after "body."
+	Label string // shown in the summary, translated
+	API   string // the API's name of the field, when not Name
+}
+
+// index matches array indices and map keys in locations: body.countries[0].
+var index = regexp.MustCompile(`\[[^\]]*\]`)
+
+// addProblem shows the API's problem p on the form: each error beside the
+// field its location names (body.legal_name -> legal_name,
+// body.contact.email -> contact.email, body.countries[2] -> countries), or
+// in the summary alone when no field matches.
+func (f *form) addProblem(p *problem, fields []field) {
+	f.Detail = p.Detail
+	for _, e := range p.Errors {
+		fe := fieldError{Message: e.Message}
+		if fld, ok := fieldOf(e.Location, fields); ok {
+			fe.Field, fe.Label = fld.Name, fld.Label
+			if f.errors[fld.Name] == "" {
+				f.errors[fld.Name] = e.Message
+			} else {
+				f.errors[fld.Name] += "; " + e.Message
+			}
+		}
+		f.Summary = append(f.Summary, fe)
+	}
+}
+
+// fieldOf finds the field of an API error location: the longest field name
+// that is the location (without "body." and indices) or a prefix of it
+// ending at a dot.
+func fieldOf(location string, fields []field) (field, bool) {
+	loc := strings.TrimPrefix(strings.TrimPrefix(location, "body."), "query.")
+	loc = index.ReplaceAllString(loc, "")
+	var best field
+	bestLen := 0
+	for _, f := range fields {
+		name := f.Name
+		if f.API != "" {
+			name = f.API
+		}
+		if (loc == name || strings.HasPrefix(loc, name+".")) && len(name) > bestLen {
+			best, bestLen = f, len(name)
+		}
+	}
+	return best, best.Name != ""
+}

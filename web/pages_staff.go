@@ -1,0 +1,150 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// Staff moderation: vendors waiting for approval and self-declared
+// certificates to verify or reject, each decision an API operation
+// (approve-vendor, verify-certification, reject-certification) made with
+// the staff member's key and the version they saw (If-Match).
+
+// Bounds of the moderation page's reads.
+const (
+	// pendingScanPages bounds the pages of list-vendors read to find pending
+	// vendors: the operation has no status filter yet.
+	pendingScanPages = 20
+	claimsPerPage    = 50
+)
+
+// staffData is the moderation page's data.
+type staffData struct {
+	Ref      *reference
+	Pending  []vendorView
+	Claims   []claim
+	Partial  bool   // more vendors than were scanned
+	Done     string // the decision just made
+	VendorOf map[string]vendorView
+}
+
+// claim is a self-declared certificate with its vendor.
+type claim struct {
+	Cert   certificationView
+	Vendor vendorView
+}
+
+// requireStaff allows staff sessions only.
+func (q *request) requireStaff() (bool, error) {
+	if !q.requireSession() {
+		return false, nil
+	}
+	if !q.sess.IsStaff() {
+		return false, errPage{http.StatusForbidden}
+	}
+	return true, nil
+}
+
+// staff answers the moderation queue.
+func (s *Server) staff(q *request) error {
+	if ok, err := q.requireStaff(); !ok {
+		return err
+	}
+	d, err := q.staffData()
+	if err != nil {
+		return err
+	}
+	d.Done = q.r.URL.Query().Get("done")
+	v := q.view("Moderation", d)
+	v.Form = newForm(nil)
+	return q.render(http.StatusOK, "staff", v)
+}
+
+func (q *request) staffData() (*staffData, error) {
+	ref, err := q.reference()
+	if err != nil {
+		return nil, err
+	}
+	d := &staffData{Ref: ref}
+	if d.Pending, d.Partial, err = q.pendingVendors(); err != nil {
+		return nil, err
+	}
+	var certs listOf[certificationView]
+	if err := q.api.get(q.r.Context(), "/v1/certifications", url.Values{"status": {"self-declared"}, "limit": {fmt.Sprint(claimsPerPage)}}, &certs); err != nil {
+		return nil, err
+	}
+	vendors := map[string]vendorView{}
+	for _, c := range certs.Items {
+		v, ok := vendors[c.VendorID]
+		if !ok {
+			if err := q.api.get(q.r.Context(), "/v1/vendors/"+pathEscape(c.VendorID), nil, &v); err != nil {
+				return nil, err
+			}
+			vendors[c.VendorID] = v
+		}
+		d.Claims = append(d.Claims, claim{Cert: c, Vendor: v})
+	}
+	return d, nil
+}
+
+// pendingVendors pages through list-vendors (as staff, who see every
+// vendor) for the pending ones; partial is true when it stopped early.
+func (q *request) pendingVendors() (pending []vendorView, partial bool, err error) {
+	cursor := ""
+	for range pendingScanPages {
+		var page listOf[vendorView]
+		query := url.Values{"limit": {"100"}}
+		if cursor != "" {
+			query.Set("cursor", cursor)
+		}
+		if err := q.api.get(q.r.Context(), "/v1/vendors", query, &page); err != nil {
+			return nil, false, err
+		}
+		for _, v := range page.Items {
+			if v.Status == "pending" {
+				pending = append(pending, v)
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			return pending, false, nil
+		}
+	}
+	return pending, true, nil
+}
+
+// decide makes one staff decision from a form post: approve a vendor, or
+// verify or reject a certificate. Problems (a reason missing, a stale
+// version) come back on the moderation page with an error summary.
+func (s *Server) decide(q *request) error {
+	if ok, err := q.requireStaff(); !ok {
+		return err
+	}
+	if err := q.r.ParseForm(); err != nil {
+		return errPage{http.StatusBadRequest}
+	}
+	f := q.r.PostForm
+	id, kind := q.r.PathValue("id"), q.r.PathValue("decision")
+	var path string
+	var body any
+	switch kind {
+	case "approve":
+		path = "/v1/vendors/" + pathEscape(id) + "/approve"
+	case "verify":
+		path, body = "/v1/certifications/"+pathEscape(id)+"/verify", map[string]string{"note": f.Get("note")}
+	case "reject":
+		path, body = "/v1/certifications/"+pathEscape(id)+"/reject", map[string]string{"reason": f.Get("reason-" + id)}
+	default:
+		return errPage{http.StatusNotFound}
+	}
+	if err := q.api.callIf(q.r.Context(), http.MethodPost, path, f.Get("version"), body, nil); err != nil {
+		d, derr := q.staffData()
+		if derr != nil {
+			return derr
+		}
+		return q.formFailed(err, "staff", "Moderation", d, func(v *view) []field {
+			return []field{{Name: "reason-" + id, API: "reason", Label: v.T("Reason")}, {Name: "note", Label: v.T("Note")}}
+		})
+	}
+	return q.redirect("/staff?done=" + url.QueryEscape(kind))
+}

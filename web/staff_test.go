@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+)
+
+func TestPages_StaffModeration(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	vendor := s.browser()
+	vendor.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
+		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK, "pending")
+	vendor.get("/staff").want(http.StatusForbidden)
+	until := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	for _, n := range []string{"ISMS-1", "ISMS-2"} {
+		vendor.post("/dashboard/certifications", url.Values{"scheme": {"iso-iec-27001"}, "number": {n}, "issuer": {"CB (fictional)"},
+			"valid_from": {"2025-01-01"}, "valid_until": {until}}).want(http.StatusOK, n)
+	}
+
+	staff := s.browser()
+	staff.post("/signin", url.Values{"key": {s.admin}}).want(http.StatusOK, `href="/staff"`)
+	p := staff.get("/staff").want(http.StatusOK, "Vendors waiting for approval", "Clinique Sûre SAS (fictional)", "ISMS-1", "ISMS-2",
+		"No evidence link given.")
+	ids := regexp.MustCompile(`action="/staff/certifications/([^/]+)/reject"`).FindAllStringSubmatch(p.Body, -1)
+	vid := regexp.MustCompile(`action="/staff/vendors/([^/]+)/approve"`).FindStringSubmatch(p.Body)
+	if len(ids) != 2 || vid == nil {
+		t.Fatalf("forms: %v %v", ids, vid)
+	}
+	first, second := ids[0][1], ids[1][1]
+
+	// A rejection needs a reason: the API's 422, shown beside the row's field.
+	staff.post("/staff/certifications/"+first+"/reject", url.Values{"reason-" + first: {""}}).
+		want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-reason-`+first+`"`, `id="f-reason-`+first+`-error"`)
+	staff.post("/staff/certifications/"+first+"/reject", url.Values{"reason-" + first: {"Not in the issuer's register."}}).
+		want(http.StatusOK, "Decision recorded.").lacks("ISMS-1")
+	// A decision on a stale page is refused (If-Match).
+	staff.post("/staff/certifications/"+second+"/verify", url.Values{"version": {"99"}}).want(http.StatusPreconditionFailed, `class="error-summary"`)
+	staff.post("/staff/certifications/"+second+"/verify", url.Values{"note": {"Register checked."}}).
+		want(http.StatusOK, "Decision recorded.", "No certificate is waiting.")
+	staff.post("/staff/vendors/"+vid[1]+"/approve", url.Values{"version": {"1"}}).want(http.StatusOK, "No vendor is waiting.")
+	staff.post("/staff/vendors/"+vid[1]+"/nonsense", nil).want(http.StatusNotFound)
+
+	// The vendor sees the outcome.
+	vendor.get("/dashboard").want(http.StatusOK, "active", "Not in the issuer&#39;s register.", "verified")
+}
