@@ -39,8 +39,11 @@ type Limits struct {
 	// Registration limits anonymous self-registrations per client address.
 	Registration Rate
 	// RequestTimeout bounds the work of one request (database queries stop
-	// when it passes).
+	// when it passes); writing the answer may take writeGrace longer.
 	RequestTimeout time.Duration
+	// ResponseBytes bounds the answer of one request: past it the answer is
+	// cut, the connection closed, and the request logged as over budget.
+	ResponseBytes int64
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed. Without them the client address is the peer address.
 	TrustedProxies []netip.Prefix
@@ -53,6 +56,7 @@ var DefaultLimits = Limits{
 	AuthFailure:    Rate{Per: 6 * time.Second, Burst: 20},        // 10/min
 	Registration:   Rate{Per: 6 * time.Minute, Burst: 5},         // 10/h
 	RequestTimeout: 30 * time.Second,
+	ResponseBytes:  8 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -66,6 +70,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = DefaultLimits.RequestTimeout
+	}
+	if l.ResponseBytes == 0 {
+		l.ResponseBytes = DefaultLimits.ResponseBytes
 	}
 	return l
 }
