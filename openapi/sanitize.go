@@ -126,7 +126,7 @@ func (s *jsonScanner) object(depth int) {
 		start := s.pos + 1
 		if msg := s.str(); msg != "" {
 			s.bad = false
-			s.fail("property name "+msg, "."+string(s.data[start:s.pos-1]))
+			s.fail("property name "+msg, "."+rawString(s.data[start:]))
 			return
 		}
 		s.path = append(s.path, "."+string(s.data[start:s.pos-1]))
@@ -249,6 +249,20 @@ func (s *jsonScanner) escape() string {
 		return msgSurrogate
 	}
 	return ""
+}
+
+// rawString returns the text of a JSON string up to its closing quote (or
+// the end of data), escapes left as they are.
+func rawString(data []byte) string {
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return string(data[:i])
+		}
+	}
+	return string(data)
 }
 
 // hex reads the four hex digits at i.
