@@ -139,4 +139,3 @@ func newTestServer(t *testing.T, h http.Handler) string {
 	t.Cleanup(func() { _ = srv.Close() })
 	return ln.Addr().String()
 }
-

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -28,7 +29,7 @@ func (h *handlers) registerHealth(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-liveness", Method: http.MethodGet, Path: "/healthz",
 		Summary:     "Liveness",
-		Description: "Answers 200 while the process serves HTTP. It checks no dependency: restart the process only when this fails.",
+		Description: "Answers 200 while the process serves HTTP. It checks no dependency and never touches the database, even when a key is sent: restart the process only when this fails.",
 		Tags:        []string{"Health"},
 	}, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
 		return &HealthOutput{Body: Health{Status: "ok"}}, nil
@@ -60,7 +61,8 @@ func (h *handlers) registerHealth(api huma.API) {
 			out.Body.Checks[name] = "ok"
 		}
 		if len(failed) > 0 {
-			return nil, huma.Error503ServiceUnavailable("Not ready: a dependency does not answer.", failed...)
+			return nil, huma.ErrorWithHeaders(huma.Error503ServiceUnavailable("Not ready: a dependency does not answer.", failed...),
+				http.Header{"Retry-After": {strconv.Itoa(databaseRetrySeconds)}})
 		}
 		sctx, cancel := context.WithTimeout(ctx, readyTimeout)
 		h.searchReadiness(sctx, &out.Body) // reported, never fatal

@@ -33,8 +33,10 @@ type Limits struct {
 	Address Rate
 	// Key limits requests per API key.
 	Key Rate
-	// AuthFailure limits requests with keys that do not authenticate, per
-	// client address: guessing keys stops here before it reaches the database.
+	// AuthFailure limits requests with keys that do not authenticate: per
+	// key id for well-formed keys, per client address for malformed ones
+	// (those stop before the database). A valid key is never refused for
+	// failures counted against others; see keyHolder.
 	AuthFailure Rate
 	// Registration limits anonymous self-registrations per client address.
 	Registration Rate
