@@ -129,6 +129,9 @@ func (s *jsonScanner) object(depth int) {
 			s.fail("property name "+msg, "."+rawString(s.data[start:]))
 			return
 		}
+		if s.bad { // unterminated: a syntax error
+			return
+		}
 		s.path = append(s.path, "."+string(s.data[start:s.pos-1]))
 		s.space()
 		if s.pos >= len(s.data) || s.data[s.pos] != ':' {
