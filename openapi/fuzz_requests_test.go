@@ -249,4 +249,3 @@ func truncateForLog(s string) string {
 	}
 	return s
 }
-
