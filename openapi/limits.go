@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -290,5 +291,8 @@ func guard(next http.Handler, l Limits) http.Handler {
 		ctx, cancel := context.WithTimeout(ctx, l.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+		if rec, ok := w.(*statusRecorder); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			rec.late = true // logged as over budget
+		}
 	})
 }

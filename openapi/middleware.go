@@ -82,7 +82,7 @@ func logRequest(ctx context.Context, log *slog.Logger, r *http.Request, rec *sta
 	switch {
 	case rec.over:
 		level, msg = slog.LevelError, "request over budget: response too large, connection cut"
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+	case rec.late:
 		level, msg = slog.LevelWarn, "request over budget: time limit passed"
 	case rec.status >= 500:
 		level = slog.LevelError
@@ -182,7 +182,8 @@ type statusRecorder struct {
 	bytes  int64
 	budget int64
 	wrote  bool
-	over   bool
+	over   bool // the answer passed the budget and was cut
+	late   bool // the request passed its time limit
 }
 
 // errOverBudget is what writes past the response budget return.
