@@ -1,9 +1,16 @@
 package catalog
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"slices"
 	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Domain errors. Store methods return these (possibly wrapped); callers test
@@ -19,7 +26,45 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrCursor means a page cursor is not one this service returned.
 	ErrCursor = errors.New("invalid page cursor")
+	// ErrUnavailable means the database does not answer (refused or lost
+	// connection, shutting down, out of connections): the request may
+	// succeed later, unchanged.
+	ErrUnavailable = errors.New("database unavailable")
 )
+
+// IsUnavailable reports whether err means the database does not answer:
+// ErrUnavailable, or a driver or network error of the same meaning that
+// reached the caller untranslated.
+func IsUnavailable(err error) bool {
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // the request ran out of time, not the database (context errors are net.Errors)
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return true
+	}
+	var connErr *pgconn.ConnectError
+	var pgErr *pgconn.PgError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connErr), errors.As(err, &netErr):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08: connection exception; 57P01-57P03: shutting down or
+		// starting up; 53300: too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || slices.Contains([]string{"57P01", "57P02", "57P03", "53300"}, pgErr.Code)
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// unavailable returns ErrUnavailable, naming err for the logs, when err means
+// the database does not answer, and nil otherwise.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || !IsUnavailable(err) {
+		return nil
+	}
+	return fmt.Errorf("%w (%v)", ErrUnavailable, err)
+}
 
 // ConflictError says which field collides with existing data.
 type ConflictError struct {

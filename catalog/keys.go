@@ -153,3 +153,10 @@ func secretMatches(id uuid.UUID, secret, stored []byte) bool {
 // LastUsedInterval is how stale last_used_at may get: a key's row is written
 // at most about once per interval, not on every request.
 const LastUsedInterval = time.Minute
+
+// TokenKeyID returns the key id of a well-formed token without checking its
+// secret, so that failures can be counted per key.
+func TokenKeyID(token string) (uuid.UUID, bool) {
+	id, _, err := parseToken(token)
+	return id, err == nil
+}

@@ -125,6 +125,9 @@ func translate(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ErrNotFound
 	}
+	if u := unavailable(err); u != nil {
+		return u
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		if f, ok := constraintErrors[pgErr.ConstraintName]; ok {

@@ -127,14 +127,16 @@ func (s *Store) ListCertifications(ctx context.Context, f CertificationFilter) (
 		SELECT `+certificationColumns+` FROM certifications c
 		WHERE c.id > $1
 		  AND ($2::uuid IS NULL OR c.vendor_id = $2)
-		  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM certification_offerings co
-				WHERE co.certification_id = c.id AND co.offering_id = $3))
+		  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM certification_offerings co JOIN offerings o ON o.id = co.offering_id
+				WHERE co.certification_id = c.id AND co.offering_id = $3
+				  AND ($8 OR c.vendor_id = $9 OR o.status = 'published')))
 		  AND ($4 = '' OR c.scheme = $4)
 		  AND ($5 = '' OR c.status = $5)
 		  AND ($6::date IS NULL OR ($6 BETWEEN c.valid_from AND c.valid_until
 				AND c.status IN ('self-declared', 'verified')))
 		  AND ($8 OR c.vendor_id = $9 OR (c.status IN ('self-declared', 'verified')
-				AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')))
+				AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')
+				AND `+publicCoverage+`))
 		ORDER BY c.id
 		LIMIT $7`,
 		after, nullID(f.VendorID), nullID(f.OfferingID), f.Scheme, string(f.Status), validOn, size+1, f.Viewer.Staff, f.Viewer.ownID())

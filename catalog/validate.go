@@ -67,6 +67,9 @@ var validate = sync.OnceValue(func() *validator.Validate {
 		"cpv":      isCPV,
 		"slug":     isSlug,
 		"notblank": validators.NotBlank,
+		// The validator's own e164 makes the plus sign optional; the
+		// database (vendors_contact_phone_check) and E.164 do not.
+		"e164": isPhone,
 	} {
 		if err := v.RegisterValidation(tag, fn); err != nil {
 			panic(err) // a bad tag name: a bug, caught by any test
@@ -146,7 +149,7 @@ var euidPattern = regexp.MustCompile(`^([A-Z]{2})[A-Z0-9]{1,20}\.[A-Z0-9](?:[A-Z
 // number formats, so only that structure is checked.
 func isEUID(fl validator.FieldLevel) bool {
 	s := fl.Field().String()
-	if len(s) > 64 {
+	if len(s) > 60 { // vendors_euid_check
 		return false
 	}
 	m := euidPattern.FindStringSubmatch(s)
@@ -173,6 +176,14 @@ func isCPV(fl validator.FieldLevel) bool {
 	d, ok := cpvCheckDigit(s[:8])
 	return ok && d == s[9]
 }
+
+// phonePattern is an international number in E.164 form: a plus sign, a
+// country code not starting with 0, at most 15 digits in all.
+var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// isPhone reports whether the field is a phone number in E.164 form, such
+// as +4930123456789.
+func isPhone(fl validator.FieldLevel) bool { return phonePattern.MatchString(fl.Field().String()) }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 

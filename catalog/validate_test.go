@@ -150,6 +150,8 @@ func vendorCases(t *testing.T) []ruleCase[Vendor] {
 		{"Contact.email:max", "contact email too long", "contact.email", func(v *Vendor) { v.Contact.Email = longText(250) + "@example.eu" }},
 		{"Contact.email:email", "contact email malformed", "contact.email", func(v *Vendor) { v.Contact.Email = "security at example.eu" }},
 		{"Contact.phone:e164", "contact phone with spaces", "contact.phone", func(v *Vendor) { v.Contact.Phone = "+49 30 123456789" }},
+		{"Contact.phone:e164", "contact phone without plus (vendors_contact_phone_check)", "contact.phone", func(v *Vendor) { v.Contact.Phone = "49301234" }},
+		{"Vendor.euid:euid", "euid longer than 60 (vendors_euid_check)", "euid", func(v *Vendor) { v.EUID = "DEK1101R.HRB" + strings.Repeat("1", 50) }},
 	}
 }
 

@@ -77,7 +77,8 @@ func (s *Store) VisibleCertification(ctx context.Context, id uuid.UUID, v Viewer
 	defer wrap(&err, "catalog.VisibleCertification(%s)", id)
 	c, err := scanCertification(s.pool.QueryRow(ctx, `SELECT `+certificationColumns+` FROM certifications c
 		WHERE c.id = $1 AND ($2 OR c.vendor_id = $3 OR (c.status IN ('self-declared', 'verified')
-			AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')))`,
+			AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')
+			AND `+publicCoverage+`))`,
 		id, v.Staff, v.ownID()))
 	if err != nil {
 		return Certification{}, translate(err)
@@ -88,6 +89,16 @@ func (s *Store) VisibleCertification(ctx context.Context, id uuid.UUID, v Viewer
 	}
 	return certs[0], nil
 }
+
+// publicCoverage is the SQL condition on certification c that what it
+// covers is public: the whole vendor (it lists no offering), or at least one
+// published offering. A certification that covers only drafts or withdrawn
+// offerings is hidden from those who do not own it, as they are: showing it
+// with an empty list would read as covering the whole vendor, and with a
+// marker would tell that hidden offerings exist.
+const publicCoverage = `(NOT EXISTS (SELECT 1 FROM certification_offerings co WHERE co.certification_id = c.id)
+	OR EXISTS (SELECT 1 FROM certification_offerings co JOIN offerings o ON o.id = co.offering_id
+		WHERE co.certification_id = c.id AND o.status = 'published'))`
 
 // trimCoverage drops from the certifications v does not own the offerings v
 // may not see (drafts, withdrawn), so that their ids do not leak.

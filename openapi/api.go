@@ -95,13 +95,14 @@ before it becomes public. Each operation's security requirement lists the roles 
 Requests are rate-limited per key and per client address (429 with Retry-After).`
 
 // New returns the HTTP handler serving the API, its docs and its spec, wrapped
-// in the request middleware (request ids, logs, panics, body limits).
+// in the request middleware (request ids, logs, panics, budgets, the input
+// rule, problems for what the router refuses).
 func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	api := humago.New(mux, Config())
 	Register(api, d)
 	registerDocs(mux)
-	return middleware(guard(mux, d.Limits), d.Logger)
+	return middleware(guard(edge(routed(mux)), d.Limits), d.Logger, d.Limits)
 }
 
 // Register adds every operation to api. humatest drives it in tests.
@@ -111,7 +112,7 @@ func Register(api huma.API, d Deps) {
 		h.Logger = slog.Default()
 	}
 	// First: middleware applies to the operations registered after it.
-	api.UseMiddleware(h.authenticate(api))
+	api.UseMiddleware(checkParams(api), h.authenticate(api))
 	defer declareSecurity(api)
 	defer declareCommonErrors(api)
 	h.registerHealth(api)

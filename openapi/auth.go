@@ -225,33 +225,10 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		addr := clientKey(ctx, hctx.RemoteAddr())
 		var p Principal
 		if header := hctx.Header("Authorization"); header != "" {
-			if wait, ok := h.limits.authFailures.available(addr); !ok {
-				tooMany(api, hctx, wait, "Too many requests with keys that do not authenticate from your address.")
+			var ok bool
+			if p, ok = h.keyHolder(api, hctx, header, addr, rule); !ok {
 				return
 			}
-			token, ok := bearerToken(header)
-			if !ok {
-				h.limits.authFailures.take(addr)
-				unauthorized(api, hctx, `error="invalid_request"`, "The Authorization header must be: Bearer <API key>.")
-				return
-			}
-			key, err := h.Catalog.Authenticate(ctx, token)
-			var aerr *catalog.AuthError
-			switch {
-			case errors.As(err, &aerr):
-				h.limits.authFailures.take(addr)
-				loggerFrom(ctx).InfoContext(ctx, "authentication failed", "reason", aerr.Reason)
-				detail := "The API key is not valid."
-				if aerr.Reason == "revoked" || aerr.Reason == "expired" {
-					detail = "The API key is " + aerr.Reason + "."
-				}
-				unauthorized(api, hctx, `error="invalid_token"`, detail)
-				return
-			case err != nil:
-				_ = huma.WriteErr(api, hctx, http.StatusInternalServerError, "", err)
-				return
-			}
-			p = principalOf(key)
 		}
 		switch {
 		case p.anonymous() && !rule.anonymous:
@@ -274,6 +251,62 @@ func (h *handlers) authenticate(api huma.API) func(huma.Context, func(huma.Conte
 		ctx = catalog.WithActor(ctx, p.actor(RequestID(ctx)))
 		next(huma.WithContext(hctx, ctx))
 	}
+}
+
+// keyHolder authenticates the key in an Authorization header. When it
+// answers the request itself (401, 429, 503) it returns false.
+//
+// Failures are counted per key id when the token is well-formed, and per
+// client address only when it is not: a token without a well-formed key id
+// can never authenticate, so refusing it before the database costs no valid
+// key anything, while a well-formed one is always checked, so that a valid
+// key is never refused for the failures of others (behind a shared address,
+// or guessing its secret). Past the limit, failures answer 429 instead of 401.
+//
+// When the database does not answer, a key cannot be checked: operations
+// open to anonymous callers are served as to an anonymous caller, which can
+// only narrow what is visible (a key widens it, never narrows it); others
+// answer 503.
+func (h *handlers) keyHolder(api huma.API, hctx huma.Context, header, addr string, rule access) (Principal, bool) {
+	ctx := hctx.Context()
+	token, ok := bearerToken(header)
+	keyID, wellFormed := catalog.TokenKeyID(token)
+	if !ok || !wellFormed {
+		if wait, ok := h.limits.authFailures.take("addr:" + addr); !ok {
+			tooMany(api, hctx, wait, "Too many requests with malformed keys from your address.")
+			return Principal{}, false
+		}
+		if !ok {
+			unauthorized(api, hctx, `error="invalid_request"`, "The Authorization header must be: Bearer <API key>.")
+		} else {
+			unauthorized(api, hctx, `error="invalid_token"`, "The API key is not valid.")
+		}
+		return Principal{}, false
+	}
+	key, err := h.Catalog.Authenticate(ctx, token)
+	var aerr *catalog.AuthError
+	switch {
+	case errors.As(err, &aerr):
+		loggerFrom(ctx).InfoContext(ctx, "authentication failed", "reason", aerr.Reason, "key_id", keyID)
+		if wait, ok := h.limits.authFailures.take("key:" + keyID.String()); !ok {
+			tooMany(api, hctx, wait, "Too many failed requests with this key id.")
+			return Principal{}, false
+		}
+		detail := "The API key is not valid."
+		if aerr.Reason == "revoked" || aerr.Reason == "expired" {
+			detail = "The API key is " + aerr.Reason + "."
+		}
+		unauthorized(api, hctx, `error="invalid_token"`, detail)
+		return Principal{}, false
+	case catalog.IsUnavailable(err) && rule.anonymous:
+		loggerFrom(ctx).WarnContext(ctx, "key not checked: database unavailable; serving as anonymous", "key_id", keyID)
+		hctx.SetHeader("Warning", `199 - "API key not checked (database unavailable): public data only"`)
+		return Principal{}, true
+	case err != nil:
+		_ = huma.WriteErr(api, hctx, http.StatusInternalServerError, "", err)
+		return Principal{}, false
+	}
+	return principalOf(key), true
 }
 
 // unauthorized answers 401 with the WWW-Authenticate challenge of RFC 6750.

@@ -43,6 +43,7 @@ type Certification struct {
 	VerifiedBy   string     `json:"verified_by,omitempty" doc:"Who verified or rejected the claim." example:""`
 	VerifiedAt   *time.Time `json:"verified_at,omitempty" doc:"When it was verified or rejected (UTC)."`
 	StatusReason string     `json:"status_reason,omitempty" doc:"The reason staff gave for the state: why a claim was rejected or suspended, or a note on its verification." example:""`
+	Covers       string     `json:"covers" enum:"vendor,offerings" doc:"What it covers: vendor, the whole vendor (organisation-wide; offering_ids is empty); or offerings, the offerings in offering_ids (to those who do not own it, only the published ones: a certification covering none of those is not shown)." example:"offerings"`
 	ValidToday   bool       `json:"valid_today" doc:"Whether it counts today: inside its validity dates and neither rejected, suspended nor withdrawn." example:"true"`
 	Version      int64      `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
 	CreatedAt    time.Time  `json:"created_at" doc:"When the claim was made (UTC)." example:"2026-11-28T10:00:00Z"`
@@ -132,9 +133,17 @@ func newCertification(c catalog.Certification, today time.Time) Certification {
 			},
 			OfferingIDs: orEmpty(c.OfferingIDs),
 		},
-		Status: string(c.Status), VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, StatusReason: c.StatusReason, ValidToday: c.ValidOn(today),
+		Covers: covers(c), Status: string(c.Status), VerifiedBy: c.VerifiedBy, VerifiedAt: c.VerifiedAt, StatusReason: c.StatusReason, ValidToday: c.ValidOn(today),
 		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
+}
+
+// covers names what c covers: the vendor when it lists no offering.
+func covers(c catalog.Certification) string {
+	if len(c.OfferingIDs) == 0 {
+		return "vendor"
+	}
+	return "offerings"
 }
 
 // CertificationOutput is one certification with its ETag.

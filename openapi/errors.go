@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -30,6 +32,7 @@ func init() {
 //	denied                    403 with its reason
 //	unready                   503 naming each dependency that does not answer
 //	search.ErrUnavailable     503 with Retry-After (searchProblem)
+//	catalog.ErrUnavailable    503 with Retry-After (the database does not answer)
 //	context.DeadlineExceeded  503 (the request outlived its time limit)
 //	anything else at 5xx      logged with the request id, answered bare
 //
@@ -42,7 +45,10 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 	if p := domainProblem(errs); p != nil {
 		p.Instance = instance(ctx)
 		setRetryAfter(hctx, errs) // search index unreachable: when to retry
-		return p
+		if hctx != nil && (slices.ContainsFunc(errs, catalog.IsUnavailable) || slices.ContainsFunc(errs, isUnready)) {
+			hctx.SetHeader("Retry-After", strconv.Itoa(databaseRetrySeconds)) // the database (or a readiness dependency) does not answer
+		}
+		return bound(p)
 	}
 	if status >= 500 {
 		var unknown []error
@@ -54,7 +60,7 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 		if len(unknown) > 0 || status == http.StatusInternalServerError {
 			loggerFrom(ctx).ErrorContext(ctx, "request failed", "status", status, "error", errors.Join(unknown...))
 			if status == http.StatusInternalServerError {
-				return &huma.ErrorModel{
+				return &huma.ErrorModel{ // bounded: nothing of the input
 					Status:   status,
 					Title:    http.StatusText(status),
 					Detail:   "The server could not complete the request. Quote the instance (request id) when reporting it.",
@@ -64,13 +70,35 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 			errs = nil
 		}
 	}
-	p := huma.NewError(status, msg, errs...).(*huma.ErrorModel)
+	p := newProblem(status, msg, errs)
 	p.Instance = instance(ctx)
 	for _, d := range p.Errors {
 		pointAtMissingField(d)
 	}
+	return bound(p)
+}
+
+// newProblem is huma.NewError with error texts cut short; bound then keeps
+// the first maxProblemErrors details and counts the rest, so that an input
+// with many faults costs little more than one with twenty.
+func newProblem(status int, msg string, errs []error) *huma.ErrorModel {
+	p := &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: msg}
+	for _, err := range errs {
+		switch d := err.(type) {
+		case nil:
+			continue
+		case huma.ErrorDetailer:
+			p.Errors = append(p.Errors, d.ErrorDetail())
+		default:
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Message: truncate(err.Error(), maxMessageBytes)})
+		}
+	}
 	return p
 }
+
+// databaseRetrySeconds is the Retry-After of a 503 while the database does
+// not answer.
+const databaseRetrySeconds = 5
 
 // missingProperty is how huma's schema validation reports an absent field.
 var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
@@ -129,6 +157,12 @@ func domainProblem(errs []error) *huma.ErrorModel {
 				Detail: "The cursor is not one this service returned; start again without it.",
 				Errors: []*huma.ErrorDetail{{Location: "query.cursor", Message: "is not a cursor this service returned"}},
 			}
+		case catalog.IsUnavailable(err):
+			return &huma.ErrorModel{
+				Status: http.StatusServiceUnavailable,
+				Title:  http.StatusText(http.StatusServiceUnavailable),
+				Detail: "The database does not answer; try again after Retry-After seconds.",
+			}
 		case errors.Is(err, catalog.ErrNotFound):
 			return &huma.ErrorModel{
 				Status: http.StatusNotFound,
@@ -175,8 +209,11 @@ func location(field string) string {
 // stampInstance is a response transformer that gives every problem the
 // request id as its instance, including problems built without a context.
 func stampInstance(ctx huma.Context, _ string, v any) (any, error) {
-	if p, ok := v.(*huma.ErrorModel); ok && p.Instance == "" {
-		p.Instance = instance(ctx.Context())
+	if p, ok := v.(*huma.ErrorModel); ok {
+		if p.Instance == "" {
+			p.Instance = instance(ctx.Context())
+		}
+		return bound(p), nil // also the problems handlers build themselves
 	}
 	return v, nil
 }

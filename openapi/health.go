@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -35,13 +36,19 @@ type GetReadinessInput struct{}
 // (503). newError maps it.
 type unready []string
 
+// isUnready reports whether err is a failed readiness check.
+func isUnready(err error) bool {
+	var u unready
+	return errors.As(err, &u)
+}
+
 func (u unready) Error() string { return "not ready: " + strings.Join(u, ", ") + " do not answer" }
 
 func (h *handlers) registerHealth(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-liveness", Method: http.MethodGet, Path: "/healthz",
 		Summary:     "Liveness",
-		Description: "Answers 200 while the process serves HTTP. It checks no dependency: restart the process only when this fails.",
+		Description: "Answers 200 while the process serves HTTP. It checks no dependency and never touches the database, even when a key is sent: restart the process only when this fails.",
 		Tags:        []string{"Health"},
 	}, h.getLiveness)
 	huma.Register(api, huma.Operation{

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -33,14 +34,19 @@ type Limits struct {
 	Address Rate
 	// Key limits requests per API key.
 	Key Rate
-	// AuthFailure limits requests with keys that do not authenticate, per
-	// client address: guessing keys stops here before it reaches the database.
+	// AuthFailure limits requests with keys that do not authenticate: per
+	// key id for well-formed keys, per client address for malformed ones
+	// (those stop before the database). A valid key is never refused for
+	// failures counted against others; see keyHolder.
 	AuthFailure Rate
 	// Registration limits anonymous self-registrations per client address.
 	Registration Rate
 	// RequestTimeout bounds the work of one request (database queries stop
-	// when it passes).
+	// when it passes); writing the answer may take writeGrace longer.
 	RequestTimeout time.Duration
+	// ResponseBytes bounds the answer of one request: past it the answer is
+	// cut, the connection closed, and the request logged as over budget.
+	ResponseBytes int64
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed. Without them the client address is the peer address.
 	TrustedProxies []netip.Prefix
@@ -53,6 +59,7 @@ var DefaultLimits = Limits{
 	AuthFailure:    Rate{Per: 6 * time.Second, Burst: 20},        // 10/min
 	Registration:   Rate{Per: 6 * time.Minute, Burst: 5},         // 10/h
 	RequestTimeout: 30 * time.Second,
+	ResponseBytes:  8 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -66,6 +73,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = DefaultLimits.RequestTimeout
+	}
+	if l.ResponseBytes == 0 {
+		l.ResponseBytes = DefaultLimits.ResponseBytes
 	}
 	return l
 }
@@ -281,5 +291,8 @@ func guard(next http.Handler, l Limits) http.Handler {
 		ctx, cancel := context.WithTimeout(ctx, l.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+		if rec, ok := w.(*statusRecorder); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			rec.late = true // logged as over budget
+		}
 	})
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make run: start a private PostgreSQL and Meilisearch under .local/ (kept
 # between runs), migrate, load the reference data and the fictional sample
-# catalogue, and serve the API on http://127.0.0.1:8080 until Ctrl-C, which
-# stops everything this script started.
+# catalogue, and serve the API on http://127.0.0.1:8080 until Ctrl-C or
+# SIGTERM (also to the whole process group), which stop everything this
+# script started. deploy/local/sigterm_test.sh checks that.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . deploy/local/lib.sh
 
-LOCAL=$PWD/.local
+# CYBERMARKET_LOCAL moves the state elsewhere (tests use a throwaway directory).
+LOCAL=${CYBERMARKET_LOCAL:-$PWD/.local}
 mkdir -p "$LOCAL"
 chmod 0755 "$LOCAL"
 
@@ -28,7 +30,11 @@ started_pg=
 MEILI_PID=
 SERVER_PID=
 cleanup() {
-	trap - EXIT INT TERM
+	# Ignore further signals while stopping: make passes SIGTERM on to us
+	# a second time, which would otherwise kill this shell mid-cleanup and
+	# leave PostgreSQL running.
+	trap - EXIT
+	trap '' INT TERM
 	stop_pid "$SERVER_PID"
 	stop_pid "$MEILI_PID"
 	[ -n "$started_pg" ] && stop_postgres "$LOCAL/pg"
