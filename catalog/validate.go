@@ -261,65 +261,72 @@ const genericMessage = "is not valid"
 // fieldMessage explains a rejected value to a person. root is the validated
 // struct type, used to name the other field of a cross-field rule.
 func fieldMessage(fe validator.FieldError, root reflect.Type) string {
+	if m, ok := fixedMessages[fe.Tag()]; ok {
+		return m
+	}
 	param := fe.Param()
 	switch fe.Tag() {
 	case "required":
-		switch fe.Kind() {
-		case reflect.Slice, reflect.Array:
-			return "must list at least one value"
-		case reflect.Map:
-			return "must have at least one entry"
-		}
-		return "is required"
+		return requiredMessage(fe.Kind())
 	case "min", "max":
-		least := "at least"
-		if fe.Tag() == "max" {
-			least = "at most"
-		}
-		switch fe.Kind() {
-		case reflect.String:
-			return fmt.Sprintf("must be %s %s characters long", least, param)
-		case reflect.Slice, reflect.Array:
-			return fmt.Sprintf("must list %s %s", least, countOf(param, "value", "values"))
-		case reflect.Map:
-			return fmt.Sprintf("must have %s %s", least, countOf(param, "entry", "entries"))
-		}
-		return fmt.Sprintf("must be %s %s", least, param)
+		return sizeMessage(fe.Tag(), fe.Kind(), param)
 	case "oneof":
 		return "must be one of: " + strings.Join(strings.Fields(param), ", ")
 	case "gtfield":
 		return "must be after " + siblingName(root, fe.StructNamespace(), param)
-	case "unique":
-		return "must not list the same value twice"
-	case "http_url":
-		return "must be a web address starting with https:// or http://, for example https://www.example.eu"
-	case "email":
-		return "must be an e-mail address, for example security@example.eu"
-	case "e164":
-		return "must be an international phone number: a plus sign, the country code and the number " +
-			"without spaces, for example +4930123456789"
-	case "sha256":
-		return "must be the SHA-256 checksum of the document: 64 characters 0-9 and a-f"
-	case "notblank":
-		return "must not be blank"
-	case "slug":
-		return "must be lower-case letters and digits, words joined by single hyphens, for example iso-iec-27001"
-	case "country":
-		return "must be a two-letter ISO 3166-1 country code in capitals, for example DE or FR"
-	case "language":
-		return "must be a two-letter ISO 639-1 language code in lower case, for example en, de or fr"
 	case "vat":
 		return vatMessage(fmt.Sprint(fe.Value()))
-	case "lei":
-		return "must be a Legal Entity Identifier (LEI, ISO 17442): 20 letters and digits " +
-			"ending in 2 check digits, for example 5493001KJTIIGC8Y1R12"
-	case "euid":
-		return "must be a European Unique Identifier (EUID) from the business register: the country code, " +
-			"the register's code, a dot and the registration number, for example DEK1101R.HRB116737 or NLNHR.12345678"
 	case "cpv":
 		return cpvMessage(fmt.Sprint(fe.Value()))
 	}
 	return genericMessage
+}
+
+// fixedMessages are the messages of rules that say the same whatever the
+// value or parameter.
+var fixedMessages = map[string]string{
+	"unique":   "must not list the same value twice",
+	"http_url": "must be a web address starting with https:// or http://, for example https://www.example.eu",
+	"email":    "must be an e-mail address, for example security@example.eu",
+	"e164": "must be an international phone number: a plus sign, the country code and the number " +
+		"without spaces, for example +4930123456789",
+	"sha256":   "must be the SHA-256 checksum of the document: 64 characters 0-9 and a-f",
+	"notblank": "must not be blank",
+	"slug":     "must be lower-case letters and digits, words joined by single hyphens, for example iso-iec-27001",
+	"country":  "must be a two-letter ISO 3166-1 country code in capitals, for example DE or FR",
+	"language": "must be a two-letter ISO 639-1 language code in lower case, for example en, de or fr",
+	"lei": "must be a Legal Entity Identifier (LEI, ISO 17442): 20 letters and digits " +
+		"ending in 2 check digits, for example 5493001KJTIIGC8Y1R12",
+	"euid": "must be a European Unique Identifier (EUID) from the business register: the country code, " +
+		"the register's code, a dot and the registration number, for example DEK1101R.HRB116737 or NLNHR.12345678",
+}
+
+// requiredMessage says what a missing value of the given kind lacks.
+func requiredMessage(kind reflect.Kind) string {
+	switch kind {
+	case reflect.Slice, reflect.Array:
+		return "must list at least one value"
+	case reflect.Map:
+		return "must have at least one entry"
+	}
+	return "is required"
+}
+
+// sizeMessage explains a min or max rule for the given kind of value.
+func sizeMessage(tag string, kind reflect.Kind, param string) string {
+	least := "at least"
+	if tag == "max" {
+		least = "at most"
+	}
+	switch kind {
+	case reflect.String:
+		return fmt.Sprintf("must be %s %s characters long", least, param)
+	case reflect.Slice, reflect.Array:
+		return fmt.Sprintf("must list %s %s", least, countOf(param, "value", "values"))
+	case reflect.Map:
+		return fmt.Sprintf("must have %s %s", least, countOf(param, "entry", "entries"))
+	}
+	return fmt.Sprintf("must be %s %s", least, param)
 }
 
 func countOf(n, one, many string) string {

@@ -118,8 +118,11 @@ func TestAPI_ErrorsAreBounded(t *testing.T) {
 			if len(body) >= 64<<10 || took >= time.Second || heapRise >= 100<<20 || rssRise >= 100<<20 {
 				t.Errorf("answer %d bytes in %v, heap +%d, RSS +%d: want < 64 KB, < 1 s, < 100 MB", len(body), took, heapRise, rssRise)
 			}
-			p := response{ResponseRecorder: &httptest.ResponseRecorder{Code: status, Body: bytes.NewBuffer(body), HeaderMap: http.Header{
-				"Content-Type": {"application/problem+json"}, "X-Request-Id": {"x"}}}, t: t}.problem(status)
+			rec := httptest.NewRecorder()
+			rec.Code, rec.Body = status, bytes.NewBuffer(body)
+			rec.Header().Set("Content-Type", "application/problem+json")
+			rec.Header().Set("X-Request-Id", "x")
+			p := response{ResponseRecorder: rec, t: t}.problem(status)
 			if len(p.Errors) == 0 || len(p.Errors) > 20 {
 				t.Errorf("%d errors listed, want 1 to 20", len(p.Errors))
 			}

@@ -38,7 +38,7 @@ func init() {
 //
 // Problems carry the request id as their instance.
 func newError(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
-	var ctx context.Context = context.Background()
+	ctx := context.Background()
 	if hctx != nil {
 		ctx = hctx.Context()
 	}

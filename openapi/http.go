@@ -48,7 +48,7 @@ func (m RequiredIfMatch) version() (int64, error) {
 		return 0, huma.NewError(428, "Precondition Required",
 			&huma.ErrorDetail{Location: "header.If-Match", Message: "is required: send the ETag of the version you read"})
 	}
-	return IfMatch{IfMatch: m.IfMatch}.version()
+	return IfMatch(m).version()
 }
 
 // PageParams are the paging query parameters of every list.

@@ -249,7 +249,7 @@ func (s *Store) Load(ctx context.Context) (_ *compliance.Reference, revision int
 	if err != nil {
 		return nil, 0, err
 	}
-	defer tx.Rollback(ctx)
+	defer func() { _ = tx.Rollback(ctx) }() // after a commit, or read-only: nothing to undo
 	var embedded string
 	if err := tx.QueryRow(ctx, `SELECT revision, embedded_version FROM reference_revision`).Scan(&revision, &embedded); err != nil {
 		return nil, 0, err

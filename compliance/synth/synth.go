@@ -73,6 +73,14 @@ func New(seed uint64, ref *compliance.Reference) *Generator {
 		catNames: map[string]string{}, cpv: map[string][]string{}, langs: map[string][]string{},
 		national: map[[2]string][]string{}, global: map[string][]string{}, schemes: map[string]compliance.Scheme{},
 	}
+	g.addCountries(ref)
+	g.addCategories(ref)
+	g.addSatisfiers(ref)
+	return g
+}
+
+// addCountries weighs head offices and markets, and notes each country's languages.
+func (g *Generator) addCountries(ref *compliance.Reference) {
 	for _, c := range ref.Countries {
 		g.langs[c.Code] = c.Languages
 		if w, ok := homeWeights[c.Code]; ok {
@@ -84,6 +92,10 @@ func New(seed uint64, ref *compliance.Reference) *Generator {
 	}
 	g.homes.add("GB", 1.5)
 	g.langs["GB"] = []string{"en"}
+}
+
+// addCategories notes the categories with their weights, names and CPV codes.
+func (g *Generator) addCategories(ref *compliance.Reference) {
 	for _, c := range ref.Categories {
 		g.categories = append(g.categories, c.Slug)
 		w, ok := categoryWeights[c.Slug]
@@ -98,6 +110,11 @@ func New(seed uint64, ref *compliance.Reference) *Generator {
 			}
 		}
 	}
+}
+
+// addSatisfiers notes, per category, the active schemes that satisfy some
+// requirement: EU-wide ones in global, national ones per country in national.
+func (g *Generator) addSatisfiers(ref *compliance.Reference) {
 	for _, s := range ref.Schemes {
 		g.schemes[s.ID] = s
 	}
@@ -108,12 +125,12 @@ func New(seed uint64, ref *compliance.Reference) *Generator {
 				continue
 			}
 			for _, cat := range r.Categories {
-				switch {
-				case s.Jurisdiction == "" || s.Jurisdiction == "EU" || s.Jurisdiction == "EEA":
+				switch s.Jurisdiction {
+				case "", "EU", "EEA":
 					if !slices.Contains(g.global[cat], s.ID) {
 						g.global[cat] = append(g.global[cat], s.ID)
 					}
-				case s.Jurisdiction == r.Country:
+				case r.Country:
 					k := [2]string{r.Country, cat}
 					if !slices.Contains(g.national[k], s.ID) {
 						g.national[k] = append(g.national[k], s.ID)
@@ -122,7 +139,6 @@ func New(seed uint64, ref *compliance.Reference) *Generator {
 			}
 		}
 	}
-	return g
 }
 
 // homeWeights is where vendors have their head office (relative weights).
@@ -455,126 +471,164 @@ func (g *Generator) offerings(r *rand.Rand, v *catalog.Vendor) []catalog.Offerin
 	for range n {
 		ci := pickWeighted(r, weights)
 		weights[ci] = 0 // distinct categories
-		cat := g.categories[ci]
-		o := catalog.Offering{
-			ID: newID(r), VendorID: v.ID, Category: cat, Status: catalog.OfferingPublished, Version: 1,
-			Description: map[string]string{}, HealthcareReferences: []catalog.Reference{},
-		}
-		switch x := r.Float64(); {
-		case x < 0.08:
-			o.Status = catalog.OfferingDraft
-		case x < 0.12:
-			o.Status = catalog.OfferingWithdrawn
-		}
-		// Countries served: home, plus markets by weight; bigger vendors serve more.
-		countries := []string{v.Country}
-		if !slices.Contains(g.markets.codes, v.Country) {
-			countries = countries[:0] // a vendor outside the EEA serves EEA markets only
-			countries = append(countries, g.markets.pick(r))
-		}
-		for range between(r, plan.extraCountries) {
-			countries = append(countries, g.markets.pick(r))
-		}
-		o.Countries = set(countries)
-		// Languages: one official language per served country (all of them for
-		// large vendors), and English.
-		langs := []string{"en"}
-		for _, c := range o.Countries {
-			ls := g.langs[c]
-			if len(ls) == 0 {
-				continue
-			}
-			if plan.size == catalog.SizeLarge {
-				langs = append(langs, ls...)
-			} else {
-				langs = append(langs, ls[r.IntN(len(ls))])
-			}
-		}
-		if len(langs) > 30 {
-			langs = langs[:30]
-		}
-		o.Languages = set(langs)
-		// Delivery.
-		switch {
-		case cat == "penetration-testing" || cat == "security-audit":
-			o.Delivery = []catalog.DeliveryMode{catalog.DeliveryOnSite, catalog.DeliveryHybrid, catalog.DeliveryRemote}[pickWeighted(r, []float64{4, 4, 2})]
-		case holdsData[cat]:
-			o.Delivery = []catalog.DeliveryMode{catalog.DeliveryRemote, catalog.DeliveryHybrid}[pickWeighted(r, []float64{7, 3})]
-		default:
-			o.Delivery = []catalog.DeliveryMode{catalog.DeliveryOnSite, catalog.DeliveryHybrid, catalog.DeliveryRemote}[r.IntN(3)]
-		}
-		// Data locations.
-		var data []string
-		if holdsData[cat] || chance(r, 0.3) {
-			if slices.Contains(g.markets.codes, v.Country) && chance(r, 0.7) {
-				data = append(data, v.Country)
-			} else {
-				data = append(data, []string{"DE", "FR", "NL", "IE", "SE"}[r.IntN(5)])
-			}
-			if chance(r, 0.2) {
-				data = append(data, []string{"DE", "NL", "IE", "FI"}[r.IntN(4)])
-			}
-			if chance(r, 0.1) {
-				data = append(data, "US")
-			}
-		}
-		o.DataLocations = set(data)
-		// Clearances.
-		var clear []string
-		if cleared[cat] && chance(r, plan.cleared) {
-			clear = append(clear, v.Country)
-			for _, c := range o.Countries {
-				if c != v.Country && chance(r, 0.15) {
-					clear = append(clear, c)
-				}
-			}
-		}
-		o.ClearedIn = set(clear)
-		// CPV codes.
-		var cpv []string
-		if codes := g.cpv[cat]; len(codes) > 0 {
-			cpv = append(cpv, codes[0])
-			if len(codes) > 1 && chance(r, 0.5) {
-				cpv = append(cpv, codes[1+r.IntN(len(codes)-1)])
-			}
-		}
-		o.CPVCodes = set(cpv)
-		// Texts.
-		name := g.catNames[cat]
-		if name == "" {
-			name = cat
-		}
-		trading := v.TradingName
-		if trading == "" {
-			trading = v.LegalName
-		}
-		o.Name = trading + " " + name
-		o.Summary = map[string]string{"en": fmt.Sprintf(summaries["en"], name, trading)}
-		for _, l := range o.Languages {
-			if tpl, ok := summaries[l]; ok && l != "en" && chance(r, 0.6) {
-				o.Summary[l] = fmt.Sprintf(tpl, name, trading)
-			}
-		}
-		if chance(r, 0.7) {
-			o.Description["en"] = fmt.Sprintf("%s Serves %s. Support in %s. Delivery: %s.",
-				o.Summary["en"], strings.Join(o.Countries, ", "), strings.Join(o.Languages, ", "), o.Delivery)
-		}
-		// Healthcare references.
-		for range r.IntN(4) {
-			o.HealthcareReferences = append(o.HealthcareReferences, catalog.Reference{
-				Customer: towns[r.IntN(len(towns))] + " " + hospitals[r.IntN(len(hospitals))] + " (fictional)",
-				Country:  o.Countries[r.IntN(len(o.Countries))],
-				Year:     2016 + r.IntN(11),
-			})
-		}
-		o.CreatedAt = v.CreatedAt.AddDate(0, 0, r.IntN(30))
-		o.UpdatedAt = o.CreatedAt.AddDate(0, 0, r.IntN(60))
-		if o.UpdatedAt.After(Today) {
-			o.UpdatedAt = Today
-		}
-		out = append(out, o)
+		out = append(out, g.offering(r, v, plan, g.categories[ci]))
 	}
 	return out
+}
+
+// offering draws one offering of category cat. The order of the draws from
+// r is part of the catalogue's determinism: keep it when changing a step.
+func (g *Generator) offering(r *rand.Rand, v *catalog.Vendor, plan vendorPlan, cat string) catalog.Offering {
+	o := catalog.Offering{
+		ID: newID(r), VendorID: v.ID, Category: cat, Status: offeringStatus(r), Version: 1,
+		Description: map[string]string{}, HealthcareReferences: []catalog.Reference{},
+	}
+	o.Countries = g.servedCountries(r, v, plan)
+	o.Languages = g.supportLanguages(r, o.Countries, plan)
+	o.Delivery = deliveryMode(r, cat)
+	o.DataLocations = g.dataLocations(r, v, cat)
+	o.ClearedIn = clearances(r, v, o.Countries, plan, cat)
+	o.CPVCodes = g.cpvCodes(r, cat)
+	g.texts(r, v, &o)
+	// Healthcare references.
+	for range r.IntN(4) {
+		o.HealthcareReferences = append(o.HealthcareReferences, catalog.Reference{
+			Customer: towns[r.IntN(len(towns))] + " " + hospitals[r.IntN(len(hospitals))] + " (fictional)",
+			Country:  o.Countries[r.IntN(len(o.Countries))],
+			Year:     2016 + r.IntN(11),
+		})
+	}
+	o.CreatedAt = v.CreatedAt.AddDate(0, 0, r.IntN(30))
+	o.UpdatedAt = o.CreatedAt.AddDate(0, 0, r.IntN(60))
+	if o.UpdatedAt.After(Today) {
+		o.UpdatedAt = Today
+	}
+	return o
+}
+
+// offeringStatus: most offerings are published, some draft or withdrawn.
+func offeringStatus(r *rand.Rand) catalog.OfferingStatus {
+	switch x := r.Float64(); {
+	case x < 0.08:
+		return catalog.OfferingDraft
+	case x < 0.12:
+		return catalog.OfferingWithdrawn
+	}
+	return catalog.OfferingPublished
+}
+
+// servedCountries: home, plus markets by weight; bigger vendors serve more.
+func (g *Generator) servedCountries(r *rand.Rand, v *catalog.Vendor, plan vendorPlan) []string {
+	countries := []string{v.Country}
+	if !slices.Contains(g.markets.codes, v.Country) {
+		countries = countries[:0] // a vendor outside the EEA serves EEA markets only
+		countries = append(countries, g.markets.pick(r))
+	}
+	for range between(r, plan.extraCountries) {
+		countries = append(countries, g.markets.pick(r))
+	}
+	return set(countries)
+}
+
+// supportLanguages: one official language per served country (all of them
+// for large vendors), and English.
+func (g *Generator) supportLanguages(r *rand.Rand, countries []string, plan vendorPlan) []string {
+	langs := []string{"en"}
+	for _, c := range countries {
+		ls := g.langs[c]
+		if len(ls) == 0 {
+			continue
+		}
+		if plan.size == catalog.SizeLarge {
+			langs = append(langs, ls...)
+		} else {
+			langs = append(langs, ls[r.IntN(len(ls))])
+		}
+	}
+	if len(langs) > 30 {
+		langs = langs[:30]
+	}
+	return set(langs)
+}
+
+// deliveryMode: tests and audits mostly on site, data services remote.
+func deliveryMode(r *rand.Rand, cat string) catalog.DeliveryMode {
+	switch {
+	case cat == "penetration-testing" || cat == "security-audit":
+		return []catalog.DeliveryMode{catalog.DeliveryOnSite, catalog.DeliveryHybrid, catalog.DeliveryRemote}[pickWeighted(r, []float64{4, 4, 2})]
+	case holdsData[cat]:
+		return []catalog.DeliveryMode{catalog.DeliveryRemote, catalog.DeliveryHybrid}[pickWeighted(r, []float64{7, 3})]
+	default:
+		return []catalog.DeliveryMode{catalog.DeliveryOnSite, catalog.DeliveryHybrid, catalog.DeliveryRemote}[r.IntN(3)]
+	}
+}
+
+// dataLocations: where a service that holds data keeps it.
+func (g *Generator) dataLocations(r *rand.Rand, v *catalog.Vendor, cat string) []string {
+	var data []string
+	if holdsData[cat] || chance(r, 0.3) {
+		if slices.Contains(g.markets.codes, v.Country) && chance(r, 0.7) {
+			data = append(data, v.Country)
+		} else {
+			data = append(data, []string{"DE", "FR", "NL", "IE", "SE"}[r.IntN(5)])
+		}
+		if chance(r, 0.2) {
+			data = append(data, []string{"DE", "NL", "IE", "FI"}[r.IntN(4)])
+		}
+		if chance(r, 0.1) {
+			data = append(data, "US")
+		}
+	}
+	return set(data)
+}
+
+// clearances: staff cleared at home, and sometimes in other served countries.
+func clearances(r *rand.Rand, v *catalog.Vendor, countries []string, plan vendorPlan, cat string) []string {
+	var clear []string
+	if cleared[cat] && chance(r, plan.cleared) {
+		clear = append(clear, v.Country)
+		for _, c := range countries {
+			if c != v.Country && chance(r, 0.15) {
+				clear = append(clear, c)
+			}
+		}
+	}
+	return set(clear)
+}
+
+// cpvCodes: the category's primary CPV code, sometimes a second one.
+func (g *Generator) cpvCodes(r *rand.Rand, cat string) []string {
+	var cpv []string
+	if codes := g.cpv[cat]; len(codes) > 0 {
+		cpv = append(cpv, codes[0])
+		if len(codes) > 1 && chance(r, 0.5) {
+			cpv = append(cpv, codes[1+r.IntN(len(codes)-1)])
+		}
+	}
+	return set(cpv)
+}
+
+// texts writes the offering's name, summaries and description.
+func (g *Generator) texts(r *rand.Rand, v *catalog.Vendor, o *catalog.Offering) {
+	name := g.catNames[o.Category]
+	if name == "" {
+		name = o.Category
+	}
+	trading := v.TradingName
+	if trading == "" {
+		trading = v.LegalName
+	}
+	o.Name = trading + " " + name
+	o.Summary = map[string]string{"en": fmt.Sprintf(summaries["en"], name, trading)}
+	for _, l := range o.Languages {
+		if tpl, ok := summaries[l]; ok && l != "en" && chance(r, 0.6) {
+			o.Summary[l] = fmt.Sprintf(tpl, name, trading)
+		}
+	}
+	if chance(r, 0.7) {
+		o.Description["en"] = fmt.Sprintf("%s Serves %s. Support in %s. Delivery: %s.",
+			o.Summary["en"], strings.Join(o.Countries, ", "), strings.Join(o.Languages, ", "), o.Delivery)
+	}
 }
 
 func (g *Generator) certifications(r *rand.Rand, v *catalog.Vendor, offerings []catalog.Offering) []catalog.Certification {
@@ -619,6 +673,22 @@ func (g *Generator) certifications(r *rand.Rand, v *catalog.Vendor, offerings []
 	return out
 }
 
+// certificationStatus: most certificates are verified, a third self-declared,
+// a few rejected, suspended or withdrawn.
+func certificationStatus(r *rand.Rand) catalog.Verification {
+	switch x := r.Float64(); {
+	case x < 0.35:
+		return catalog.SelfDeclared
+	case x < 0.38:
+		return catalog.Rejected
+	case x < 0.42:
+		return catalog.Suspended
+	case x < 0.45:
+		return catalog.Withdrawn
+	}
+	return catalog.Verified
+}
+
 func (g *Generator) certification(r *rand.Rand, v *catalog.Vendor, s compliance.Scheme, covers []uuid.UUID) catalog.Certification {
 	years := 3
 	if s.ValidityYears != nil && *s.ValidityYears >= 1 {
@@ -648,16 +718,7 @@ func (g *Generator) certification(r *rand.Rand, v *catalog.Vendor, s compliance.
 		i := len(s.Levels) - 1 - min(r.IntN(len(s.Levels)), r.IntN(len(s.Levels)))
 		c.Level = s.Levels[i]
 	}
-	switch x := r.Float64(); {
-	case x < 0.35:
-		c.Status = catalog.SelfDeclared
-	case x < 0.38:
-		c.Status = catalog.Rejected
-	case x < 0.42:
-		c.Status = catalog.Suspended
-	case x < 0.45:
-		c.Status = catalog.Withdrawn
-	}
+	c.Status = certificationStatus(r)
 	if c.Status != catalog.SelfDeclared {
 		at := from.AddDate(0, 0, 10+r.IntN(60))
 		if at.After(Today) {
