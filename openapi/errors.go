@@ -119,80 +119,69 @@ func domainProblem(errs []error) *huma.ErrorModel {
 		if p := searchProblem(err); p != nil { // search unavailable or not configured: 503
 			return p
 		}
-		var verr *catalog.ValidationError
-		var cerr *catalog.ConflictError
-		var den denied
-		var unr unready
-		var ierr *inputError
-		switch {
-		case errors.As(err, &ierr):
-			return &huma.ErrorModel{
-				Status: ierr.status,
-				Title:  http.StatusText(ierr.status),
-				Detail: ierr.detail,
-				Errors: []*huma.ErrorDetail{{Location: ierr.location, Message: ierr.message, Value: ierr.value}},
-			}
-		case errors.As(err, &verr):
-			details := make([]*huma.ErrorDetail, len(verr.Fields))
-			for i, f := range verr.Fields {
-				details[i] = &huma.ErrorDetail{Location: location(f.Field), Message: f.Message, Value: f.Value}
-			}
-			return &huma.ErrorModel{
-				Status: http.StatusUnprocessableEntity,
-				Title:  http.StatusText(http.StatusUnprocessableEntity),
-				Detail: "Some values were rejected; see errors for each field and why.",
-				Errors: details,
-			}
-		case errors.As(err, &cerr):
-			return &huma.ErrorModel{
-				Status: http.StatusConflict,
-				Title:  http.StatusText(http.StatusConflict),
-				Detail: cerr.Message + ".",
-				Errors: []*huma.ErrorDetail{{Location: location(cerr.Field), Message: cerr.Message}},
-			}
-		case errors.Is(err, catalog.ErrCursor):
-			return &huma.ErrorModel{
-				Status: http.StatusUnprocessableEntity,
-				Title:  http.StatusText(http.StatusUnprocessableEntity),
-				Detail: "The cursor is not one this service returned; start again without it.",
-				Errors: []*huma.ErrorDetail{{Location: "query.cursor", Message: "is not a cursor this service returned"}},
-			}
-		case catalog.IsUnavailable(err):
-			return &huma.ErrorModel{
-				Status: http.StatusServiceUnavailable,
-				Title:  http.StatusText(http.StatusServiceUnavailable),
-				Detail: "The database does not answer; try again after Retry-After seconds.",
-			}
-		case errors.Is(err, catalog.ErrNotFound):
-			return &huma.ErrorModel{
-				Status: http.StatusNotFound,
-				Title:  http.StatusText(http.StatusNotFound),
-				Detail: "No such object; it may never have existed or may have been deleted.",
-			}
-		case errors.Is(err, context.DeadlineExceeded):
-			return &huma.ErrorModel{
-				Status: http.StatusServiceUnavailable,
-				Title:  http.StatusText(http.StatusServiceUnavailable),
-				Detail: "The request took longer than this service allows; narrow it, or try again later.",
-			}
-		case errors.As(err, &den):
-			return &huma.ErrorModel{Status: http.StatusForbidden, Title: http.StatusText(http.StatusForbidden), Detail: string(den)}
-		case errors.As(err, &unr):
-			p := &huma.ErrorModel{Status: http.StatusServiceUnavailable, Title: http.StatusText(http.StatusServiceUnavailable), Detail: "Not ready: a dependency does not answer."}
-			for _, name := range unr {
-				p.Errors = append(p.Errors, &huma.ErrorDetail{Location: name, Message: "does not answer"})
-			}
+		if p := typedProblem(err); p != nil {
 			return p
-		case errors.Is(err, catalog.ErrStale):
-			return &huma.ErrorModel{
-				Status: http.StatusPreconditionFailed,
-				Title:  http.StatusText(http.StatusPreconditionFailed),
-				Detail: "The object changed since you read it: GET it again, reapply your change, and send the new ETag in If-Match.",
-				Errors: []*huma.ErrorDetail{{Location: "header.If-Match", Message: "does not match the current version"}},
-			}
+		}
+		if p := sentinelProblem(err); p != nil {
+			return p
 		}
 	}
 	return nil
+}
+
+// typedProblem maps the domain's error types, which carry their fields.
+func typedProblem(err error) *huma.ErrorModel {
+	var verr *catalog.ValidationError
+	var cerr *catalog.ConflictError
+	var den denied
+	var unr unready
+	var ierr *inputError
+	switch {
+	case errors.As(err, &ierr):
+		return problem(ierr.status, ierr.detail, &huma.ErrorDetail{Location: ierr.location, Message: ierr.message, Value: ierr.value})
+	case errors.As(err, &verr):
+		details := make([]*huma.ErrorDetail, len(verr.Fields))
+		for i, f := range verr.Fields {
+			details[i] = &huma.ErrorDetail{Location: location(f.Field), Message: f.Message, Value: f.Value}
+		}
+		return problem(http.StatusUnprocessableEntity, "Some values were rejected; see errors for each field and why.", details...)
+	case errors.As(err, &cerr):
+		return problem(http.StatusConflict, cerr.Message+".", &huma.ErrorDetail{Location: location(cerr.Field), Message: cerr.Message})
+	case errors.As(err, &den):
+		return problem(http.StatusForbidden, string(den))
+	case errors.As(err, &unr):
+		p := problem(http.StatusServiceUnavailable, "Not ready: a dependency does not answer.")
+		for _, name := range unr {
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: name, Message: "does not answer"})
+		}
+		return p
+	}
+	return nil
+}
+
+// sentinelProblem maps the domain's sentinel errors.
+func sentinelProblem(err error) *huma.ErrorModel {
+	switch {
+	case errors.Is(err, catalog.ErrCursor):
+		return problem(http.StatusUnprocessableEntity, "The cursor is not one this service returned; start again without it.",
+			&huma.ErrorDetail{Location: "query.cursor", Message: "is not a cursor this service returned"})
+	case catalog.IsUnavailable(err):
+		return problem(http.StatusServiceUnavailable, "The database does not answer; try again after Retry-After seconds.")
+	case errors.Is(err, catalog.ErrNotFound):
+		return problem(http.StatusNotFound, "No such object; it may never have existed or may have been deleted.")
+	case errors.Is(err, context.DeadlineExceeded):
+		return problem(http.StatusServiceUnavailable, "The request took longer than this service allows; narrow it, or try again later.")
+	case errors.Is(err, catalog.ErrStale):
+		return problem(http.StatusPreconditionFailed,
+			"The object changed since you read it: GET it again, reapply your change, and send the new ETag in If-Match.",
+			&huma.ErrorDetail{Location: "header.If-Match", Message: "does not match the current version"})
+	}
+	return nil
+}
+
+// problem is a problem of status with its standard title.
+func problem(status int, detail string, errs ...*huma.ErrorDetail) *huma.ErrorModel {
+	return &huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: detail, Errors: errs}
 }
 
 // location turns a domain field path into a problem location: fields are
