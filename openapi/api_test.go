@@ -18,11 +18,12 @@ import (
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/compliance/refstore"
+	"github.com/cybermarket/cybermarket/compliance/refstore/refstoretest"
 	"github.com/cybermarket/cybermarket/openapi"
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(catalogtest.Main(m, seedReference))
+	os.Exit(catalogtest.Main(m, refstoretest.Seed))
 }
 
 // client drives the full handler (middleware included) in process.

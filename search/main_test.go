@@ -11,26 +11,13 @@ import (
 
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
-	"github.com/cybermarket/cybermarket/compliance"
-	"github.com/cybermarket/cybermarket/compliance/refstore"
+	"github.com/cybermarket/cybermarket/compliance/refstore/refstoretest"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(catalogtest.Main(m, func(ctx context.Context, url string) error {
-		pool, err := pgxpool.New(ctx, url)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		ref, err := compliance.Embedded()
-		if err != nil {
-			return err
-		}
-		_, err = refstore.New(pool).Sync(ctx, ref)
-		return err
-	}))
+	os.Exit(catalogtest.Main(m, refstoretest.Seed))
 }
 
 // env is a database and an index of a test's own, with a worker whose clock

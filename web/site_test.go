@@ -15,12 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/compliance/refstore"
+	"github.com/cybermarket/cybermarket/compliance/refstore/refstoretest"
 	"github.com/cybermarket/cybermarket/openapi"
 	"github.com/cybermarket/cybermarket/search"
 	"github.com/cybermarket/cybermarket/search/searchtest"
@@ -28,24 +27,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := catalogtest.Main(m, seedReference)
+	code := catalogtest.Main(m, refstoretest.Seed)
 	stopBrowser()
 	os.Exit(code)
-}
-
-// seedReference loads the embedded reference data, as cybermarket migrate does.
-func seedReference(ctx context.Context, url string) error {
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	ref, err := compliance.Embedded()
-	if err != nil {
-		return err
-	}
-	_, err = refstore.New(pool).Sync(ctx, ref)
-	return err
 }
 
 // site is the whole server stack of cybermarket serve (API and interface on

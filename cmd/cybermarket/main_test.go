@@ -6,30 +6,12 @@ import (
 	"os"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
-	"github.com/cybermarket/cybermarket/compliance"
-	"github.com/cybermarket/cybermarket/compliance/refstore"
+	"github.com/cybermarket/cybermarket/compliance/refstore/refstoretest"
 )
 
-func TestMain(m *testing.M) { os.Exit(catalogtest.Main(m, seedReference)) }
-
-// seedReference loads the embedded reference data, as cybermarket migrate does.
-func seedReference(ctx context.Context, url string) error {
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	ref, err := compliance.Embedded()
-	if err != nil {
-		return err
-	}
-	_, err = refstore.New(pool).Sync(ctx, ref)
-	return err
-}
+func TestMain(m *testing.M) { os.Exit(catalogtest.Main(m, refstoretest.Seed)) }
 
 // importSample imports the sample catalogue of make run into store.
 func importSample(t *testing.T, store *catalog.Store) importSummary {
