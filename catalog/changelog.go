@@ -137,20 +137,29 @@ func attachPublic(ctx context.Context, tx pgx.Tx, changes []Change) error {
 	for _, c := range changes {
 		ids[c.Entity] = append(ids[c.Entity], c.ID)
 	}
-	vendors, err := collectByID(ctx, tx, `SELECT `+vendorColumns+` FROM vendors WHERE id = ANY($1) AND status = 'active'`,
-		ids["vendor"], scanVendor, func(v Vendor) uuid.UUID { return v.ID })
+	rows, err := tx.Query(ctx, `SELECT `+vendorColumns+` FROM vendors WHERE id = ANY($1) AND status = 'active'`, ids["vendor"])
 	if err != nil {
 		return err
 	}
-	offerings, err := collectByID(ctx, tx, `SELECT `+offeringColumns+` FROM offerings o WHERE o.id = ANY($1) AND `+publicOffering,
-		ids["offering"], scanOffering, func(o Offering) uuid.UUID { return o.ID })
+	vendors, err := byID(rows, scanVendor, func(v Vendor) uuid.UUID { return v.ID })
 	if err != nil {
 		return err
 	}
-	certs, err := collectByID(ctx, tx, `SELECT `+certificationColumns+` FROM certifications c
+	rows, err = tx.Query(ctx, `SELECT `+offeringColumns+` FROM offerings o WHERE o.id = ANY($1) AND `+publicOffering, ids["offering"])
+	if err != nil {
+		return err
+	}
+	offerings, err := byID(rows, scanOffering, func(o Offering) uuid.UUID { return o.ID })
+	if err != nil {
+		return err
+	}
+	rows, err = tx.Query(ctx, `SELECT `+certificationColumns+` FROM certifications c
 		WHERE c.id = ANY($1) AND c.status IN ('self-declared', 'verified')
-		  AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')`,
-		ids["certification"], scanCertification, func(c Certification) uuid.UUID { return c.ID })
+		  AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')`, ids["certification"])
+	if err != nil {
+		return err
+	}
+	certs, err := byID(rows, scanCertification, func(c Certification) uuid.UUID { return c.ID })
 	if err != nil {
 		return err
 	}
@@ -171,20 +180,13 @@ func attachPublic(ctx context.Context, tx pgx.Tx, changes []Change) error {
 	return nil
 }
 
-// collectByID runs query with ids as $1 and returns the rows by id.
-func collectByID[T any](ctx context.Context, tx pgx.Tx, query string, ids []uuid.UUID, scan func(pgx.Row) (T, error), id func(T) uuid.UUID) (map[uuid.UUID]T, error) {
-	out := map[uuid.UUID]T{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := tx.Query(ctx, query, ids)
-	if err != nil {
-		return nil, err
-	}
+// byID collects rows by the id of each.
+func byID[T any](rows pgx.Rows, scan func(pgx.Row) (T, error), id func(T) uuid.UUID) (map[uuid.UUID]T, error) {
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
 	if err != nil {
 		return nil, err
 	}
+	out := make(map[uuid.UUID]T, len(items))
 	for _, x := range items {
 		out[id(x)] = x
 	}

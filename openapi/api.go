@@ -67,6 +67,7 @@ func Config() huma.Config {
 		{Name: "Verification", Description: "Staff decisions: admitting vendors, verifying, rejecting and suspending certification claims."},
 		{Name: "Access", Description: "API keys and the audit trail of every write."},
 		{Name: "Search", Description: "Full-text search of public offerings with eligibility filters and facets, and the state of its sync."},
+		{Name: "Changes", Description: "The change feed: every change of the public catalogue, in order, for followers and integrators."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -121,6 +122,7 @@ func Register(api huma.API, d Deps) {
 	h.registerVerification(api)
 	h.registerKeys(api)
 	h.registerAudit(api)
+	h.registerChanges(api)
 }
 
 // handlers carries the dependencies of the operations.
