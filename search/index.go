@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -51,6 +52,11 @@ type Index struct {
 	poll time.Duration
 	// maxTotalHits is how many hits pages reach.
 	maxTotalHits int64
+	// fallbacks answer searches when this instance does not (WithFallbacks).
+	fallbacks []*Index
+	// downUntil is when an instance that did not answer a search is tried
+	// first again (Unix nanoseconds).
+	downUntil atomic.Int64
 }
 
 // Open returns the index described by cfg. It does no I/O: Meilisearch may be

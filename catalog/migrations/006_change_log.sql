@@ -37,10 +37,14 @@ FROM (SELECT 1 AS k, 'vendor' AS entity, id FROM vendors
 
 INSERT INTO change_counter (position) SELECT count(*) FROM change_log;
 
--- Consumers of the log (one per search instance), each with the position it
--- has applied up to.
+-- Consumers of the log (search instances), each with the position it has
+-- applied up to. A consumer is worked by one process at a time, under a
+-- lease (leased_by, leased_until) like the search outbox's: no transaction
+-- is held while it waits on its index.
 CREATE TABLE change_consumers (
-    name       text PRIMARY KEY,
-    position   bigint NOT NULL DEFAULT 0,
-    updated_at timestamptz NOT NULL DEFAULT now()
+    name         text PRIMARY KEY,
+    position     bigint NOT NULL DEFAULT 0,
+    leased_by    uuid,
+    leased_until timestamptz,
+    updated_at   timestamptz NOT NULL DEFAULT now()
 );
