@@ -115,8 +115,23 @@ func (ix *Index) UID() string { return ix.uid }
 // beyond this offset.
 func (ix *Index) MaxTotalHits() int64 { return ix.maxTotalHits }
 
-// Ping reports whether Meilisearch answers and is available.
+// Ping reports whether Meilisearch answers and is available: with
+// fallbacks (WithFallbacks), whether any instance does.
 func (ix *Index) Ping(ctx context.Context) error {
+	err := ix.pingOne(ctx)
+	for _, f := range ix.fallbacks {
+		if err == nil {
+			break
+		}
+		if f.pingOne(ctx) == nil {
+			err = nil
+		}
+	}
+	return err
+}
+
+// pingOne is Ping of this instance alone.
+func (ix *Index) pingOne(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, ix.timeout)
 	defer cancel()
 	h, err := ix.ms.Health(ctx)
