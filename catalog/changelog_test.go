@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -156,5 +157,48 @@ func TestChangeLog_ConcurrentWritersLeaveNoGaps(t *testing.T) {
 			seen += len(got)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestChangeLog_Consumers(t *testing.T) {
+	t.Parallel()
+	s, _ := catalogtest.NewStore(t)
+	a, b := uuid.New(), uuid.New()
+	const lease = 2 * time.Second
+	if pos, err := s.ClaimConsumer(ctx, "search x", a, lease); err != nil || pos != 0 {
+		t.Fatalf("first claim: %d, %v", pos, err)
+	}
+	if err := s.MoveConsumer(ctx, "search x", a, 7); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimConsumer(ctx, "search x", b, lease); !errors.Is(err, catalog.ErrLeaseLost) {
+		t.Errorf("claim during another's lease: %v", err)
+	}
+	if err := s.MoveConsumer(ctx, "search x", b, 9); !errors.Is(err, catalog.ErrLeaseLost) {
+		t.Errorf("move without the lease: %v", err)
+	}
+	if pos, err := s.ClaimConsumer(ctx, "search x", a, lease); err != nil || pos != 7 {
+		t.Errorf("renewal: %d, %v", pos, err)
+	}
+	if err := s.ReleaseConsumer(ctx, "search x", a); err != nil {
+		t.Fatal(err)
+	}
+	if pos, err := s.ClaimConsumer(ctx, "search x", b, lease); err != nil || pos != 7 {
+		t.Errorf("claim after release: %d, %v", pos, err)
+	}
+
+	// The drift check's re-queued offerings reach the log as well.
+	v := mustVendor(t, s, "DE540000001")
+	o, err := s.CreateOffering(ctx, offering(v.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := s.HeadPosition(ctx)
+	if _, err := s.EnqueueOutbox(ctx, []uuid.UUID{o.ID}, "drift"); err != nil {
+		t.Fatal(err)
+	}
+	ids, last, err := s.ChangedOfferings(ctx, head, 100)
+	if err != nil || last != head+1 || len(ids) != 1 || ids[0] != o.ID {
+		t.Errorf("after a drift re-queue: %v up to %d (head was %d), %v", ids, last, head, err)
 	}
 }
