@@ -43,6 +43,16 @@ type Deps struct {
 	Search SearchDeps
 	// Limits are the rate, time and proxy settings; zero fields take DefaultLimits.
 	Limits Limits
+	// Webhooks are the webhook settings.
+	Webhooks WebhookOptions
+}
+
+// WebhookOptions are the settings of the webhook operations.
+type WebhookOptions struct {
+	// AllowHTTP accepts http:// webhook URLs and literal private addresses
+	// (local development and tests); otherwise only https URLs. The
+	// delivery's dialer checks addresses either way.
+	AllowHTTP bool
 }
 
 // Config returns the huma configuration: title, description, servers, and
@@ -123,6 +133,7 @@ func Register(api huma.API, d Deps) {
 	h.registerKeys(api)
 	h.registerAudit(api)
 	h.registerChanges(api)
+	h.registerWebhooks(api)
 }
 
 // handlers carries the dependencies of the operations.

@@ -49,6 +49,17 @@ func (f *follower) step(t *testing.T, c *client, limit int) bool {
 	if m == nil || m[1] != fmt.Sprintf("/v1/changes?after=%d&limit=%d", p.NextAfter, limit) {
 		t.Fatalf("Link %q for next_after %d", r.Header().Get("Link"), p.NextAfter)
 	}
+	f.apply(t, p)
+	if p.NextAfter != f.after {
+		t.Fatalf("next_after %d, last position %d", p.NextAfter, f.after)
+	}
+	f.pages++
+	return len(p.Changes) > 0
+}
+
+// apply applies a page of changes, which must follow the last applied.
+func (f *follower) apply(t *testing.T, p changePage) {
+	t.Helper()
 	for _, ch := range p.Changes {
 		if ch.Position != f.after+1 {
 			t.Fatalf("position %d after %d", ch.Position, f.after)
@@ -67,11 +78,6 @@ func (f *follower) step(t *testing.T, c *client, limit int) bool {
 			t.Fatalf("op %q", ch.Op)
 		}
 	}
-	if p.NextAfter != f.after {
-		t.Fatalf("next_after %d, last position %d", p.NextAfter, f.after)
-	}
-	f.pages++
-	return len(p.Changes) > 0
 }
 
 // catchUp reads until the feed is exhausted.

@@ -3,23 +3,17 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 )
 
-// Sender delivers messages at least once: it retries with exponential
-// backoff until the receiver answers 2xx.
+// Sender makes delivery attempts. Retries are the caller's: a Worker
+// schedules them in the database (see Backoff), so they survive restarts.
 type Sender struct {
 	// Client sends the requests; use Dialer.Client.
 	Client *http.Client
-	// Attempts is how many times a message is tried; 8 when zero.
-	Attempts int
-	// Backoff is the wait before the second attempt, doubled before each
-	// further one up to MaxBackoff; 1s and 1h when zero.
-	Backoff, MaxBackoff time.Duration
 	// Now is the clock of the timestamps; time.Now when nil.
 	Now func() time.Time
 }
@@ -32,46 +26,10 @@ type Attempt struct {
 	Duration time.Duration
 }
 
-// Send posts body (JSON) to url as message id, signed with secret, until
-// the receiver answers 2xx or the attempts run out, and returns the
-// attempts made. Every attempt carries the same webhook-id (receivers
-// deduplicate on it) and a fresh timestamp and signature. It returns an
-// error when no attempt succeeded or ctx ended.
-func (s Sender) Send(ctx context.Context, url string, secret Secret, id string, body []byte) ([]Attempt, error) {
-	attempts, wait := s.Attempts, s.Backoff
-	if attempts <= 0 {
-		attempts = 8
-	}
-	if wait <= 0 {
-		wait = time.Second
-	}
-	maxWait := s.MaxBackoff
-	if maxWait <= 0 {
-		maxWait = time.Hour
-	}
-	var log []Attempt
-	for i := range attempts {
-		if i > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return log, ctx.Err()
-			case <-t.C:
-			}
-			wait = min(2*wait, maxWait)
-		}
-		a := s.attempt(ctx, url, secret, id, body)
-		log = append(log, a)
-		if a.Error == "" {
-			return log, nil
-		}
-	}
-	return log, fmt.Errorf("webhook: %d attempts failed, the last: %s", len(log), log[len(log)-1].Error)
-}
-
-// attempt makes one request.
-func (s Sender) attempt(ctx context.Context, url string, secret Secret, id string, body []byte) Attempt {
+// Attempt posts body (JSON) to url once as message id, signed with secret
+// and stamped with the current time. The receiver's 2xx answer is a
+// success; anything else, a redirect included, is a failure.
+func (s Sender) Attempt(ctx context.Context, url string, secret Secret, id string, body []byte) Attempt {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -101,4 +59,14 @@ func (s Sender) attempt(ctx context.Context, url string, secret Secret, id strin
 		a.Error = "the receiver answered " + resp.Status
 	}
 	return a
+}
+
+// Backoff is the wait after the failures-th failure in a row: base, doubled
+// after each further failure, at most limit.
+func Backoff(failures int, base, limit time.Duration) time.Duration {
+	d := base
+	for i := 1; i < failures && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
 }

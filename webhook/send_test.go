@@ -6,65 +6,54 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/cybermarket/cybermarket/webhook"
 )
 
-// A receiver that answers 500 twice, then 200, gets three deliveries of one
-// message, each with the same id and a signature that verifies.
-func TestSender_RetriesUntilTheReceiverAccepts(t *testing.T) {
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+
+// An attempt is signed so that the receiver verifies it, and only 2xx
+// counts as delivered.
+func TestSender_Attempt(t *testing.T) {
 	secret := webhook.NewSecret()
 	body := []byte(`{"changes":[{"position":1}]}`)
-	var mu sync.Mutex
-	var ids []string
+	status := http.StatusInternalServerError
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		if err := secret.Verify(r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), r.Header.Get("webhook-signature"), got, time.Now()); err != nil {
-			t.Errorf("delivery %d: %v", len(ids)+1, err)
+		if err := secret.Verify(r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), r.Header.Get("webhook-signature"), got, time.Now()); err != nil || r.Header.Get("webhook-id") != "msg_1" {
+			t.Errorf("delivery: %v", err)
 		}
-		ids = append(ids, r.Header.Get("webhook-id"))
-		if len(ids) < 3 {
-			w.WriteHeader(http.StatusInternalServerError)
-		}
+		w.WriteHeader(status)
 	}))
 	defer srv.Close()
-	s := webhook.Sender{
-		Client:  webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second),
-		Backoff: 20 * time.Millisecond,
+	s := webhook.Sender{Client: webhook.Dialer{Allow: loopback}.Client(5 * time.Second)}
+	if a := s.Attempt(context.Background(), srv.URL, secret, "msg_1", body); a.Status != 500 || a.Error == "" {
+		t.Errorf("a 500 answer: %+v", a)
 	}
-	begin := time.Now()
-	log, err := s.Send(context.Background(), srv.URL, secret, "msg_1", body)
-	if err != nil || len(log) != 3 || log[0].Status != 500 || log[2].Status != 200 || log[2].Error != "" {
-		t.Fatalf("send: %v, attempts %+v", err, log)
-	}
-	if d := time.Since(begin); d < 60*time.Millisecond {
-		t.Errorf("three attempts in %v: no backoff (20ms, then 40ms)", d)
-	}
-	if len(ids) != 3 || ids[0] != "msg_1" || ids[1] != "msg_1" || ids[2] != "msg_1" {
-		t.Errorf("ids %v", ids)
+	status = http.StatusNoContent
+	if a := s.Attempt(context.Background(), srv.URL, secret, "msg_1", body); a.Status != 204 || a.Error != "" {
+		t.Errorf("a 204 answer: %+v", a)
 	}
 }
 
-// Redirects are not followed, and a receiver that never accepts exhausts
-// the attempts.
-func TestSender_GivesUp(t *testing.T) {
-	var hits int
+// Redirects are not followed: one could lead anywhere.
+func TestSender_DoesNotFollowRedirects(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits++
 		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
 	}))
 	defer srv.Close()
-	s := webhook.Sender{
-		Client:   webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second),
-		Attempts: 3, Backoff: time.Millisecond,
+	s := webhook.Sender{Client: webhook.Dialer{Allow: loopback}.Client(5 * time.Second)}
+	if a := s.Attempt(context.Background(), srv.URL, webhook.NewSecret(), "msg_2", []byte(`{}`)); a.Status != http.StatusFound || a.Error == "" {
+		t.Errorf("a redirect: %+v", a)
 	}
-	log, err := s.Send(context.Background(), srv.URL, webhook.NewSecret(), "msg_2", []byte(`{}`))
-	if err == nil || len(log) != 3 || hits != 3 || log[2].Status != http.StatusFound {
-		t.Errorf("send: %v, %d hits, attempts %+v", err, hits, log)
+}
+
+func TestBackoff(t *testing.T) {
+	for failures, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 5: 16 * time.Second, 12: 2048 * time.Second, 13: time.Hour, 100: time.Hour} {
+		if got := webhook.Backoff(failures, time.Second, time.Hour); got != want {
+			t.Errorf("Backoff(%d) = %v, want %v", failures, got, want)
+		}
 	}
 }

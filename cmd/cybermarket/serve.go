@@ -99,6 +99,11 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		return err
 	}
 	defer stopSearch()
+	stopWebhooks, err := startWebhooks(ctx, store, log)
+	if err != nil {
+		return err
+	}
+	defer stopWebhooks()
 	go live.Watch(ctx, 5*time.Second, log)
 
 	handler := openapi.New(openapi.Deps{
@@ -108,6 +113,7 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		Checks:     map[string]func(context.Context) error{"postgres": store.Ping},
 		Search:     searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:     limits,
+		Webhooks:   openapi.WebhookOptions{AllowHTTP: webhookHTTP()},
 	})
 	srv := &http.Server{
 		Handler:           handler,
