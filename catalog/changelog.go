@@ -86,7 +86,7 @@ func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
 // it at the time of the read.
 type Change struct {
 	Position int64
-	At       time.Time // when the write committed, to the transaction's start
+	At       time.Time // when the writing transaction began
 	Entity   string    // vendor, offering or certification
 	ID       uuid.UUID
 	// The object when it is public; all nil when it is not (deleted,
