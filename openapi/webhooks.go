@@ -166,7 +166,7 @@ func (h *handlers) checkWebhookURL(raw string) error {
 	switch {
 	case err != nil || u.Host == "" || u.User != nil:
 		return catalog.Invalid("url", "must be an absolute URL without credentials", raw)
-	case u.Scheme != "https" && !(u.Scheme == "http" && h.Webhooks.AllowHTTP):
+	case u.Scheme != "https" && (u.Scheme != "http" || !h.Webhooks.AllowHTTP):
 		return catalog.Invalid("url", "must be an https URL", raw)
 	}
 	if addr, err := netip.ParseAddr(u.Hostname()); err == nil && !webhook.Public(addr) && !h.Webhooks.AllowHTTP {

@@ -137,7 +137,9 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 	c.do(http.MethodPost, "/v1/vendors/"+v+"/offerings", validOffering()).want(http.StatusCreated)
 	for range 3 {
 		time.Sleep(450 * time.Millisecond) // backoff 100, 200, 400 ms
-		w.Step(context.Background())
+		if _, err := w.Step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var hooks struct{ Items []hook }
 	c.do(http.MethodGet, "/v1/webhooks", nil).want(http.StatusOK).decode(&hooks)

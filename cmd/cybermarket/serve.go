@@ -99,10 +99,7 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		return err
 	}
 	defer stopSearch()
-	stopWebhooks, err := startWebhooks(ctx, store, log)
-	if err != nil {
-		return err
-	}
+	stopWebhooks := startWebhooks(ctx, store, log)
 	defer stopWebhooks()
 	go live.Watch(ctx, 5*time.Second, log)
 
