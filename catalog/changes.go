@@ -41,6 +41,9 @@ func record(ctx context.Context, tx pgx.Tx, ch change) error {
 		actor.ID, actor.Role, actor.RequestID, ch.action, ch.entity, ch.id.String(), nullID(ch.vendorID), before, after); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	if err := logChange(ctx, tx, ch); err != nil {
+		return fmt.Errorf("change log: %w", err)
+	}
 	reason := ch.entity + " " + ch.action
 	switch {
 	case ch.vendorWide:

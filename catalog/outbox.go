@@ -178,7 +178,8 @@ func (s *Store) ReleaseOutbox(ctx context.Context, c OutboxClaim) (err error) {
 }
 
 // EnqueueOutbox adds an outbox row for each offering of ids that has none
-// waiting, wakes the workers, and returns how many rows it added.
+// waiting, and a change-log row for each, wakes the workers, and returns how
+// many outbox rows it added.
 func (s *Store) EnqueueOutbox(ctx context.Context, ids []uuid.UUID, reason string) (n int, err error) {
 	defer wrap(&err, "catalog.EnqueueOutbox")
 	if len(ids) == 0 {
@@ -195,6 +196,13 @@ func (s *Store) EnqueueOutbox(ctx context.Context, ids []uuid.UUID, reason strin
 		if n = int(tag.RowsAffected()); n > 0 {
 			_, err = tx.Exec(ctx, `SELECT pg_notify($1, '')`, OutboxChannel)
 		}
+		if err != nil {
+			return err
+		}
+		// The change log too: the log's consumers rebuild the documents, and
+		// followers of the feed learn that eligibility may have changed.
+		_, err = tx.Exec(ctx, `INSERT INTO change_log (entity, entity_id, cause)
+			SELECT 'offering', o, $2 FROM unnest($1::uuid[]) AS o`, ids, reason)
 		return err
 	})
 	return n, translate(err)
@@ -232,6 +240,11 @@ func (s *Store) ReadOutboxBacklog(ctx context.Context) (b OutboxBacklog, err err
 // the error; callers reconnect and poll as a safety net.
 func (s *Store) ListenOutbox(ctx context.Context, wake func()) (err error) {
 	defer wrap(&err, "catalog.ListenOutbox")
+	return s.listen(ctx, OutboxChannel, wake)
+}
+
+// listen calls wake on every notification on channel, see ListenOutbox.
+func (s *Store) listen(ctx context.Context, channel string, wake func()) error {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return translate(err)
@@ -239,7 +252,7 @@ func (s *Store) ListenOutbox(ctx context.Context, wake func()) (err error) {
 	// A listening connection must not go back to the pool.
 	conn := pc.Hijack()
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{OutboxChannel}.Sanitize()); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return translate(err)
 	}
 	wake()

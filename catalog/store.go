@@ -68,9 +68,15 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // inTx runs fn in a transaction that commits when fn returns nil and rolls
-// back otherwise, so a failed multi-row write leaves nothing behind.
+// back otherwise, so a failed multi-row write leaves nothing behind. Its
+// last statement gives the change-log rows fn wrote their positions.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return sequenceChanges(ctx, tx)
+	})
 }
 
 // newID returns a UUIDv7: time-ordered, so that ordering by id is ordering by

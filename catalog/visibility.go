@@ -103,6 +103,16 @@ const publicCoverage = `(NOT EXISTS (SELECT 1 FROM certification_offerings co WH
 // trimCoverage drops from the certifications v does not own the offerings v
 // may not see (drafts, withdrawn), so that their ids do not leak.
 func (s *Store) trimCoverage(ctx context.Context, certs []Certification, v Viewer) error {
+	return trimCoverageIn(ctx, s.pool, certs, v)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// trimCoverageIn is trimCoverage reading through q.
+func trimCoverageIn(ctx context.Context, q querier, certs []Certification, v Viewer) error {
 	var ids []uuid.UUID
 	for _, c := range certs {
 		if !v.Owns(c.VendorID) {
@@ -112,7 +122,7 @@ func (s *Store) trimCoverage(ctx context.Context, certs []Certification, v Viewe
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT o.id FROM offerings o WHERE o.id = ANY($1) AND `+publicOffering, ids)
+	rows, err := q.Query(ctx, `SELECT o.id FROM offerings o WHERE o.id = ANY($1) AND `+publicOffering, ids)
 	if err != nil {
 		return translate(err)
 	}

@@ -47,6 +47,16 @@ type Deps struct {
 	Search SearchDeps
 	// Limits are the rate, time and proxy settings; zero fields take DefaultLimits.
 	Limits Limits
+	// Webhooks are the webhook settings.
+	Webhooks WebhookOptions
+}
+
+// WebhookOptions are the settings of the webhook operations.
+type WebhookOptions struct {
+	// AllowHTTP accepts http:// webhook URLs and literal private addresses
+	// (local development and tests); otherwise only https URLs. The
+	// delivery's dialer checks addresses either way.
+	AllowHTTP bool
 }
 
 // Config returns the huma configuration: title, description, servers, and
@@ -71,6 +81,7 @@ func Config() huma.Config {
 		{Name: "Verification", Description: "Staff decisions: admitting vendors, verifying, rejecting and suspending certification claims."},
 		{Name: "Access", Description: "API keys and the audit trail of every write."},
 		{Name: "Search", Description: "Full-text search of public offerings with eligibility filters and facets, and the state of its sync."},
+		{Name: "Changes", Description: "The change feed: every change of the public catalogue, in order, for followers and integrators."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -126,6 +137,8 @@ func Register(api huma.API, d Deps) {
 	h.registerVerification(api)
 	h.registerKeys(api)
 	h.registerAudit(api)
+	h.registerChanges(api)
+	h.registerWebhooks(api)
 }
 
 // handlers carries the dependencies of the operations.

@@ -97,10 +97,16 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 		want         int
 	}
 	cert := validCertification()
+	var aHook struct{ ID string }
+	w.a.do(http.MethodPost, "/v1/webhooks", obj{"url": "https://hooks.example.org/a"}).want(http.StatusCreated).decode(&aHook)
 	cases := map[string][]attempt{
-		"replace-vendor": {{"PUT", "/v1/vendors/" + w.aID, validVendor("DE600000001"), 403}, {"PUT", "/v1/vendors/" + w.pID, validVendor("NL123456789B01"), 404}},
-		"update-vendor":  {{"PATCH", "/v1/vendors/" + w.aID, obj{"trading_name": "Mine now"}, 403}, {"PATCH", "/v1/vendors/" + w.pID, obj{"trading_name": "Mine"}, 404}},
-		"delete-vendor":  {{"DELETE", "/v1/vendors/" + w.aID, nil, 403}, {"DELETE", "/v1/vendors/" + w.pID, nil, 404}},
+		// Webhooks are the key's own: another key's do not exist for B.
+		"delete-webhook":          {{"DELETE", "/v1/webhooks/" + aHook.ID, nil, 404}},
+		"enable-webhook":          {{"POST", "/v1/webhooks/" + aHook.ID + "/enable", nil, 404}},
+		"list-webhook-deliveries": {{"GET", "/v1/webhooks/" + aHook.ID + "/deliveries", nil, 404}},
+		"replace-vendor":          {{"PUT", "/v1/vendors/" + w.aID, validVendor("DE600000001"), 403}, {"PUT", "/v1/vendors/" + w.pID, validVendor("NL123456789B01"), 404}},
+		"update-vendor":           {{"PATCH", "/v1/vendors/" + w.aID, obj{"trading_name": "Mine now"}, 403}, {"PATCH", "/v1/vendors/" + w.pID, obj{"trading_name": "Mine"}, 404}},
+		"delete-vendor":           {{"DELETE", "/v1/vendors/" + w.aID, nil, 403}, {"DELETE", "/v1/vendors/" + w.pID, nil, 404}},
 		"create-offering": {{"POST", "/v1/vendors/" + w.aID + "/offerings", validOffering(), 403},
 			{"POST", "/v1/vendors/" + w.pID + "/offerings", validOffering(), 404}},
 		"create-certification": {{"POST", "/v1/vendors/" + w.aID + "/certifications", cert, 403},
@@ -126,7 +132,7 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 	}
 	// Operations vendor keys may call that act on no other vendor's object,
 	// each checked below.
-	ownOnly := map[string]bool{"list-keys": true, "get-current-key": true}
+	ownOnly := map[string]bool{"list-keys": true, "get-current-key": true, "create-webhook": true, "list-webhooks": true}
 
 	for _, op := range operations(w.admin) {
 		if !slices.Contains(op.roles(), "vendor") || op.Method == http.MethodGet && op.anonymous() {

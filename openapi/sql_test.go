@@ -64,7 +64,7 @@ var sqlAllowed = map[string]string{
 	// Its callers pass constant statements; it only runs them.
 	"catalog/store_index.go:indexEntries": "runs constant statements its callers pass",
 	// LISTEN takes no parameters; the channel is a constant, quoted.
-	"catalog/outbox.go:ListenOutbox": "LISTEN on a constant channel name quoted with pgx.Identifier",
+	"catalog/outbox.go:listen": "LISTEN on a constant channel name (OutboxChannel, ChangesChannel) quoted with pgx.Identifier",
 	// Table and key column names come from a fixed list in the same file
 	// (the reference tables); no request value reaches them.
 	"compliance/refstore/sync.go": "identifiers from a compiled-in table list",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -126,7 +127,11 @@ func settlement(rows []catalog.OutboxRow, done, retry []uuid.UUID) (doneRows, re
 // task), it retries document by document and reports the ids it still
 // rejects, so that one bad document does not hold up the others.
 func (w *Worker) push(ctx context.Context, docs []Document, deletes []string, submitBy time.Time) (rejected map[string]bool, err error) {
-	ix := w.cfg.Index
+	return push(ctx, w.cfg.Index, w.log, docs, deletes, submitBy)
+}
+
+// push is Worker.push on index ix, logging to log.
+func push(ctx context.Context, ix *Index, log *slog.Logger, docs []Document, deletes []string, submitBy time.Time) (rejected map[string]bool, err error) {
 	err = ix.applyBy(ctx, submitBy, docs, deletes)
 	var te *TaskError
 	if !errors.As(err, &te) {
@@ -135,7 +140,7 @@ func (w *Worker) push(ctx context.Context, docs []Document, deletes []string, su
 	rejected = map[string]bool{}
 	for _, d := range docs {
 		if err := ix.applyBy(ctx, submitBy, []Document{d}, nil); errors.As(err, &te) {
-			w.log.Error("search index rejects a document; will retry later", "offering", d.ID, "error", err)
+			log.Error("search index rejects a document; will retry later", "offering", d.ID, "error", err)
 			rejected[d.ID] = true
 		} else if err != nil {
 			return nil, err
@@ -143,7 +148,7 @@ func (w *Worker) push(ctx context.Context, docs []Document, deletes []string, su
 	}
 	for _, id := range deletes {
 		if err := ix.applyBy(ctx, submitBy, nil, []string{id}); errors.As(err, &te) {
-			w.log.Error("search index cannot delete a document; will retry later", "offering", id, "error", err)
+			log.Error("search index cannot delete a document; will retry later", "offering", id, "error", err)
 			rejected[id] = true
 		} else if err != nil {
 			return nil, err

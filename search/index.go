@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -54,6 +55,11 @@ type Index struct {
 	poll time.Duration
 	// maxTotalHits is how many hits pages reach.
 	maxTotalHits int64
+	// fallbacks answer searches when this instance does not (WithFallbacks).
+	fallbacks []*Index
+	// downUntil is when an instance that did not answer a search is tried
+	// first again (Unix nanoseconds).
+	downUntil atomic.Int64
 }
 
 // Open returns the index described by cfg. It does no I/O: Meilisearch may be
@@ -116,8 +122,23 @@ func (ix *Index) UID() string { return ix.uid }
 // beyond this offset.
 func (ix *Index) MaxTotalHits() int64 { return ix.maxTotalHits }
 
-// Ping reports whether Meilisearch answers and is available.
+// Ping reports whether Meilisearch answers and is available: with
+// fallbacks (WithFallbacks), whether any instance does.
 func (ix *Index) Ping(ctx context.Context) error {
+	err := ix.pingOne(ctx)
+	for _, f := range ix.fallbacks {
+		if err == nil {
+			break
+		}
+		if f.pingOne(ctx) == nil {
+			err = nil
+		}
+	}
+	return err
+}
+
+// pingOne is Ping of this instance alone.
+func (ix *Index) pingOne(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, ix.timeout)
 	defer cancel()
 	h, err := ix.ms.Health(ctx)

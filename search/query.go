@@ -230,9 +230,18 @@ type responseHit struct {
 	Formatted *Highlighted `json:"_formatted"`
 }
 
-// Search runs q on the live index. It returns ErrUnavailable (wrapped) when
-// Meilisearch cannot answer.
+// Search runs q on the live index, or on its fallbacks when it does not
+// answer (see WithFallbacks). It returns ErrUnavailable (wrapped) when no
+// instance can answer.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	if len(ix.fallbacks) == 0 {
+		return ix.searchOne(ctx, q)
+	}
+	return ix.searchAny(ctx, q)
+}
+
+// searchOne runs q on this index alone.
+func (ix *Index) searchOne(ctx context.Context, q Query) (Result, error) {
 	req := q.request()
 	ctx, cancel := context.WithTimeout(ctx, ix.timeout)
 	defer cancel()

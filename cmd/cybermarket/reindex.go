@@ -32,7 +32,7 @@ with status 1 when they differ (run it when GET /v1/search/status shows an empty
 			if err := cfg.requireDatabase(); err != nil {
 				return err
 			}
-			if cfg.MeiliURL == "" {
+			if len(meiliURLs(cfg)) == 0 {
 				return errors.New("no search index: set MEILI_URL or --meili-url")
 			}
 			return reindex(cmd.Context(), cfg, check, cmd.OutOrStdout())

@@ -114,6 +114,8 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	if err := obs.watch(store, live); err != nil {
 		return err
 	}
+	stopWebhooks := startWebhooks(ctx, store, log)
+	defer stopWebhooks()
 	go live.Watch(ctx, 5*time.Second, log)
 
 	api := openapi.New(openapi.Deps{
@@ -124,6 +126,7 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		Checks:       map[string]func(context.Context) error{"postgres": store.Ping},
 		Search:       searchDeps, // reports meilisearch on /readyz without failing it
 		Limits:       limits,
+		Webhooks:     openapi.WebhookOptions{AllowHTTP: webhookHTTP()},
 	})
 	handler := obs.handler(api)
 	// The web interface at /, beside the API (see web.Mount); its pages call

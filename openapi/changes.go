@@ -1,0 +1,126 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/cybermarket/cybermarket/catalog"
+)
+
+// ListChangesInput pages the change feed.
+type ListChangesInput struct {
+	After int64 `query:"after" minimum:"0" doc:"Position after which to read: 0 for the beginning, else next_after of the previous page." example:"0"`
+	Limit int   `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"Most changes to return." example:"100"`
+	Wait  int   `query:"wait" minimum:"0" maximum:"25" doc:"Long poll: when no change follows after, wait up to this many seconds for one before answering an empty page." example:"20"`
+}
+
+// Change is one entry of the change feed: an object that changed, with its
+// public state when the feed was read.
+type Change struct {
+	Position int64     `json:"position" doc:"Position in the change log; positions increase, and a page never skips one." example:"1042"`
+	At       time.Time `json:"at" doc:"When the change was written (UTC)." example:"2026-11-28T10:00:00Z"`
+	Kind     string    `json:"kind" enum:"vendor,offering,certification" doc:"Kind of the object." example:"offering"`
+	ID       uuid.UUID `json:"id" doc:"Identifier of the object." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Op       string    `json:"op" enum:"upsert,remove" doc:"upsert: the object is public, here as the public sees it now; store it. remove: the object is not public (deleted, withdrawn, hidden, or never public); drop it if you have it." example:"upsert"`
+	// One of these is set on upsert.
+	Vendor        *Vendor        `json:"vendor,omitempty" doc:"The vendor, without contact details, on upsert of a vendor."`
+	Offering      *Offering      `json:"offering,omitempty" doc:"The offering, on upsert of an offering."`
+	Certification *Certification `json:"certification,omitempty" doc:"The certification, listing only the public offerings it covers, on upsert of a certification."`
+}
+
+// ChangePage is one page of the change feed.
+type ChangePage struct {
+	Changes   []Change `json:"changes" doc:"Changes after the requested position, oldest first; empty when there are none yet."`
+	NextAfter int64    `json:"next_after" doc:"Send as after to read on: the position of the last change of this page, or the requested position when the page is empty." example:"1042"`
+}
+
+// ListChangesOutput is a page of changes with a link to the next.
+type ListChangesOutput struct {
+	Link string `header:"Link" doc:"RFC 8288 link to the next page (rel=next); follow it to keep up."`
+	Body ChangePage
+}
+
+// changesPoll is how often a long poll looks for new changes.
+const changesPoll = 200 * time.Millisecond
+
+func (h *handlers) registerChanges(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "list-changes", Method: http.MethodGet, Path: "/v1/changes",
+		Summary: "Follow the changes of the public catalogue",
+		Description: "Every write to a vendor, offering or certification, including admissions, verification decisions, " +
+			"withdrawals and deletions, adds the objects whose public state it may change to a log, in the same transaction. " +
+			"This feed serves that log in order: a reader that starts at after=0 and applies every change (upsert: store the object; " +
+			"remove: drop it) holds the public catalogue, and may stop and resume from next_after at any time. " +
+			"Each change carries its object as the public sees it when read, so a change followed by later ones of the same object " +
+			"may already show the later state. The feed is public and shows only what an anonymous reader may see, whatever the key. " +
+			"With wait, an empty page is answered only after waiting up to that many seconds for a change (long poll). " +
+			"Retention: the log is kept from the first release that has it, the catalogue then present being its first changes; " +
+			"a reader far behind may at worst start again from 0.",
+		Tags: []string{"Changes"},
+	}, h.listChanges)
+}
+
+func (h *handlers) listChanges(ctx context.Context, in *ListChangesInput) (*ListChangesOutput, error) {
+	changes, err := h.waitChanges(ctx, in.After, in.Limit, time.Duration(in.Wait)*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListChangesOutput{}
+	out.Body.Changes = make([]Change, len(changes))
+	out.Body.NextAfter = in.After
+	now := time.Now()
+	for i, c := range changes {
+		out.Body.Changes[i] = newChange(c, now)
+		out.Body.NextAfter = c.Position
+	}
+	out.Link = fmt.Sprintf("</v1/changes?after=%d&limit=%d>; rel=\"next\"", out.Body.NextAfter, in.Limit)
+	return out, nil
+}
+
+// waitChanges reads the changes after position after, waiting up to wait
+// for the first when there is none.
+func (h *handlers) waitChanges(ctx context.Context, after int64, limit int, wait time.Duration) ([]catalog.Change, error) {
+	deadline := time.Now().Add(wait)
+	if d, ok := ctx.Deadline(); ok && d.Add(-2*time.Second).Before(deadline) {
+		deadline = d.Add(-2 * time.Second) // answer before the request times out
+	}
+	for {
+		changes, err := h.Catalog.ReadChanges(ctx, after, limit)
+		if err != nil || len(changes) > 0 || time.Now().After(deadline) {
+			return changes, err
+		}
+		t := time.NewTimer(min(changesPoll, time.Until(deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return changes, nil // the caller left or the server stops: an empty page
+		case <-t.C:
+		}
+	}
+}
+
+// newChange maps a change to its public view.
+func newChange(c catalog.Change, now time.Time) Change {
+	out := Change{Position: c.Position, At: c.At, Kind: c.Entity, ID: c.ID, Op: "remove"}
+	switch {
+	case c.Vendor != nil:
+		v := newVendor(*c.Vendor)
+		v.Contact = nil // the feed is public
+		out.Vendor = &v
+	case c.Offering != nil:
+		o := newOffering(*c.Offering)
+		out.Offering = &o
+	case c.Certification != nil:
+		x := newCertification(*c.Certification, now)
+		out.Certification = &x
+	default:
+		return out
+	}
+	out.Op = "upsert"
+	return out
+}
