@@ -133,8 +133,19 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	// the API handler in-process (not through the metrics wrapper, so a page
 	// is not counted as API requests).
 	site := web.Mount(handler, web.New(web.Config{API: api, Logger: log}))
-	srv := &http.Server{
-		Handler:           site,
+	ln, stopDebug, err := listenAll(ctx, listen, debugListen, log)
+	if err != nil {
+		return err
+	}
+	defer stopDebug()
+	return runServer(ctx, newHTTPServer(ctx, site, log), ln, shutdownTimeout, log)
+}
+
+// newHTTPServer is the server of the API and the web interface, with the
+// time and size limits of every connection.
+func newHTTPServer(ctx context.Context, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -143,20 +154,29 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return err
-	}
-	if debugListen != "" {
-		stopDebug, err := serveDebug(ctx, debugListen, log)
-		if err != nil {
-			ln.Close()
-			return err
-		}
-		defer stopDebug()
-	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
+}
 
+// listenAll opens the API's listener and, when debugListen is set, serves
+// the profiles on theirs; stop ends the latter.
+func listenAll(ctx context.Context, listen, debugListen string, log *slog.Logger) (ln net.Listener, stop func(), err error) {
+	ln, err = net.Listen("tcp", listen)
+	if err != nil {
+		return nil, nil, err
+	}
+	stop = func() {}
+	if debugListen != "" {
+		if stop, err = serveDebug(ctx, debugListen, log); err != nil {
+			ln.Close()
+			return nil, nil, err
+		}
+	}
+	return ln, stop, nil
+}
+
+// runServer serves on ln until ctx ends (SIGINT or SIGTERM), then drains
+// in-flight requests within shutdownTimeout.
+func runServer(ctx context.Context, srv *http.Server, ln net.Listener, shutdownTimeout time.Duration, log *slog.Logger) error {
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "docs", "http://"+ln.Addr().String()+"/docs")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
