@@ -155,7 +155,8 @@ func attachPublic(ctx context.Context, tx pgx.Tx, changes []Change) error {
 	}
 	rows, err = tx.Query(ctx, `SELECT `+certificationColumns+` FROM certifications c
 		WHERE c.id = ANY($1) AND c.status IN ('self-declared', 'verified')
-		  AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')`, ids["certification"])
+		  AND EXISTS (SELECT 1 FROM vendors v WHERE v.id = c.vendor_id AND v.status = 'active')
+		  AND `+publicCoverage, ids["certification"])
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (_ Sub
 	defer wrap(&err, "catalog.CreateSubscription")
 	created, err := scanSubscription(s.pool.QueryRow(ctx, `
 		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position)
-		VALUES ($1, $2, $3, $4, CASE WHEN $5 < 0 THEN (SELECT position FROM change_counter) ELSE $5 END)
+		VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint < 0 THEN (SELECT position FROM change_counter) ELSE $5::bigint END)
 		RETURNING `+subscriptionColumns, newID(), sub.KeyID, sub.URL, sub.Secret, sub.Position))
 	return created, translate(err)
 }

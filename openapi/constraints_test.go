@@ -95,6 +95,10 @@ func constraintCases() map[string]constraintCase {
 		"requirements_country_check":         {columns: map[string]any{"country": "d"}, method: "PUT", path: "/v1/requirements/{req}", body: nil, location: "body.country"},
 		"requirements_version_check":         {columns: map[string]any{"version": 0}, internal: version},
 		"reference_revision_singleton_check": {columns: map[string]any{"singleton": false}, internal: "one row, written by migrate"},
+		"change_counter_single_check":        {columns: map[string]any{"single": false}, internal: "one row, written by the migration and moved only by the store"},
+		"change_log_entity_check":            {columns: map[string]any{"entity": "planet"}, internal: "the store names the entity of each change from a fixed set"},
+		"webhook_subscriptions_url_check": {columns: map[string]any{"url": "https://hooks.example.org/" + strings.Repeat("a", 1990)}, method: "POST", path: "/v1/webhooks",
+			body: func() string { return setJSON(`{}`, "url", "https://hooks.example.org/"+strings.Repeat("a", 1990)) }, location: "body.url"},
 	}
 }
 

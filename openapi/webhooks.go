@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -148,6 +149,15 @@ func (h *handlers) createWebhook(ctx context.Context, in *CreateWebhookInput) (*
 	after := int64(-1)
 	if in.Body.After != nil {
 		after = *in.Body.After
+		head, err := h.Catalog.HeadPosition(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if after > head {
+			return nil, &inputError{status: http.StatusUnprocessableEntity, location: "body.after", value: strconv.FormatInt(after, 10),
+				detail:  "The change feed has no position " + strconv.FormatInt(after, 10) + " yet; its newest is " + strconv.FormatInt(head, 10) + ".",
+				message: "is past the newest position of the change feed"}
+		}
 	}
 	sub, err := h.Catalog.CreateSubscription(ctx, catalog.Subscription{KeyID: PrincipalFrom(ctx).KeyID, URL: in.Body.URL,
 		Secret: secret.String(), Position: after})

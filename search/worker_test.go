@@ -68,7 +68,9 @@ func TestWorker_SuccessOnlyWhenReached(t *testing.T) {
 	go func() { defer close(done); e.worker.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitStatus(t, e.worker, "setup reached Meilisearch", func(st search.WorkerStatus) bool { return !st.LastSuccess.IsZero() })
-	reached := e.worker.Status().LastSuccess
+	// The first step reaches Meilisearch twice (setup, then the first drift
+	// check): take the time of the last success once the worker is idle.
+	reached := settledSuccess(t, e.worker)
 
 	srv.Stop()
 	time.Sleep(300 * time.Millisecond) // some 30 idle polls
@@ -95,4 +97,22 @@ func waitStatus(t *testing.T, w *search.Worker, what string, ok func(search.Work
 			t.Fatalf("waiting for %s: status %+v", what, w.Status())
 		}
 	}
+}
+
+// settledSuccess waits until the worker's last success has not moved for a
+// while (it is idle) and returns it.
+func settledSuccess(t *testing.T, w *search.Worker) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	last := w.Status().LastSuccess
+	for time.Now().Before(deadline) {
+		time.Sleep(300 * time.Millisecond)
+		now := w.Status().LastSuccess
+		if now.Equal(last) {
+			return now
+		}
+		last = now
+	}
+	t.Fatalf("the worker kept reaching Meilisearch for 20 s after its setup")
+	return last
 }
