@@ -278,10 +278,10 @@ func (s *Store) Unshortlist(ctx context.Context, id, offeringID uuid.UUID) (_ Pr
 
 // LockProject freezes the project id: it stores body, the canonical snapshot
 // built from the project at version, with its SHA-256, and marks the project
-// locked, in one transaction. It returns ErrStale when the project changed
+// locked at the time the snapshot states, in one transaction. It returns ErrStale when the project changed
 // since version (the snapshot would not match it) and *ConflictError when it
 // is locked already.
-func (s *Store) LockProject(ctx context.Context, id uuid.UUID, version int64, body []byte) (_ ProjectState, err error) {
+func (s *Store) LockProject(ctx context.Context, id uuid.UUID, version int64, at time.Time, body []byte) (_ ProjectState, err error) {
 	defer wrap(&err, "catalog.LockProject(%s)", id)
 	sum := sha256.Sum256(body)
 	var out ProjectState
@@ -296,7 +296,7 @@ func (s *Store) LockProject(ctx context.Context, id uuid.UUID, version int64, bo
 		if err := checkVersion(version, before.Project.Version); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := at.UTC()
 		if _, err := tx.Exec(ctx, `INSERT INTO project_snapshots (project_id, locked_at, body, sha256) VALUES ($1, $2, $3, $4)`,
 			id, now, body, hex.EncodeToString(sum[:])); err != nil {
 			return translate(err)
