@@ -17,6 +17,11 @@ const projectColumns = `p.id, p.buyer_id, p.title, p.category, p.cpv_codes, p.co
 
 const projectFrom = ` FROM projects p LEFT JOIN project_snapshots s ON s.project_id = p.id`
 
+const (
+	selectProject          = `SELECT ` + projectColumns + projectFrom + ` WHERE p.id = $1`
+	selectProjectForUpdate = selectProject + ` FOR UPDATE OF p`
+)
+
 func scanProject(row pgx.Row) (Project, error) {
 	var p Project
 	var lots []byte
@@ -85,7 +90,7 @@ func (s *Store) CreateProject(ctx context.Context, p Project) (_ Project, err er
 // FindProject returns the project with id, or ErrNotFound.
 func (s *Store) FindProject(ctx context.Context, id uuid.UUID) (_ Project, err error) {
 	defer wrap(&err, "catalog.FindProject(%s)", id)
-	p, err := scanProject(s.pool.QueryRow(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
+	p, err := scanProject(s.pool.QueryRow(ctx, selectProject, id))
 	return p, translate(err)
 }
 
@@ -125,11 +130,13 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectFilter) (_ Page[Proje
 // projectState reads the project with id and what it holds, locking the
 // project row when forUpdate.
 func projectState(ctx context.Context, tx pgx.Tx, id uuid.UUID, forUpdate bool) (ProjectState, error) {
-	q := `SELECT ` + projectColumns + projectFrom + ` WHERE p.id = $1`
+	var row pgx.Row
 	if forUpdate {
-		q += ` FOR UPDATE OF p`
+		row = tx.QueryRow(ctx, selectProjectForUpdate, id)
+	} else {
+		row = tx.QueryRow(ctx, selectProject, id)
 	}
-	p, err := scanProject(tx.QueryRow(ctx, q, id))
+	p, err := scanProject(row)
 	if err != nil {
 		return ProjectState{}, translate(err)
 	}

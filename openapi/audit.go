@@ -75,7 +75,7 @@ func parseTime(field, s string) (time.Time, error) {
 
 // ListAuditEventsInput filters and pages the audit trail.
 type ListAuditEventsInput struct {
-	Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme" doc:"Only events on this kind of object." example:"certification"`
+	Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme,buyer,project" doc:"Only events on this kind of object." example:"certification"`
 	EntityID string    `query:"entity_id" maxLength:"100" doc:"Only events on the object with this id." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a71"`
 	VendorID uuid.UUID `query:"vendor_id" doc:"Only events on the objects of this vendor (the vendor, its offerings, certifications and keys)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	Actor    string    `query:"actor" maxLength:"100" doc:"Only events by this actor (a key id, anonymous, or a CLI name)." example:"cli:import"`
