@@ -22,7 +22,7 @@ import (
 // ExportProjectInput names the locked project and the file format.
 type ExportProjectInput struct {
 	ProjectPath
-	Format string `query:"format" enum:"json,csv,xlsx" default:"json" doc:"File format: json (the canonical snapshot with its digest), csv, or xlsx." example:"csv"`
+	Format string `query:"format" enum:"json,csv,xlsx,snapshot" default:"json" doc:"File format: json (the canonical snapshot with its digest and summary), csv, xlsx, or snapshot (the canonical snapshot alone, byte for byte: its SHA-256 is the project's digest)." example:"csv"`
 }
 
 // ExportProjectOutput is the exported file.
@@ -48,7 +48,7 @@ func (h *handlers) registerExports(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "export-project", Method: http.MethodGet, Path: "/v1/projects/{id}/export",
 		Summary:     "Export a locked project",
-		Description: "The locked project's record as a file: JSON (the canonical snapshot byte for byte, with its SHA-256), CSV or XLSX (a summary block, then one row per ranked result). Every format states the search summary, the lock time, the reference data version and the snapshot's SHA-256, the same digest the project shows. 409 while the project is open.",
+		Description: "The locked project's record as a file: JSON (the canonical snapshot byte for byte, with its SHA-256), the snapshot alone (its SHA-256 is the project's digest: `sha256sum` checks it), CSV or XLSX (a summary block, then one row per ranked result). Every format states the search summary, the lock time, the reference data version and the snapshot's SHA-256, the same digest the project shows. 409 while the project is open.",
 		Tags:        []string{"Projects"}, Errors: []int{401, 404, 409},
 		Metadata: allow(projectAccess),
 		Responses: map[string]*huma.Response{"200": {Description: "The exported file.", Content: map[string]*huma.MediaType{
@@ -85,9 +85,12 @@ func (h *handlers) exportProject(ctx context.Context, in *ExportProjectInput) (*
 		out.ContentType = xlsxType
 		out.Body, err = exportXLSX(snap, sn.SHA256)
 		name += ".xlsx"
+	case "snapshot":
+		out.ContentType, out.Body = "application/json", sn.Body
+		name += ".snapshot.json"
 	default:
 		out.ContentType = "application/json"
-		out.Body, err = json.Marshal(ProjectExport{SHA256: sn.SHA256, Summary: summary(snap), Snapshot: sn.Body})
+		out.Body, err = exportJSON(ProjectExport{SHA256: sn.SHA256, Summary: summary(snap), Snapshot: sn.Body})
 		name += ".json"
 	}
 	if err != nil {
@@ -95,6 +98,19 @@ func (h *handlers) exportProject(ctx context.Context, in *ExportProjectInput) (*
 	}
 	out.ContentDisposition = `attachment; filename="` + name + `"`
 	return out, nil
+}
+
+// exportJSON encodes e without escaping HTML characters: json.Marshal
+// would rewrite a < in the embedded snapshot as \u003c, and the bytes would
+// no longer hash to the digest.
+func exportJSON(e ProjectExport) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // summary says in a sentence what was searched and found.

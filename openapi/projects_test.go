@@ -138,7 +138,7 @@ func TestAPI_ProcurementProject(t *testing.T) {
 	if pr := buyer.do(http.MethodPut, path+"/shortlist/"+offerings[2], obj{"decision": "excluded"}).problem(http.StatusUnprocessableEntity); !pr.names("body.note") {
 		t.Errorf("an exclusion without a reason: %v", pr.locations())
 	}
-	buyer.do(http.MethodPut, path+"/shortlist/"+offerings[2], obj{"decision": "excluded", "note": "No German data centre"}).want(http.StatusOK)
+	buyer.do(http.MethodPut, path+"/shortlist/"+offerings[2], obj{"decision": "excluded", "note": "No German data centre \u2028 <&>"}).want(http.StatusOK)
 	buyer.do(http.MethodPost, path+"/outcome", obj{"awarded": false, "reason": "too early"}).problem(http.StatusConflict)
 	buyer.do(http.MethodGet, path+"/export?format=csv", nil).problem(http.StatusConflict)
 
@@ -172,6 +172,10 @@ func TestAPI_ProcurementProject(t *testing.T) {
 			t.Errorf("snapshot hashes to %s, export says %s, project %s", got, export.SHA256, p.SHA256)
 		}
 		checkSnapshot(t, export.Snapshot, offerings)
+		r = buyer.do(http.MethodGet, path+"/export?format=snapshot", nil).want(http.StatusOK)
+		if sum := sha256.Sum256(r.Body.Bytes()); hex.EncodeToString(sum[:]) != p.SHA256 || !bytes.Equal(r.Body.Bytes(), export.Snapshot) {
+			t.Errorf("the snapshot alone hashes to %x, want %s", sum, p.SHA256)
+		}
 		if !strings.Contains(export.Summary, `"24/7 incident response" (country=DE, eligible=verified)`) {
 			t.Errorf("summary %q", export.Summary)
 		}
@@ -284,7 +288,7 @@ func checkSnapshot(t *testing.T, raw []byte, offerings []string) {
 			t.Errorf("result %d: %+v", i, r)
 		}
 	}
-	if last := s.Results[2]; last.OfferingID != offerings[2] || last.Decision != "excluded" || last.Note != "No German data centre" {
+	if last := s.Results[2]; last.OfferingID != offerings[2] || last.Decision != "excluded" || last.Note != "No German data centre \u2028 <&>" {
 		t.Errorf("the excluded offering is not last with its reason: %+v", last)
 	}
 	for _, r := range s.Results {
