@@ -153,3 +153,16 @@ type Awards struct {
 	Buyers    int `json:"buyers"`
 	Countries int `json:"countries"`
 }
+
+// CheckedCPV returns the CPV 2008 code with eight digits as NNNNNNNN-C, with
+// its check digit, and whether the vocabulary has the code.
+func CheckedCPV(digits string) (string, bool) {
+	if len(digits) != 8 {
+		return "", false
+	}
+	d, ok := cpvCheckDigit(digits)
+	if !ok {
+		return "", false
+	}
+	return digits + "-" + string(d), true
+}

@@ -236,6 +236,7 @@ func (h *handlers) registerProjects(api huma.API) {
 	}, h.lockProject)
 	h.registerExports(api)
 	h.registerOutcomes(api)
+	h.registerImports(api)
 }
 
 // projectFor returns the project id with what it holds if the caller may
