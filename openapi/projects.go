@@ -241,13 +241,19 @@ func (h *handlers) registerProjects(api huma.API) {
 
 // projectFor returns the project id with what it holds if the caller may
 // see it: its own buyer, or staff. Every other caller gets ErrNotFound.
-// With write, staff get 403: only the buyer changes its project.
+// With write, staff get 403: only the buyer changes its project, and only
+// while the buyer is admitted (a suspended buyer reads its projects).
 func (h *handlers) projectFor(ctx context.Context, id uuid.UUID, write bool) (catalog.ProjectState, error) {
 	p := PrincipalFrom(ctx)
 	st, err := h.Catalog.FindProjectState(ctx, id)
 	switch {
 	case err != nil:
 		return catalog.ProjectState{}, err
+	case p.Role == catalog.RoleBuyer && p.BuyerID == st.Project.BuyerID && write:
+		if _, err := h.activeBuyer(ctx); err != nil {
+			return catalog.ProjectState{}, err
+		}
+		return st, nil
 	case p.Role == catalog.RoleBuyer && p.BuyerID == st.Project.BuyerID:
 		return st, nil
 	case p.Role.Staff() && !write:

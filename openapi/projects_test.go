@@ -2,6 +2,7 @@ package openapi_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -11,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 func validBuyer(vat, country string) obj {
@@ -381,6 +385,20 @@ func TestAPI_ProjectsAreTheBuyersOnly(t *testing.T) {
 		if len(list.Items) != 2 {
 			t.Errorf("the owner lists %d projects", len(list.Items))
 		}
+	})
+	t.Run("a suspended buyer reads its projects but changes nothing", func(t *testing.T) {
+		var me struct {
+			BuyerID string `json:"buyer_id"`
+		}
+		owner.do(http.MethodGet, "/v1/keys/current", nil).want(http.StatusOK).decode(&me)
+		ctx := catalog.WithActor(context.Background(), catalog.Actor{ID: "test", Role: "system"})
+		if _, err := c.store.SetBuyerStatus(ctx, uuid.MustParse(me.BuyerID), 0, catalog.VendorSuspended); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = c.store.SetBuyerStatus(ctx, uuid.MustParse(me.BuyerID), 0, catalog.VendorActive) })
+		owner.do(http.MethodGet, "/v1/projects/"+p.ID, nil).want(http.StatusOK)
+		owner.do(http.MethodPost, "/v1/projects/"+p.ID+"/searches", obj{"query": "x"}).problem(http.StatusForbidden)
+		owner.do(http.MethodPost, "/v1/projects", validProject()).problem(http.StatusForbidden)
 	})
 	t.Run("buyers are not public, nor other buyers'", func(t *testing.T) {
 		var me struct {
