@@ -58,7 +58,8 @@ func (k APIKey) Active(t time.Time) bool {
 }
 
 // Clean checks k as a new key: a vendor key names its vendor and a buyer
-// key its buyer, other keys name neither, and an expiry lies in the future. It returns *ValidationError.
+// key its buyer, other keys name neither, and an expiry lies in the future.
+// It returns *ValidationError.
 func (k *APIKey) Clean(now time.Time) error {
 	k.Name = trim(k.Name)
 	if err := Validate(k); err != nil {
