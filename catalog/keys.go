@@ -17,16 +17,18 @@ import (
 type Role string
 
 // The roles. Staff (admin, verifier) see everything; a vendor key acts for
-// one vendor only; analysts read public data.
+// one vendor only, a buyer key for one buyer organisation; analysts read
+// public data.
 const (
 	RoleAdmin    Role = "admin"    // everything, including keys
 	RoleVerifier Role = "verifier" // verifies certifications, admits vendors, reads the audit trail
 	RoleAnalyst  Role = "analyst"  // reads public data (policymakers)
 	RoleVendor   Role = "vendor"   // changes its own vendor, offerings and certifications
+	RoleBuyer    Role = "buyer"    // runs its own buyer organisation's procurement projects
 )
 
 // Roles lists every Role.
-var Roles = []Role{RoleAdmin, RoleVerifier, RoleAnalyst, RoleVendor}
+var Roles = []Role{RoleAdmin, RoleVerifier, RoleAnalyst, RoleVendor, RoleBuyer}
 
 // Staff reports whether r is a staff role, which sees every object.
 func (r Role) Staff() bool { return r == RoleAdmin || r == RoleVerifier }
@@ -37,9 +39,11 @@ type APIKey struct {
 	ID uuid.UUID `json:"id"`
 	// Name says whose key it is, for people reading key lists and the audit trail.
 	Name string `json:"name" validate:"required,notblank,max=100"`
-	Role Role   `json:"role" validate:"required,oneof=admin verifier analyst vendor"`
+	Role Role   `json:"role" validate:"required,oneof=admin verifier analyst vendor buyer"`
 	// VendorID is the vendor a vendor key acts for; zero for other roles.
-	VendorID  uuid.UUID `json:"vendor_id"`
+	VendorID uuid.UUID `json:"vendor_id"`
+	// BuyerID is the buyer organisation a buyer key acts for; zero for other roles.
+	BuyerID   uuid.UUID `json:"buyer_id"`
 	CreatedAt time.Time `json:"created_at"`
 	// CreatedBy is the actor that made the key.
 	CreatedBy  string     `json:"created_by"`
@@ -53,8 +57,9 @@ func (k APIKey) Active(t time.Time) bool {
 	return k.RevokedAt == nil && (k.ExpiresAt == nil || t.Before(*k.ExpiresAt))
 }
 
-// Clean checks k as a new key: a vendor key names its vendor, other keys
-// name none, and an expiry lies in the future. It returns *ValidationError.
+// Clean checks k as a new key: a vendor key names its vendor and a buyer
+// key its buyer, other keys name neither, and an expiry lies in the future.
+// It returns *ValidationError.
 func (k *APIKey) Clean(now time.Time) error {
 	k.Name = trim(k.Name)
 	if err := Validate(k); err != nil {
@@ -65,6 +70,10 @@ func (k *APIKey) Clean(now time.Time) error {
 		return Invalid("vendor_id", "is required for a vendor key", nil)
 	case k.Role != RoleVendor && k.VendorID != uuid.Nil:
 		return Invalid("vendor_id", "is only for vendor keys", k.VendorID.String())
+	case k.Role == RoleBuyer && k.BuyerID == uuid.Nil:
+		return Invalid("buyer_id", "is required for a buyer key", nil)
+	case k.Role != RoleBuyer && k.BuyerID != uuid.Nil:
+		return Invalid("buyer_id", "is only for buyer keys", k.BuyerID.String())
 	case k.ExpiresAt != nil && !k.ExpiresAt.After(now):
 		return Invalid("expires_at", "must be in the future", k.ExpiresAt.UTC().Format(time.RFC3339))
 	}

@@ -117,6 +117,15 @@ var constraintErrors = map[string]func() error{
 	"certification_offerings_offering_fkey": func() error {
 		return Invalid("offering_ids", "every offering must exist and belong to the certification's vendor", nil)
 	},
+	"buyers_vat_number_key": func() error {
+		return &ConflictError{Field: "vat_number", Message: "a buyer with this VAT number is already registered"}
+	},
+	"projects_category_fkey": func() error {
+		return Invalid("category", "is not a service category of the reference taxonomy (see GET /v1/categories)", nil)
+	},
+	"project_shortlist_offering_id_fkey": func() error {
+		return Invalid("offering_id", "is not an offering of the catalogue", nil)
+	},
 	"offerings_vendor_id_fkey":                   func() error { return ErrNotFound },
 	"certifications_vendor_id_fkey":              func() error { return ErrNotFound },
 	"certification_offerings_certification_fkey": func() error { return ErrNotFound },

@@ -9,15 +9,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const keyColumns = `id, name, role, vendor_id, created_at, created_by, expires_at, last_used_at, revoked_at`
+const keyColumns = `id, name, role, vendor_id, created_at, created_by, expires_at, last_used_at, revoked_at, buyer_id`
 
 func scanKey(row pgx.Row, extra ...any) (APIKey, error) {
 	var k APIKey
-	var vendor *uuid.UUID
-	dest := append([]any{&k.ID, &k.Name, &k.Role, &vendor, &k.CreatedAt, &k.CreatedBy, &k.ExpiresAt, &k.LastUsedAt, &k.RevokedAt}, extra...)
+	var vendor, buyer *uuid.UUID
+	dest := append([]any{&k.ID, &k.Name, &k.Role, &vendor, &k.CreatedAt, &k.CreatedBy, &k.ExpiresAt, &k.LastUsedAt, &k.RevokedAt, &buyer}, extra...)
 	err := row.Scan(dest...)
 	if vendor != nil {
 		k.VendorID = *vendor
+	}
+	if buyer != nil {
+		k.BuyerID = *buyer
 	}
 	k.CreatedAt = utc(k.CreatedAt)
 	for _, t := range []**time.Time{&k.ExpiresAt, &k.LastUsedAt, &k.RevokedAt} {
@@ -86,10 +89,10 @@ func createKey(ctx context.Context, tx pgx.Tx, k APIKey) (APIKey, string, error)
 	}
 	id, token, hash := newToken()
 	created, err := scanKey(tx.QueryRow(ctx, `
-		INSERT INTO api_keys (id, name, role, vendor_id, secret_hash, created_by, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO api_keys (id, name, role, vendor_id, secret_hash, created_by, expires_at, buyer_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		RETURNING `+keyColumns,
-		id, k.Name, k.Role, nullID(k.VendorID), hash, ActorFrom(ctx).ID, k.ExpiresAt))
+		id, k.Name, k.Role, nullID(k.VendorID), hash, ActorFrom(ctx).ID, k.ExpiresAt, nullID(k.BuyerID)))
 	if err != nil {
 		return APIKey{}, "", translate(err)
 	}

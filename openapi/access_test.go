@@ -58,6 +58,9 @@ type world struct {
 	aCert, aRejected                string // certifications
 	aKeyID                          string // A's self-registration key
 	aToken, bToken, verifierKeyName string
+	// Buyer X's open project, and buyer Y, another admitted buyer.
+	xProject string
+	x, y     *client
 }
 
 func newWorld(t *testing.T) *world {
@@ -86,6 +89,12 @@ func newWorld(t *testing.T) *world {
 	var me struct{ ID string }
 	w.a.do(http.MethodGet, "/v1/keys/current", nil).want(http.StatusOK).decode(&me)
 	w.aKeyID = me.ID
+	_, w.x = c.admittedBuyer("DE811907980", "DE")
+	_, w.y = c.admittedBuyer("FR40303265045", "FR")
+	var p created
+	w.x.do(http.MethodPost, "/v1/projects", validProject()).want(http.StatusCreated).decode(&p)
+	w.xProject = p.ID
+	w.x.do(http.MethodPut, "/v1/projects/"+p.ID+"/shortlist/"+w.aPublished, obj{"decision": "included"}).want(http.StatusOK)
 	return w
 }
 

@@ -82,6 +82,8 @@ func Config() huma.Config {
 		{Name: "Access", Description: "API keys and the audit trail of every write."},
 		{Name: "Search", Description: "Full-text search of public offerings with eligibility filters and facets, and the state of its sync."},
 		{Name: "Changes", Description: "The change feed: every change of the public catalogue, in order, for followers and integrators."},
+		{Name: "Buyers", Description: "Hospitals and care providers that procure services, with buyer keys."},
+		{Name: "Projects", Description: "A buyer's procurement projects: saved searches, a shortlist with notes, a locked and exportable record, and the outcome."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
@@ -139,6 +141,8 @@ func Register(api huma.API, d Deps) {
 	h.registerAudit(api)
 	h.registerChanges(api)
 	h.registerWebhooks(api)
+	h.registerBuyers(api)
+	h.registerProjects(api)
 }
 
 // handlers carries the dependencies of the operations.

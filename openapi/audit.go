@@ -21,7 +21,7 @@ type AuditEvent struct {
 	ActorRole string          `json:"actor_role" doc:"The actor's role: admin, verifier, analyst, vendor, anonymous or system (the CLI)." example:"vendor"`
 	RequestID string          `json:"request_id,omitempty" doc:"The request id of the write (X-Request-Id), to find it in the logs." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a73"`
 	Action    string          `json:"action" doc:"What was done: create, update, delete, withdraw, approve, suspend, verify, reject, revoke." example:"update"`
-	Entity    string          `json:"entity" doc:"The kind of object: vendor, offering, certification or api_key." example:"offering"`
+	Entity    string          `json:"entity" doc:"The kind of object: vendor, offering, certification, api_key, requirement, scheme, buyer or project." example:"offering"`
 	EntityID  string          `json:"entity_id" doc:"The object's identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
 	VendorID  *uuid.UUID      `json:"vendor_id,omitempty" doc:"The vendor the object belongs to." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	Before    json.RawMessage `json:"before" doc:"The object before the write, as the store holds it; null on create."`
@@ -75,7 +75,7 @@ func parseTime(field, s string) (time.Time, error) {
 
 // ListAuditEventsInput filters and pages the audit trail.
 type ListAuditEventsInput struct {
-	Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme" doc:"Only events on this kind of object." example:"certification"`
+	Entity   string    `query:"entity" enum:"vendor,offering,certification,api_key,requirement,scheme,buyer,project" doc:"Only events on this kind of object." example:"certification"`
 	EntityID string    `query:"entity_id" maxLength:"100" doc:"Only events on the object with this id." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a71"`
 	VendorID uuid.UUID `query:"vendor_id" doc:"Only events on the objects of this vendor (the vendor, its offerings, certifications and keys)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	Actor    string    `query:"actor" maxLength:"100" doc:"Only events by this actor (a key id, anonymous, or a CLI name)." example:"cli:import"`

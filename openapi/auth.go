@@ -171,6 +171,7 @@ type Principal struct {
 	Name     string
 	Role     catalog.Role // "" for anonymous callers
 	VendorID uuid.UUID    // the vendor of a vendor key
+	BuyerID  uuid.UUID    // the buyer organisation of a buyer key
 }
 
 type principalKey struct{}
@@ -202,7 +203,7 @@ func (p Principal) actor(requestID string) catalog.Actor {
 }
 
 func principalOf(k catalog.APIKey) Principal {
-	return Principal{KeyID: k.ID, Name: k.Name, Role: k.Role, VendorID: k.VendorID}
+	return Principal{KeyID: k.ID, Name: k.Name, Role: k.Role, VendorID: k.VendorID, BuyerID: k.BuyerID}
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" header.

@@ -16,8 +16,9 @@ import (
 type APIKey struct {
 	ID         uuid.UUID  `json:"id" doc:"Key identifier; also the actor of its writes in the audit trail." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a72"`
 	Name       string     `json:"name" doc:"Whose key it is." example:"Nordlicht integration"`
-	Role       string     `json:"role" enum:"admin,verifier,analyst,vendor" doc:"What the key may do." example:"vendor"`
+	Role       string     `json:"role" enum:"admin,verifier,analyst,vendor,buyer" doc:"What the key may do." example:"vendor"`
 	VendorID   *uuid.UUID `json:"vendor_id,omitempty" doc:"The vendor a vendor key acts for." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	BuyerID    *uuid.UUID `json:"buyer_id,omitempty" doc:"The buyer organisation a buyer key acts for." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a80"`
 	CreatedAt  time.Time  `json:"created_at" doc:"When the key was made (UTC)." example:"2026-11-28T10:00:00Z"`
 	CreatedBy  string     `json:"created_by" doc:"The actor that made it: a key id, anonymous (self-registration) or a CLI name." example:"cli:keys"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty" doc:"When the key stops working (UTC); never when absent."`
@@ -37,6 +38,10 @@ func newAPIKey(k catalog.APIKey) APIKey {
 	if k.VendorID != uuid.Nil {
 		id := k.VendorID
 		out.VendorID = &id
+	}
+	if k.BuyerID != uuid.Nil {
+		id := k.BuyerID
+		out.BuyerID = &id
 	}
 	return out
 }

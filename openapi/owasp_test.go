@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -130,9 +131,22 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 		"get-offering-history":      {{"GET", "/v1/offerings/" + w.aPublished + "/history", nil, 403}, {"GET", "/v1/offerings/" + w.aDraft + "/history", nil, 404}},
 		"get-certification-history": {{"GET", "/v1/certifications/" + w.aCert + "/history", nil, 403}, {"GET", "/v1/certifications/" + w.aRejected + "/history", nil, 404}},
 	}
+	// A project is its buyer's and staff's only: another vendor's key and
+	// another buyer's key both get 404 on everything about it.
+	project := "/v1/projects/" + w.xProject
+	projectCases := map[string][]attempt{
+		"get-project":          {{"GET", project, nil, 404}},
+		"save-search":          {{"POST", project + "/searches", obj{"query": "x"}, 404}},
+		"shortlist-offering":   {{"PUT", project + "/shortlist/" + w.aPublished, obj{"decision": "excluded", "note": "x"}, 404}},
+		"unshortlist-offering": {{"DELETE", project + "/shortlist/" + w.aPublished, nil, 404}},
+		"lock-project":         {{"POST", project + "/lock", nil, 404}},
+		"export-project":       {{"GET", project + "/export?format=json", nil, 404}},
+		"record-outcome":       {{"POST", project + "/outcome", obj{"awarded": false, "reason": "x"}, 404}},
+	}
+	maps.Copy(cases, projectCases)
 	// Operations vendor keys may call that act on no other vendor's object,
 	// each checked below.
-	ownOnly := map[string]bool{"list-keys": true, "get-current-key": true, "create-webhook": true, "list-webhooks": true}
+	ownOnly := map[string]bool{"list-keys": true, "get-current-key": true, "create-webhook": true, "list-webhooks": true, "list-projects": true}
 
 	for _, op := range operations(w.admin) {
 		if !slices.Contains(op.roles(), "vendor") || op.Method == http.MethodGet && op.anonymous() {
@@ -147,7 +161,7 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 	versions := func() string {
 		var out []string
 		for _, path := range []string{"/v1/vendors/" + w.aID, "/v1/vendors/" + w.pID, "/v1/offerings/" + w.aPublished,
-			"/v1/offerings/" + w.aDraft, "/v1/certifications/" + w.aCert, "/v1/certifications/" + w.aRejected} {
+			"/v1/offerings/" + w.aDraft, "/v1/certifications/" + w.aCert, "/v1/certifications/" + w.aRejected, project} {
 			out = append(out, w.admin.do(http.MethodGet, path, nil).want(http.StatusOK).Header().Get("ETag"))
 		}
 		return strings.Join(out, " ")
@@ -160,6 +174,13 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 				if p := r.problem(a.want); p.Instance != "urn:request:"+r.Header().Get("X-Request-Id") {
 					t.Errorf("the problem's instance %s is not this request's", p.Instance)
 				}
+			})
+		}
+	}
+	for id, attempts := range projectCases {
+		for _, a := range attempts {
+			t.Run("another buyer: "+id, func(t *testing.T) {
+				w.y.do(a.method, a.path, a.body, "If-Match", `"1"`).problem(a.want)
 			})
 		}
 	}
@@ -190,6 +211,15 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 		w.b.do(http.MethodGet, "/v1/keys/current", nil).want(http.StatusOK).decode(&k)
 		if k.VendorID != w.bID {
 			t.Errorf("B's current key belongs to %s", k.VendorID)
+		}
+	})
+	t.Run("list-projects shows only the caller's buyer's projects", func(t *testing.T) {
+		for who, k := range map[string]*client{"vendor B": w.b, "buyer Y": w.y} {
+			var list struct{ Items []struct{ ID string } }
+			k.do(http.MethodGet, "/v1/projects", nil).want(http.StatusOK).decode(&list)
+			if len(list.Items) != 0 {
+				t.Errorf("%s lists %v", who, list.Items)
+			}
 		}
 	})
 	t.Run("the owner itself may", func(t *testing.T) {
@@ -668,7 +698,7 @@ func TestOWASP_API8_SecurityMisconfiguration(t *testing.T) {
 func TestOWASP_API9_Inventory(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	anonymousWrites := map[string]bool{"create-vendor": true, "create-bundle": true, "run-what-if": true}
+	anonymousWrites := map[string]bool{"create-vendor": true, "create-bundle": true, "run-what-if": true, "create-buyer": true}
 	for _, op := range operations(c) {
 		if len(op.Security) == 0 {
 			t.Errorf("%s %s (%s) declares no security requirement", op.Method, op.Path, op.ID)

@@ -38,7 +38,7 @@ type Vendor struct {
 	ID uuid.UUID `json:"id" doc:"Vendor identifier (UUIDv7)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
 	VendorInput
 	// Contact shadows VendorInput.Contact: it is shown only to the vendor itself and to staff.
-	Contact   *ContactInput `json:"contact,omitempty" doc:"How buyers reach the vendor. Shown only to the vendor's own keys and to staff (admin, verifier)."`
+	Contact   *ContactInput `json:"contact,omitempty" doc:"How buyers reach the vendor (the tender contact). Shown only to the vendor's own keys, to staff (admin, verifier) and to the keys of admitted buyers."`
 	Status    string        `json:"status" enum:"pending,active,suspended" doc:"Admission state: only active vendors and their published offerings are public." example:"active"`
 	Version   int64         `json:"version" doc:"Version number, incremented by every change; also the ETag." example:"1"`
 	CreatedAt time.Time     `json:"created_at" doc:"When the vendor was registered (UTC)." example:"2026-11-28T10:00:00Z"`
@@ -115,10 +115,11 @@ func newVendor(v catalog.Vendor) Vendor {
 }
 
 // vendorFor is v as the caller of ctx may see it: without contact details
-// unless the caller is the vendor itself or staff.
-func vendorFor(ctx context.Context, v catalog.Vendor) Vendor {
+// unless the caller is the vendor itself, staff, or an admitted buyer (tender
+// says whether the caller is one, see seesTenderContacts).
+func vendorFor(ctx context.Context, v catalog.Vendor, tender bool) Vendor {
 	out := newVendor(v)
-	if !viewerFrom(ctx).Owns(v.ID) {
+	if !viewerFrom(ctx).Owns(v.ID) && !tender {
 		out.Contact = nil
 	}
 	return out
@@ -269,7 +270,7 @@ func (h *handlers) getVendor(ctx context.Context, in *GetVendorInput) (*VendorOu
 		return nil, err
 	}
 	out := vendorOutput(v)
-	out.Body = vendorFor(ctx, v)
+	out.Body = vendorFor(ctx, v, h.seesTenderContacts(ctx))
 	return out, nil
 }
 
@@ -282,8 +283,9 @@ func (h *handlers) listVendors(ctx context.Context, in *ListVendorsInput) (*Vend
 	}
 	out := &VendorListOutput{}
 	out.Body.Items = make([]Vendor, len(page.Items))
+	tender := h.seesTenderContacts(ctx)
 	for i, v := range page.Items {
-		out.Body.Items[i] = vendorFor(ctx, v)
+		out.Body.Items[i] = vendorFor(ctx, v, tender)
 	}
 	out.Body.NextCursor = page.Next
 	out.Link = nextLink("/v1/vendors", url.Values{"country": {in.Country}, "size": {in.Size}, "limit": {itoa(in.Limit)}}, page.Next)
