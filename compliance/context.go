@@ -56,7 +56,7 @@ var Facts = []FactInfo{
 		DefaultNote: "Hosting patient data is the point of a hospital cloud-hosting contract; managed security services usually administer systems holding patient data; a SOC/MDR reading telemetry is not hosting by default."},
 	{Fact: HealthDataProcessed,
 		Meaning:     "The provider processes personal health data in any way (hosting, remote access, log content, support access).",
-		Defaults:    []string{"cloud-hosting", "managed-security-services", "managed-detection-response", "incident-response", "identity-access"},
+		Defaults:    []string{"cloud-hosting", "managed-security-services", "managed-detection-response", "incident-response", "identity-access-management"},
 		DefaultNote: "Incident responders, SOCs and IAM operators of a hospital routinely see patient data; penetration testing, audits, consulting and training do not by default."},
 	{Fact: CloudDelivered,
 		Meaning:     "The service is delivered from a cloud computing service of the provider or its subcontractor.",
@@ -251,3 +251,6 @@ func (r Requirement) AppliesIn(c Context, category string) bool {
 func whenHolds(all, any, facts uint8) bool {
 	return facts&all == all && (any == 0 || facts&any != 0)
 }
+
+// Equal reports whether c and d state the same facts the same way.
+func (c Context) Equal(d Context) bool { return c == d }

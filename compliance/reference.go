@@ -335,10 +335,10 @@ type Requirement struct {
 	// AppliesWhen, when set, is the tender context the requirement applies
 	// in; elsewhere it does not apply at all (see Context).
 	AppliesWhen *AppliesWhen `yaml:"applies_when,omitempty" json:"applies_when,omitempty"`
-	Authority   Authority         `yaml:"authority" json:"authority"`
-	Source      Source            `yaml:"source" json:"source"`
-	MoreSources []Source          `yaml:"more_sources,omitempty" json:"more_sources,omitempty"`
-	Notes       []string          `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Authority   Authority    `yaml:"authority" json:"authority"`
+	Source      Source       `yaml:"source" json:"source"`
+	MoreSources []Source     `yaml:"more_sources,omitempty" json:"more_sources,omitempty"`
+	Notes       []string     `yaml:"notes,omitempty" json:"notes,omitempty"`
 
 	file string // the file it was loaded from, for error messages
 }

@@ -106,6 +106,7 @@ type Roadmap struct {
 	Options     []RoadmapOption `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
 	Steps       []RoadmapStep   `json:"steps" doc:"Greedy plan within the budget."`
 	UnknownCost []RoadmapOption `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
+	Context     *TenderContext  `json:"context,omitempty" doc:"The tender context the roadmap is for."`
 }
 
 func barrierRowView(r compliance.BarrierRow) BarrierRow {

@@ -17,7 +17,8 @@ type Assessment struct {
 	Buyer            string              `json:"buyer" doc:"Buyer kind assessed."`
 	Day              time.Time           `json:"day" doc:"Day the assessment is for: only certifications valid that day count."`
 	Eligible         bool                `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence, self-declared included."`
-	EligibleVerified bool                `json:"eligible_verified" doc:"The same on verified certifications only."`
+	EligibleVerified bool                `json:"eligible_verified" doc:"Basis is verified: verified certifications decide every certificate-decided binding requirement (never true when none binds)."`
+	Basis            string              `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on: none-required (no binding requirement is decided by a certificate), self-declared (some is met only by self-declared certifications), verified (verified certifications decide every one). Absent when not eligible."`
 	Requirements     []RequirementResult `json:"requirements" doc:"Every applicable requirement: the country's own, then EU-wide, then EEA-wide."`
 	Gap              Gap                 `json:"gap" doc:"The cheapest set of certifications that closes the failing binding requirements."`
 }
@@ -29,8 +30,10 @@ type RequirementResult struct {
 	Scope             string           `json:"scope" doc:"Country code, EU or EEA."`
 	Strength          string           `json:"strength" doc:"How binding the requirement is."`
 	RequirementStatus string           `json:"requirement_status" doc:"in-force or pending."`
-	Binding           bool             `json:"binding" doc:"Whether it decides eligibility for this buyer kind."`
-	Status            string           `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet or not-assessable."`
+	Binding           bool             `json:"binding" doc:"Whether it decides eligibility for this buyer kind in the tender context."`
+	AppliesWhen       string           `json:"applies_when,omitempty" doc:"The tender-context condition the requirement applies under (facts joined by and/or); absent when it always applies." example:"security_sensitive or classified_information"`
+	Applies           bool             `json:"applies" doc:"Whether it applies in the tender context; when not, its status is not-applicable."`
+	Status            string           `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet, not-assessable, or not-applicable (its applies_when does not hold)."`
 	StatusVerified    string           `json:"status_verified" doc:"Outcome on verified certifications only."`
 	MetBy             []Evidence       `json:"met_by" doc:"Valid held certifications that satisfy it (full ones first, verified first)."`
 	UnmetConditions   []UnmetCondition `json:"unmet_conditions" doc:"Conditions that do not hold, with reasons."`
@@ -96,7 +99,7 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 func assessmentView(a compliance.Assessment) Assessment {
 	return Assessment{
 		Country: a.Country, Category: a.Category, Buyer: string(a.Buyer), Day: a.Day,
-		Eligible: a.Eligible, EligibleVerified: a.EligibleVerified,
+		Eligible: a.Eligible, EligibleVerified: a.EligibleVerified, Basis: string(a.Basis),
 		Requirements: mapSlice(a.Requirements, requirementResultView), Gap: gapView(a.Gap),
 	}
 }
@@ -104,7 +107,7 @@ func assessmentView(a compliance.Assessment) Assessment {
 func requirementResultView(r compliance.RequirementResult) RequirementResult {
 	return RequirementResult{
 		ID: r.ID, Title: r.Title, Scope: r.Scope, Strength: string(r.Strength),
-		RequirementStatus: string(r.RequirementStatus), Binding: r.Binding,
+		RequirementStatus: string(r.RequirementStatus), Binding: r.Binding, AppliesWhen: r.AppliesWhen, Applies: r.Applies,
 		Status: string(r.Status), StatusVerified: string(r.StatusVerified),
 		MetBy: mapSlice(r.MetBy, evidenceView), UnmetConditions: mapSlice(r.UnmetConditions, unmetConditionView),
 	}
