@@ -105,7 +105,27 @@ func TestAPI_Assessment(t *testing.T) {
 		}
 	})
 
+	t.Run("context: on premises, C5 for cloud processing does not apply, and the context is echoed", func(t *testing.T) {
+		var out struct {
+			Context struct {
+				Stated string              `json:"stated"`
+				Holds  map[string][]string `json:"holds"`
+			} `json:"context"`
+			Assessments []assessment `json:"assessments"`
+		}
+		c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?country=DE&buyer=public&date=2026-06-01&context=-CLOUD_DELIVERED", nil).
+			want(http.StatusOK).decode(&out)
+		if got := out.Assessments[0].status("de-c5-sgbv-393"); got != "not-applicable" {
+			t.Errorf("de-c5-sgbv-393 = %s, want not-applicable", got)
+		}
+		if out.Context.Stated != "-cloud_delivered" || slices.Contains(out.Context.Holds["cloud-hosting"], "cloud_delivered") ||
+			!slices.Contains(out.Context.Holds["cloud-hosting"], "health_data_hosted") {
+			t.Errorf("context echoed %+v", out.Context)
+		}
+	})
+
 	for _, tc := range []struct{ query, location string }{
+		{"context=clearance", "query.context"},
 		{"country=US", "query.country"},
 		{"buyer=martian", "query.buyer"},
 		{"date=yesterday", "query.date"},
