@@ -71,7 +71,9 @@ type SearchOfferingsInput struct {
 	Category      []string `query:"category" maxItems:"20" doc:"Only offerings in these service categories (comma-separated slugs, any of them)." example:"penetration-testing,incident-response"`
 	EligibleIn    string   `query:"eligible_in" pattern:"^[A-Z]{2}$" doc:"Only offerings eligible in this country (ISO 3166-1 alpha-2) for the buyer kind, under the burden engine's reading of its requirements today." example:"DE"`
 	Buyer         string   `query:"buyer" enum:"public,private" default:"public" doc:"The kind of hospital that buys: eligible_in, gap costs and the eligible_in facet are for this buyer kind." example:"public"`
-	Verified      bool     `query:"verified" doc:"With eligible_in: count only certifications cybermarket staff verified, not self-declared ones." example:"false"`
+	Verified      bool     `query:"verified" doc:"With eligible_in: only offerings whose eligibility rests on verified certifications: verified certifications decide every certificate-decided binding requirement. Where no binding requirement is decided by a certificate, nothing is verified and no offering qualifies (use eligible_in alone)." example:"false"`
+	Context       string   `query:"context" doc:"With eligible_in: the tender context eligibility is decided in (comma-separated facts, '-' before a fact states it off: health_data_hosted, health_data_processed, cloud_delivered, classified_information, security_sensitive, nis2_entity; unstated facts take their category defaults). The hits' eligibility lists stay those of the default context." example:"security_sensitive"`
+	Available     bool     `query:"available" doc:"With eligible_in: available to me - eligible, serving the country, and with support in the buyer's language: the language parameter when given, else one of the country's official languages." example:"true"`
 	Scheme        []string `query:"scheme" maxItems:"20" doc:"Only offerings covered by a currently valid certification of one of these schemes (comma-separated scheme ids)." example:"iso-iec-27001"`
 	Language      []string `query:"language" maxItems:"20" doc:"Only offerings with support in one of these languages (ISO 639-1, comma-separated)." example:"de,en"`
 	Serves        []string `query:"serves" maxItems:"40" doc:"Only offerings serving one of these countries (ISO 3166-1 alpha-2, comma-separated)." example:"AT"`
@@ -257,6 +259,9 @@ func (h *handlers) searchOfferings(ctx context.Context, in *SearchOfferingsInput
 	if err != nil {
 		return nil, err
 	}
+	if err := h.buyerFilters(in, &q); err != nil {
+		return nil, err
+	}
 	res, err := ix.Search(ctx, q)
 	if err != nil {
 		return nil, err
@@ -358,6 +363,12 @@ func (in *SearchOfferingsInput) values() url.Values {
 	}
 	if in.Verified {
 		v.Set("verified", "true")
+	}
+	if in.Context != "" {
+		v.Set("context", in.Context)
+	}
+	if in.Available {
+		v.Set("available", "true")
 	}
 	if in.Sort != "" && in.Sort != "relevance" {
 		v.Set("sort", in.Sort)

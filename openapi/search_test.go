@@ -176,7 +176,28 @@ func TestSearchAPI_Search(t *testing.T) {
 		t.Errorf("offset page %+v", res)
 	}
 
-	for _, bad := range []string{"sort=gap_cost", "cursor=nonsense", "buyer=hospital", "eligible_in=germany", "delivery=teleport", "limit=1000"} {
+	// A tender context goes through the met-requirements filter; "available"
+	// adds the country served and the buyer's language.
+	for _, tc := range []struct {
+		query string
+		want  int64
+	}{
+		{"eligible_in=DE&context=security_sensitive,-nis2_entity", 3},
+		{"eligible_in=DE&buyer=private&context=classified_information&verified=true", 0}, // nothing certificate-decided binds
+		{"eligible_in=DE&available=true", 3},
+		{"eligible_in=AT&available=true", 0}, // does not serve AT
+		{"eligible_in=DE&available=true&language=fr", 0},
+	} {
+		r := a.get("/v1/search/offerings?category=penetration-testing&" + tc.query)
+		var got openapi.SearchResults
+		decodeJSON(t, r, &got)
+		if r.Code != http.StatusOK || got.Total != tc.want {
+			t.Errorf("%s: %d, %d hits, want %d", tc.query, r.Code, got.Total, tc.want)
+		}
+	}
+
+	for _, bad := range []string{"sort=gap_cost", "cursor=nonsense", "buyer=hospital", "eligible_in=germany", "delivery=teleport", "limit=1000",
+		"eligible_in=DE&context=clearance", "context=security_sensitive", "available=true", "eligible_in=DE&context=security_sensitive&category=soc"} {
 		if r := a.get("/v1/search/offerings?" + bad); r.Code != http.StatusUnprocessableEntity {
 			t.Errorf("%s: %d %s", bad, r.Code, r.Body.String())
 		}
