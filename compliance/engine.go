@@ -403,6 +403,7 @@ type creq struct {
 	// whenAny (one of, if any) hold (Requirement.AppliesWhen).
 	when             bool
 	whenAll, whenAny uint8
+	whenText         string // AppliesWhen.String(), for answers
 }
 
 // obtainable is an active scheme satisfying a requirement fully from a level.
@@ -606,6 +607,7 @@ func (e *Engine) compile(r Requirement, ci int, overrides []override, tok func(S
 	if r.AppliesWhen != nil {
 		cr.when = true
 		cr.whenAll, cr.whenAny = r.AppliesWhen.masks()
+		cr.whenText = r.AppliesWhen.String()
 	}
 	rp.SatisfiedBy = sats
 	var partial []string
@@ -1045,9 +1047,7 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 			RequirementStatus: r.r.Status, Binding: r.binding && applies, Applies: applies,
 			MetBy: []Evidence{}, UnmetConditions: []UnmetCondition{},
 		}
-		if r.when {
-			res.AppliesWhen = r.r.AppliesWhen.String()
-		}
+		res.AppliesWhen = r.whenText
 		conds := true
 		for j := range r.conds {
 			c := &r.conds[j]
