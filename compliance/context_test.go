@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -221,5 +222,33 @@ func TestEligibility_Basis(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRoadmap_NamesUnreachableMarkets: a security-sensitive German tender
+// needs cleared staff, which no certification provides.
+func TestRoadmap_NamesUnreachableMarkets(t *testing.T) {
+	e := mustEngine(t)
+	p := localProfile(t, e, "DE", "incident-response")
+	p.ClearedIn = nil
+	rm, err := e.WithContext(mustContext(t, "security_sensitive")).Roadmap([]Profile{p}, []string{"DE"}, nil, testDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.Unreachable != len(rm.UnreachableMarkets) || rm.Unreachable == 0 {
+		t.Fatalf("unreachable %d, markets %+v", rm.Unreachable, rm.UnreachableMarkets)
+	}
+	m := rm.UnreachableMarkets[0]
+	if m.Country != "DE" || m.Buyer != Public || len(m.Reasons) == 0 || !strings.HasPrefix(m.Reasons[0], "de-sue-clearance: ") {
+		t.Errorf("unreachable market %+v", m)
+	}
+	rm, err = e.Roadmap([]Profile{p}, []string{"DE"}, nil, testDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range rm.UnreachableMarkets {
+		if slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(r, "de-sue-clearance") }) {
+			t.Errorf("default context: clearance makes %+v unreachable", m)
+		}
 	}
 }

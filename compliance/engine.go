@@ -250,8 +250,9 @@ type UnmetCondition struct {
 type Gap struct {
 	// Schemes is the chosen set, by scheme id.
 	Schemes []GapScheme `json:"schemes"`
-	// CostEUR is the total, nil when any chosen scheme's cost is unknown (it is
-	// never 0 for unknown; it is 0 for an empty set).
+	// CostEUR is the total, nil when any chosen scheme's cost is unknown or
+	// the gap is not Complete (it is never 0 for unknown; it is 0 for an
+	// empty, complete set). LeadTimeMonths is nil in the same cases.
 	CostEUR *int `json:"cost_eur"`
 	// KnownCostEUR is the sum of the known costs.
 	KnownCostEUR int `json:"known_cost_eur"`

@@ -197,9 +197,18 @@ func countriesOr(ref *compliance.Reference, code string) []string {
 type GetVendorRoadmapInput struct {
 	VendorPath
 	Countries string `query:"countries" doc:"Comma-separated country codes to consider; all when omitted." example:"DE,FR,NL"`
-	Budget    int    `query:"budget" minimum:"0" doc:"Budget in euro for the plan; no limit when omitted." example:"50000"`
+	Budget    int    `query:"budget" minimum:"0" doc:"Budget in euro for the plan; no limit when omitted; 0 means nothing may be spent." example:"50000"`
 	DayParam
 	ContextParam
+
+	budgetGiven bool
+}
+
+// Resolve notes whether the budget was given at all: 0 is a budget of zero.
+func (in *GetVendorRoadmapInput) Resolve(ctx huma.Context) []error {
+	u := ctx.URL()
+	in.budgetGiven = u.Query().Has("budget")
+	return nil
 }
 
 // GetVendorRoadmapOutput is the vendor's certification roadmap.
@@ -219,7 +228,7 @@ func (a *assessmentHandlers) getVendorRoadmap(ctx context.Context, in *GetVendor
 		return nil, err
 	}
 	var budget *int
-	if in.Budget > 0 {
+	if in.budgetGiven {
 		budget = &in.Budget
 	}
 	snap := a.Compliance.Current()

@@ -219,6 +219,20 @@ func TestAPI_Analytics(t *testing.T) {
 		}
 	})
 
+	t.Run("roadmap budget=0 is a budget of zero, omitted is none", func(t *testing.T) {
+		var r struct {
+			Budget *int `json:"budget_eur"`
+		}
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE&budget=0", nil).want(http.StatusOK).decode(&r)
+		if r.Budget == nil || *r.Budget != 0 {
+			t.Errorf("budget=0: budget_eur %v, want 0", r.Budget)
+		}
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE", nil).want(http.StatusOK).decode(&r)
+		if r.Budget != nil {
+			t.Errorf("no budget: budget_eur %d, want null", *r.Budget)
+		}
+	})
+
 	t.Run("roadmap lists C5 with its cost unknown, never as free", func(t *testing.T) {
 		var r struct {
 			Cells       int `json:"cells"`

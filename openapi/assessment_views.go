@@ -60,7 +60,7 @@ type UnmetCondition struct {
 // requirements (see compliance.Gap).
 type Gap struct {
 	Schemes        []GapScheme   `json:"schemes" doc:"Schemes to obtain."`
-	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown (never 0 for unknown)."`
+	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown or the gap is incomplete (certificates alone cannot close it): never 0 for unknown."`
 	KnownCostEUR   int           `json:"known_cost_eur" doc:"Sum of the known costs."`
 	UnknownCost    int           `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
 	LeadTimeMonths *float64      `json:"lead_time_months" doc:"Longest lead time of the chosen schemes; null when any is unknown."`
