@@ -252,3 +252,45 @@ func TestRoadmap_NamesUnreachableMarkets(t *testing.T) {
 		}
 	}
 }
+
+func TestAssessment_Blockers(t *testing.T) {
+	e := mustEngine(t)
+	for _, tc := range []struct {
+		name, country, category, context string
+		edit                             func(*Profile)
+		want                             []string // requirement:kind:scheme-or-region-or-languages
+	}{
+		{"German security-sensitive incident response without cleared staff", "DE", "incident-response", "security_sensitive",
+			func(p *Profile) { p.ClearedIn = nil }, []string{"de-sue-clearance:declare-cleared-staff:DE"}},
+		{"French MDR hosting health data without HDS", "FR", "managed-detection-response", "health_data_hosted",
+			nil, []string{"fr-hds:obtain-scheme:hds"}},
+		{"Spanish pentest without Spanish support", "ES", "penetration-testing", "",
+			func(p *Profile) { p.Languages = []string{"en", "pt"} }, []string{"es-ens-conformity:obtain-scheme:ens", "es-language:add-language:es"}},
+		{"French MDR, default context: eligible", "FR", "managed-detection-response", "", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := localProfile(t, e, tc.country, tc.category)
+			if tc.edit != nil {
+				tc.edit(&p)
+			}
+			a, err := e.WithContext(mustContext(t, tc.context)).Assess(p, tc.country, Public, testDay)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, b := range a.Blockers() {
+				what := b.Scheme + b.Region + strings.Join(b.Languages, ",")
+				got = append(got, b.Requirement+":"+string(b.Kind)+":"+what)
+				if b.Action == "" {
+					t.Errorf("blocker without an action: %+v", b)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("blockers %v, want %v (eligible %v)", got, tc.want, a.Eligible)
+			}
+			if a.Eligible != (len(got) == 0) {
+				t.Errorf("eligible %v with blockers %v", a.Eligible, got)
+			}
+		})
+	}
+}
