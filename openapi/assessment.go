@@ -31,7 +31,9 @@ type AssessmentList struct {
 	Offering    string        `json:"offering" doc:"Offering identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
 	Reference   string        `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
 	Context     TenderContext `json:"context" doc:"The tender context the assessments are for."`
-	Assessments []Assessment  `json:"assessments" doc:"One assessment per country and buyer kind asked for."`
+	Detail      string        `json:"detail" enum:"compact,full" doc:"compact: summary only; full: summary and assessments."`
+	Summary     []Market      `json:"summary" doc:"Per country and buyer kind asked for: eligible (on which basis), or the blockers, each with the action that removes it."`
+	Assessments []Assessment  `json:"assessments,omitempty" doc:"With detail=full: one full assessment per country and buyer kind asked for, requirement by requirement."`
 }
 
 // catalogueCache keeps the public listings for analytics for a short while:
@@ -135,6 +137,7 @@ type GetOfferingAssessmentInput struct {
 	OfferingPath
 	Country string `query:"country" doc:"Only this country (ISO 3166-1 alpha-2); all 30 when omitted." example:"DE"`
 	Buyer   string `query:"buyer" enum:"public,private" doc:"Only this buyer kind; both when omitted." example:"public"`
+	Detail  string `query:"detail" enum:"compact,full" doc:"compact: per country and buyer kind, eligible or the blockers with their actions; full: also every requirement's outcome and the gap. Default: compact for all countries, full for one." example:"full"`
 	DayParam
 	ContextParam
 }
@@ -167,14 +170,22 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	p := compliance.ProfileOf(v, o, certs)
 	out := &GetOfferingAssessmentOutput{Body: AssessmentList{Offering: o.ID.String(), Reference: snap.Reference.Version,
 		Context: contextView(snap.Reference, tc, o.Category)}}
+	out.Body.Detail = in.Detail
+	if out.Body.Detail == "" {
+		out.Body.Detail = map[bool]string{true: "compact", false: "full"}[in.Country == ""]
+	}
 	engine := snap.Engine.WithContext(tc)
+	out.Body.Summary = []Market{}
 	for _, c := range countriesOr(snap.Reference, in.Country) {
 		for _, b := range buyersOr(in.Buyer) {
 			r, err := engine.Assess(p, c, b, day)
 			if err != nil {
 				return nil, placeInput(err, map[string]string{"country": "query.country", "buyer": "query.buyer", "category": "body.category"})
 			}
-			out.Body.Assessments = append(out.Body.Assessments, assessmentView(r))
+			out.Body.Summary = append(out.Body.Summary, marketView(r))
+			if out.Body.Detail == "full" {
+				out.Body.Assessments = append(out.Body.Assessments, assessmentView(r))
+			}
 		}
 	}
 	return out, nil

@@ -98,10 +98,34 @@ func TestAPI_Assessment(t *testing.T) {
 		}
 	})
 
-	t.Run("all countries and both buyer kinds", func(t *testing.T) {
-		as := c.assess(offering, "date=2026-01-15")
-		if len(as) != 60 {
+	t.Run("all countries and both buyer kinds: compact by default, full on request", func(t *testing.T) {
+		if as := c.assess(offering, "date=2026-01-15&detail=full"); len(as) != 60 {
 			t.Errorf("%d assessments, want 30 countries x 2 buyers", len(as))
+		}
+		var out struct {
+			Detail  string `json:"detail"`
+			Summary []struct {
+				Country  string `json:"country"`
+				Buyer    string `json:"buyer"`
+				Eligible bool   `json:"eligible"`
+				Blockers []struct {
+					Requirement, Kind, Action, Scheme string
+				} `json:"blockers"`
+			} `json:"summary"`
+			Assessments []assessment `json:"assessments"`
+		}
+		c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?date=2026-06-01", nil).want(http.StatusOK).decode(&out)
+		if out.Detail != "compact" || len(out.Summary) != 60 || len(out.Assessments) != 0 {
+			t.Fatalf("detail %s, %d summary rows, %d assessments; want compact, 60, 0", out.Detail, len(out.Summary), len(out.Assessments))
+		}
+		for _, m := range out.Summary {
+			if m.Country == "DE" && m.Buyer == "public" {
+				// The C5 attestation expired on 2026-05-31.
+				if m.Eligible || len(m.Blockers) == 0 || m.Blockers[0].Requirement != "de-c5-sgbv-393" ||
+					m.Blockers[0].Kind != "obtain-scheme" || m.Blockers[0].Scheme != "bsi-c5" || m.Blockers[0].Action == "" {
+					t.Errorf("DE public: %+v", m)
+				}
+			}
 		}
 	})
 

@@ -136,3 +136,37 @@ func gapSchemeView(s compliance.GapScheme) GapScheme {
 func notClosableView(n compliance.NotClosable) NotClosable {
 	return NotClosable{Requirement: n.Requirement, Reason: n.Reason}
 }
+
+// Market is the compact answer for one country and buyer kind.
+type Market struct {
+	Country  string    `json:"country" doc:"Country (ISO code)."`
+	Buyer    string    `json:"buyer" doc:"Buyer kind."`
+	Eligible bool      `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence."`
+	Basis    string    `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on (see Assessment.basis); absent when not eligible."`
+	Blockers []Blocker `json:"blockers" doc:"When not eligible: each failing binding requirement with the action that removes it."`
+}
+
+// Blocker is a binding requirement that keeps an offering out of a market,
+// with the action that removes it.
+type Blocker struct {
+	Requirement    string   `json:"requirement" doc:"Requirement identifier."`
+	Title          string   `json:"title" doc:"Requirement title."`
+	Kind           string   `json:"kind" enum:"obtain-scheme,add-language,declare-establishment,keep-data-in,declare-cleared-staff,none" doc:"The action: obtain a scheme, add a support language, declare an establishment, keep customer data in a region, declare cleared staff; none when nothing a vendor can hold closes it today."`
+	Action         string   `json:"action" doc:"The action in words, or why none exists." example:"obtain BSI C5 (level type-2 or higher)"`
+	Scheme         string   `json:"scheme,omitempty" doc:"obtain-scheme: the scheme."`
+	Level          string   `json:"level,omitempty" doc:"obtain-scheme: the lowest level that closes it."`
+	CostEUR        *int     `json:"cost_eur,omitempty" doc:"obtain-scheme: typical cost in euro; absent when unknown."`
+	LeadTimeMonths *float64 `json:"lead_time_months,omitempty" doc:"obtain-scheme: typical lead time; absent when unknown."`
+	Languages      []string `json:"languages,omitempty" doc:"add-language: support in one of these closes it."`
+	Region         string   `json:"region,omitempty" doc:"declare-establishment, keep-data-in, declare-cleared-staff: the country code, EU or EEA."`
+}
+
+func marketView(a compliance.Assessment) Market {
+	return Market{Country: a.Country, Buyer: string(a.Buyer), Eligible: a.Eligible, Basis: string(a.Basis),
+		Blockers: mapSlice(a.Blockers(), blockerView)}
+}
+
+func blockerView(b compliance.Blocker) Blocker {
+	return Blocker{Requirement: b.Requirement, Title: b.Title, Kind: string(b.Kind), Action: b.Action, Scheme: b.Scheme,
+		Level: b.Level, CostEUR: b.CostEUR, LeadTimeMonths: b.LeadTimeMonths, Languages: b.Languages, Region: b.Region}
+}
