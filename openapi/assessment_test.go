@@ -334,6 +334,26 @@ func TestAPI_EditRequirement(t *testing.T) {
 			t.Errorf("after accepting SOC 2: eligible %v, c5 %s", a.Eligible, a.status("de-c5-sgbv-393"))
 		}
 	})
+	t.Run("the edit keeps the tender-context condition it was read with", func(t *testing.T) {
+		var after struct {
+			AppliesWhen *struct {
+				AllOf []string `json:"all_of"`
+			} `json:"applies_when"`
+		}
+		c.do(http.MethodGet, "/v1/requirements/de-c5-sgbv-393", nil).want(http.StatusOK).decode(&after)
+		if after.AppliesWhen == nil || !slices.Equal(after.AppliesWhen.AllOf, []string{"health_data_processed", "cloud_delivered"}) {
+			t.Errorf("applies_when after the edit: %+v", after.AppliesWhen)
+		}
+	})
+	t.Run("an unknown fact is rejected naming the field", func(t *testing.T) {
+		w := req["applies_when"].(map[string]any)
+		bad := with(req, "applies_when", with(obj(w), "all_of", []string{"hosted_in_space"}))
+		current := c.do(http.MethodGet, "/v1/requirements/de-c5-sgbv-393", nil).want(http.StatusOK).Header().Get("ETag")
+		p := c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", bad, "If-Match", current).problem(http.StatusUnprocessableEntity)
+		if len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Location, "applies_when") {
+			t.Errorf("names %v", p.locations())
+		}
+	})
 	t.Run("a stale ETag is refused", func(t *testing.T) {
 		c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).problem(http.StatusPreconditionFailed)
 	})
