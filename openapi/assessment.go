@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -135,9 +136,10 @@ func (h *handlers) registerAssessment(api huma.API) {
 // GetOfferingAssessmentInput names the offering and narrows the assessment.
 type GetOfferingAssessmentInput struct {
 	OfferingPath
-	Country string `query:"country" doc:"Only this country (ISO 3166-1 alpha-2); all 30 when omitted." example:"DE"`
-	Buyer   string `query:"buyer" enum:"public,private" doc:"Only this buyer kind; both when omitted." example:"public"`
-	Detail  string `query:"detail" enum:"compact,full" doc:"compact: per country and buyer kind, eligible or the blockers with their actions; full: also every requirement's outcome and the gap. Default: compact for all countries, full for one." example:"full"`
+	Country  string `query:"country" doc:"Only this country (ISO 3166-1 alpha-2); all 30 when omitted." example:"DE"`
+	Buyer    string `query:"buyer" enum:"public,private" doc:"Only this buyer kind; both when omitted." example:"public"`
+	Language string `query:"language" doc:"The buyer's language (ISO 639-1, any case) for available; default: the country's official languages." example:"de"`
+	Detail   string `query:"detail" enum:"compact,full" doc:"compact: per country and buyer kind, eligible or the blockers with their actions; full: also every requirement's outcome and the gap. Default: compact for all countries, full for one." example:"full"`
 	DayParam
 	ContextParam
 }
@@ -170,6 +172,10 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	p := compliance.ProfileOf(v, o, certs)
 	out := &GetOfferingAssessmentOutput{Body: AssessmentList{Offering: o.ID.String(), Reference: snap.Reference.Version,
 		Context: contextView(snap.Reference, tc, o.Category)}}
+	lang := strings.ToLower(strings.TrimSpace(in.Language))
+	if lang != "" && !catalog.IsLanguage(lang) {
+		return nil, catalog.Invalid("query.language", "is not an ISO 639-1 language code", in.Language)
+	}
 	out.Body.Detail = in.Detail
 	if out.Body.Detail == "" {
 		out.Body.Detail = map[bool]string{true: "compact", false: "full"}[in.Country == ""]
@@ -182,7 +188,9 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 			if err != nil {
 				return nil, placeInput(err, map[string]string{"country": "query.country", "buyer": "query.buyer", "category": "body.category"})
 			}
-			out.Body.Summary = append(out.Body.Summary, marketView(r))
+			m := marketView(r)
+			m.Available = r.Eligible && availableTo(snap.Reference, o, r.Country, lang)
+			out.Body.Summary = append(out.Body.Summary, m)
 			if out.Body.Detail == "full" {
 				out.Body.Assessments = append(out.Body.Assessments, assessmentView(r))
 			}
@@ -371,4 +379,17 @@ func barrierCategories(slug string) []string {
 		return nil
 	}
 	return []string{slug}
+}
+
+// availableTo reports whether offering o serves country and supports lang
+// (one of the country's official languages when lang is empty).
+func availableTo(ref *compliance.Reference, o catalog.Offering, country, lang string) bool {
+	if !slices.Contains(o.Countries, country) {
+		return false
+	}
+	if lang != "" {
+		return slices.Contains(o.Languages, lang)
+	}
+	c, _ := ref.Country(country)
+	return slices.ContainsFunc(c.Languages, func(l string) bool { return slices.Contains(o.Languages, l) })
 }

@@ -91,6 +91,28 @@ func TestAPI_Assessment(t *testing.T) {
 		}
 	})
 
+	t.Run("available: eligible, serves the country, speaks the buyer's language", func(t *testing.T) {
+		for _, tc := range []struct {
+			query string
+			want  bool
+		}{
+			{"country=DE&buyer=public&date=2026-01-15", true},
+			{"country=DE&buyer=public&date=2026-01-15&language=EN", true},
+			{"country=DE&buyer=public&date=2026-01-15&language=fr", false},
+			{"country=DE&buyer=public&date=2026-06-01", false}, // not eligible once C5 expired
+		} {
+			var out struct {
+				Summary []struct {
+					Available bool `json:"available"`
+				} `json:"summary"`
+			}
+			c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?"+tc.query, nil).want(http.StatusOK).decode(&out)
+			if len(out.Summary) != 1 || out.Summary[0].Available != tc.want {
+				t.Errorf("%s: %+v, want available %v", tc.query, out.Summary, tc.want)
+			}
+		}
+	})
+
 	t.Run("after the certificate expires it counts as absent", func(t *testing.T) {
 		a := c.assess(offering, "country=DE&buyer=public&date=2026-06-01")[0]
 		if a.Eligible || a.status("de-c5-sgbv-393") != "unmet" {
@@ -105,10 +127,11 @@ func TestAPI_Assessment(t *testing.T) {
 		var out struct {
 			Detail  string `json:"detail"`
 			Summary []struct {
-				Country  string `json:"country"`
-				Buyer    string `json:"buyer"`
-				Eligible bool   `json:"eligible"`
-				Blockers []struct {
+				Country   string `json:"country"`
+				Buyer     string `json:"buyer"`
+				Eligible  bool   `json:"eligible"`
+				Available bool   `json:"available"`
+				Blockers  []struct {
 					Requirement, Kind, Action, Scheme string
 				} `json:"blockers"`
 			} `json:"summary"`
@@ -119,6 +142,9 @@ func TestAPI_Assessment(t *testing.T) {
 			t.Fatalf("detail %s, %d summary rows, %d assessments; want compact, 60, 0", out.Detail, len(out.Summary), len(out.Assessments))
 		}
 		for _, m := range out.Summary {
+			if m.Available && m.Country != "DE" {
+				t.Errorf("available in %s, which the offering does not serve: %+v", m.Country, m)
+			}
 			if m.Country == "DE" && m.Buyer == "public" {
 				// The C5 attestation expired on 2026-05-31.
 				if m.Eligible || len(m.Blockers) == 0 || m.Blockers[0].Requirement != "de-c5-sgbv-393" ||

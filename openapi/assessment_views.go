@@ -139,11 +139,12 @@ func notClosableView(n compliance.NotClosable) NotClosable {
 
 // Market is the compact answer for one country and buyer kind.
 type Market struct {
-	Country  string    `json:"country" doc:"Country (ISO code)."`
-	Buyer    string    `json:"buyer" doc:"Buyer kind."`
-	Eligible bool      `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence."`
-	Basis    string    `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on (see Assessment.basis); absent when not eligible."`
-	Blockers []Blocker `json:"blockers" doc:"When not eligible: each failing binding requirement with the action that removes it."`
+	Country   string    `json:"country" doc:"Country (ISO code)."`
+	Buyer     string    `json:"buyer" doc:"Buyer kind."`
+	Eligible  bool      `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence."`
+	Basis     string    `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on (see Assessment.basis); absent when not eligible."`
+	Available bool      `json:"available" doc:"Available to this buyer: eligible, the offering serves the country, and supports the buyer's language (the language parameter, else one of the country's official languages)."`
+	Blockers  []Blocker `json:"blockers" doc:"When not eligible: each failing binding requirement with the action that removes it."`
 }
 
 // Blocker is a binding requirement that keeps an offering out of a market,
