@@ -177,6 +177,7 @@ func TestAPI_Assessment(t *testing.T) {
 	for _, tc := range []struct{ query, location string }{
 		{"context=clearance", "query.context"},
 		{"country=US", "query.country"},
+		{"country=uk", "query.country"},
 		{"buyer=martian", "query.buyer"},
 		{"date=yesterday", "query.date"},
 	} {
@@ -190,6 +191,10 @@ func TestAPI_Assessment(t *testing.T) {
 				t.Errorf("names %v, want %s", p.locations(), tc.location)
 			}
 		})
+	}
+	if p := c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?country=uk", nil).problem(http.StatusNotFound); len(p.Errors) == 0 ||
+		!strings.Contains(p.Errors[0].Message, "GB") {
+		t.Errorf("country=uk: %+v, want a hint at GB", p.Errors)
 	}
 	c.do(http.MethodGet, "/v1/offerings/0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69/assessment", nil).problem(http.StatusNotFound)
 }
