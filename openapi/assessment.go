@@ -322,6 +322,7 @@ func (a *assessmentHandlers) getBarriers(ctx context.Context, in *GetBarriersInp
 		return nil, err
 	}
 	snap := a.Compliance.Current()
+	in.Category = strings.ToLower(strings.TrimSpace(in.Category))
 	if in.Category != "" {
 		if _, ok := snap.Reference.Category(in.Category); !ok {
 			return nil, unknownCategory("query.category", in.Category)
