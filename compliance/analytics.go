@@ -54,7 +54,7 @@ func (e *Engine) failures(k *kernel, cl *cell) []failure {
 	var out []failure
 	for _, ri := range cl.binding {
 		r := &cl.reqs[ri]
-		if r.duty {
+		if r.duty || !e.applies(cl, r) {
 			continue
 		}
 		conds := e.conditionsHold(k, r)

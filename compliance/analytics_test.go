@@ -100,8 +100,10 @@ func TestBarriers_Fixture(t *testing.T) {
 		}},
 		{"FR", "pentest", Public, BarrierRow{
 			Requirements: 1, BindingRequirements: 0, Offerings: 4, Serving: 3,
-			Eligible: 4, EligibleVerified: 4, ServingEligible: 3,
-			ShareEligible: ptr(1.0), ShareEligibleVerified: ptr(1.0),
+			// No certificate-decided requirement binds: eligible, on no
+			// basis that could be called verified (basis none-required).
+			Eligible: 4, EligibleVerified: 0, ServingEligible: 3,
+			ShareEligible: ptr(1.0), ShareEligibleVerified: ptr(0.0),
 			HomeBias: HomeBias{Domestic: 2, DomesticEligible: 2, DomesticShare: ptr(1.0),
 				OtherEEA: 1, OtherEEAEligible: 1, OtherEEAShare: ptr(1.0), DomesticMinusOtherEEA: ptr(0.0)},
 		}},
@@ -252,7 +254,7 @@ func TestWhatIf_Fixture(t *testing.T) {
 		t.Fatalf("%d rows, want FR x 2 categories x 2 buyers", len(rows))
 	}
 	for _, r := range rows {
-		want := WhatIfRow{Country: "FR", Category: r.Category, Buyer: r.Buyer, Offerings: 4, Before: 4, After: 4, BeforeVerified: 4, AfterVerified: 4}
+		want := WhatIfRow{Country: "FR", Category: r.Category, Buyer: r.Buyer, Offerings: 4, Before: 4, After: 4} // nothing certificate-decided binds: never "verified"
 		if r.Category == "cloud" {
 			want = WhatIfRow{Country: "FR", Category: "cloud", Buyer: r.Buyer, Offerings: 3, Before: 0, After: 1, Change: 1, AfterVerified: 1, ChangeVerified: 1}
 		}

@@ -245,7 +245,10 @@ func (e *Engine) filter(f BarrierFilter) (cats, buyers []int, err error) {
 func (e *Engine) barrierRow(code string, cl *cell, idx int, states [][]cellStats) BarrierRow {
 	row := BarrierRow{
 		Country: code, Category: e.categories[cl.category], Buyer: cl.buyer,
-		Requirements: len(cl.reqs), BindingRequirements: len(cl.binding),
+		Requirements: len(cl.reqs),
+	}
+	for _, ri := range cl.binding {
+		row.BindingRequirements += b2i(e.applies(cl, &cl.reqs[ri]))
 	}
 	excluded := make([]int, len(cl.binding))
 	var tallies []*gapTally

@@ -115,3 +115,21 @@ func BenchmarkRoadmap(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBarriers100kContext: the barriers matrix over 100,000 offerings
+// in a non-default tender context (target: under 2 s).
+func BenchmarkBarriers100kContext(b *testing.B) {
+	e, ps := benchData()
+	c, err := compliance.ParseContext("security_sensitive,classified_information,-health_data_processed,health_data_hosted")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e = e.WithContext(c)
+	b.ReportAllocs()
+	for b.Loop() {
+		rows, err := e.Barriers(ps, synth.Today, compliance.BarrierFilter{})
+		if err != nil || len(rows) != 600 {
+			b.Fatalf("%d rows, %v", len(rows), err)
+		}
+	}
+}

@@ -144,6 +144,25 @@ const (
 	// NotAssessable: a duty (no satisfiers, no conditions), which no data can
 	// show; it never blocks.
 	NotAssessable Outcome = "not-assessable"
+	// NotApplicable: the requirement does not apply in the tender context
+	// (its AppliesWhen does not hold); it never blocks.
+	NotApplicable Outcome = "not-applicable"
+)
+
+// Basis is what an eligible answer rests on.
+type Basis string
+
+// The evidence bases.
+const (
+	// BasisNoneRequired: no binding requirement is decided by a certificate;
+	// eligibility rests on conditions (language, establishment, ...) alone.
+	BasisNoneRequired Basis = "none-required"
+	// BasisSelfDeclared: some certificate-decided binding requirement is met
+	// only by self-declared certifications.
+	BasisSelfDeclared Basis = "self-declared"
+	// BasisVerified: verified certifications decide every
+	// certificate-decided binding requirement (and there is at least one).
+	BasisVerified Basis = "verified"
 )
 
 // blocks reports whether a binding requirement with this outcome makes an
@@ -156,11 +175,15 @@ type Assessment struct {
 	Category string    `json:"category"`
 	Buyer    Buyer     `json:"buyer"`
 	Day      time.Time `json:"day"`
+	// Context is the tender context the answer is for.
+	Context Context `json:"-"`
 	// Eligible: every binding requirement is met (or is a duty) on all valid
 	// evidence, self-declared included.
 	Eligible bool `json:"eligible"`
-	// EligibleVerified: the same on verified certifications only. It implies Eligible.
+	// EligibleVerified: Basis is BasisVerified. It implies Eligible.
 	EligibleVerified bool `json:"eligible_verified"`
+	// Basis is what an eligible answer rests on; empty when not eligible.
+	Basis Basis `json:"basis,omitempty"`
 	// Requirements are the applicable requirements in the order of
 	// Reference.Applicable: the country's own, then EU-wide, then EEA-wide.
 	Requirements []RequirementResult `json:"requirements"`
@@ -176,8 +199,12 @@ type RequirementResult struct {
 	Scope             string            `json:"scope"`
 	Strength          Strength          `json:"strength"`
 	RequirementStatus RequirementStatus `json:"requirement_status"`
-	// Binding: it decides eligibility for the buyer kind.
+	// Binding: it decides eligibility for the buyer kind in the context.
 	Binding bool `json:"binding"`
+	// AppliesWhen is the requirement's tender-context condition, "" when it
+	// always applies; Applies says whether it holds in the context.
+	AppliesWhen string `json:"applies_when,omitempty"`
+	Applies     bool   `json:"applies"`
 	// Status is the outcome on all valid evidence.
 	Status Outcome `json:"status"`
 	// StatusVerified is the outcome on verified certifications only.
@@ -223,8 +250,9 @@ type UnmetCondition struct {
 type Gap struct {
 	// Schemes is the chosen set, by scheme id.
 	Schemes []GapScheme `json:"schemes"`
-	// CostEUR is the total, nil when any chosen scheme's cost is unknown (it is
-	// never 0 for unknown; it is 0 for an empty set).
+	// CostEUR is the total, nil when any chosen scheme's cost is unknown or
+	// the gap is not Complete (it is never 0 for unknown; it is 0 for an
+	// empty, complete set). LeadTimeMonths is nil in the same cases.
 	CostEUR *int `json:"cost_eur"`
 	// KnownCostEUR is the sum of the known costs.
 	KnownCostEUR int `json:"known_cost_eur"`
@@ -324,6 +352,11 @@ type Engine struct {
 	ctyWords  int
 
 	cells []cell // by cellIndex(country, category, buyer)
+
+	// ctx is the tender context the engine answers for (WithContext); facts
+	// are the facts that hold in it, per category index.
+	ctx   Context
+	facts []uint8
 }
 
 // country is a reference country as the engine indexes it.
@@ -367,6 +400,11 @@ type creq struct {
 	obtain []obtainable
 	// whyNot explains, when obtain is empty, why no certification closes it.
 	whyNot string
+	// when: the requirement applies only where the facts whenAll (all) and
+	// whenAny (one of, if any) hold (Requirement.AppliesWhen).
+	when             bool
+	whenAll, whenAny uint8
+	whenText         string // AppliesWhen.String(), for answers
 }
 
 // obtainable is an active scheme satisfying a requirement fully from a level.
@@ -438,7 +476,36 @@ func newEngine(ref *Reference, overrides []override) *Engine {
 	e.langWords = words(len(e.langIdx))
 	e.ctyWords = words(len(e.countries))
 	e.compileCells(overrides, tok)
+	e.facts = e.contextFacts(Context{})
 	return e
+}
+
+// WithContext returns the engine answering for tender context c: a
+// requirement with AppliesWhen binds only where its condition holds in c
+// (stated facts, else the category's defaults). It is cheap (no
+// recompilation) and shares everything else with e.
+func (e *Engine) WithContext(c Context) *Engine {
+	v := *e
+	v.ctx = c
+	v.facts = e.contextFacts(c)
+	return &v
+}
+
+// Context returns the tender context the engine answers for.
+func (e *Engine) Context() Context { return e.ctx }
+
+// contextFacts resolves c for every category.
+func (e *Engine) contextFacts(c Context) []uint8 {
+	out := make([]uint8, len(e.categories))
+	for ki, cat := range e.categories {
+		out[ki] = c.facts(cat)
+	}
+	return out
+}
+
+// applies reports whether requirement r of cell cl applies in the engine's context.
+func (e *Engine) applies(cl *cell, r *creq) bool {
+	return !r.when || whenHolds(r.whenAll, r.whenAny, e.facts[cl.category])
 }
 
 // lang returns the position of a language code, giving it the next one the
@@ -538,6 +605,11 @@ func (e *Engine) compile(r Requirement, ci int, overrides []override, tok func(S
 		}
 	}
 	cr := creq{r: rp, duty: r.IsDuty(), noSats: len(sats) == 0, unprovable: e.unprovable(r)}
+	if r.AppliesWhen != nil {
+		cr.when = true
+		cr.whenAll, cr.whenAny = r.AppliesWhen.masks()
+		cr.whenText = r.AppliesWhen.String()
+	}
 	rp.SatisfiedBy = sats
 	var partial []string
 	var drafts []string
@@ -813,6 +885,7 @@ func (e *Engine) unprovable(r Requirement) bool {
 // verdict is a cell's eligibility for one kernel, with what the gap needs.
 type verdict struct {
 	eligible, eligibleVerified bool
+	basis                      Basis
 	// fail and condFail are masks over the cell's binding requirements (only
 	// when the cell has at most 64): failing on all evidence, and failing
 	// because a condition does not hold.
@@ -822,11 +895,13 @@ type verdict struct {
 // judge decides one cell for the kernel's profile. It allocates nothing.
 func (e *Engine) judge(k *kernel, cl *cell) verdict {
 	v := verdict{eligible: true, eligibleVerified: true}
+	decided := false
 	for bi, ri := range cl.binding {
 		r := &cl.reqs[ri]
-		if r.duty {
+		if r.duty || !e.applies(cl, r) {
 			continue
 		}
+		decided = decided || r.certDecided()
 		conds := e.conditionsHold(k, r)
 		all := outcome(r, r.evidence(k.held), conds)
 		if all.blocks() {
@@ -843,7 +918,29 @@ func (e *Engine) judge(k *kernel, cl *cell) verdict {
 			v.eligibleVerified = false
 		}
 	}
+	v.basis = basisOf(v.eligible, v.eligibleVerified, decided)
+	v.eligibleVerified = v.basis == BasisVerified
 	return v
+}
+
+// certDecided reports whether certificates decide r: it names a full
+// satisfier a vendor can hold (not a duty, not only conditions, not
+// unprovable).
+func (r *creq) certDecided() bool { return !r.duty && !r.noSats && !r.unprovable }
+
+// basisOf is the evidence basis of an answer: eligible on all evidence,
+// eligible on verified certifications only, and whether any binding
+// requirement is certificate-decided.
+func basisOf(eligible, onVerified, decided bool) Basis {
+	switch {
+	case !eligible:
+		return ""
+	case !decided:
+		return BasisNoneRequired
+	case onVerified:
+		return BasisVerified
+	}
+	return BasisSelfDeclared
 }
 
 // lookup finds the cell for country, category and buyer, or an *InputError.
@@ -904,6 +1001,7 @@ type Eligibility struct {
 	Buyer            Buyer  `json:"buyer"`
 	Eligible         bool   `json:"eligible"`
 	EligibleVerified bool   `json:"eligible_verified"`
+	Basis            Basis  `json:"basis,omitempty"`
 }
 
 // Eligibility is the eligibility map of p (what a search index needs): every
@@ -921,7 +1019,7 @@ func (e *Engine) Eligibility(p Profile, day time.Time) []Eligibility {
 	for ci, c := range e.countries {
 		for _, b := range Buyers {
 			v := e.judge(k, &e.cells[e.cellIndex(ci, ki, buyerIndex(b))])
-			out = append(out, Eligibility{Country: c.code, Buyer: b, Eligible: v.eligible, EligibleVerified: v.eligibleVerified})
+			out = append(out, Eligibility{Country: c.code, Buyer: b, Eligible: v.eligible, EligibleVerified: v.eligibleVerified, Basis: v.basis})
 		}
 	}
 	return out
@@ -934,19 +1032,23 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 		Category:         e.categories[cl.category],
 		Buyer:            cl.buyer,
 		Day:              day,
+		Context:          e.ctx,
 		Eligible:         true,
 		EligibleVerified: true,
 		Requirements:     make([]RequirementResult, len(cl.reqs)),
 	}
 	var failing []failure
+	decided := false
 	for i := range cl.reqs {
 		r := &cl.reqs[i]
 		res := &a.Requirements[i]
+		applies := e.applies(cl, r)
 		*res = RequirementResult{
 			ID: r.r.ID, Title: r.r.Title, Scope: r.r.Country, Strength: r.r.Strength,
-			RequirementStatus: r.r.Status, Binding: r.binding,
+			RequirementStatus: r.r.Status, Binding: r.binding && applies, Applies: applies,
 			MetBy: []Evidence{}, UnmetConditions: []UnmetCondition{},
 		}
+		res.AppliesWhen = r.whenText
 		conds := true
 		for j := range r.conds {
 			c := &r.conds[j]
@@ -957,10 +1059,14 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 		}
 		res.Status = outcome(r, r.evidence(k.held), conds)
 		res.StatusVerified = outcome(r, r.evidence(k.verified), conds)
+		if !applies {
+			res.Status, res.StatusVerified = NotApplicable, NotApplicable
+		}
 		if !r.noSats {
 			res.MetBy = e.metBy(p, r, day, res.MetBy)
 		}
-		if r.binding {
+		if res.Binding {
+			decided = decided || r.certDecided()
 			if res.Status.blocks() {
 				a.Eligible = false
 				failing = append(failing, failure{req: i, conds: conds})
@@ -970,7 +1076,8 @@ func (e *Engine) assess(k *kernel, p *Profile, cl *cell, day time.Time) Assessme
 			}
 		}
 	}
-	a.EligibleVerified = a.EligibleVerified && a.Eligible
+	a.Basis = basisOf(a.Eligible, a.EligibleVerified, decided)
+	a.EligibleVerified = a.Basis == BasisVerified
 	a.Gap = e.gap(cl, failing, a.Requirements)
 	return a
 }

@@ -167,13 +167,23 @@ func TestAssess_Requirements(t *testing.T) {
 		// duties.
 		{"NIS2 registration is a duty", "DE", "cloud-hosting", Private, nil, nil, "de-nis2-registration", NotAssessable},
 	}
+	// The cases of conditional requirements state the context they apply in.
+	contexts := map[string]string{
+		"NEN 7510 in the Netherlands": "health_data_processed",
+		"Danish clearance":            "classified_information",
+		"no Danish clearance":         "classified_information",
+	}
 	for _, tc := range cases {
 		t.Run(tc.category+"/"+tc.country+"/"+tc.req+"/"+tc.name, func(t *testing.T) {
 			p := localProfile(t, e, tc.country, tc.category, tc.certs...)
 			if tc.edit != nil {
 				tc.edit(&p)
 			}
-			a, err := e.Assess(p, tc.country, tc.buyer, testDay)
+			c, err := ParseContext(contexts[tc.name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := e.WithContext(c).Assess(p, tc.country, tc.buyer, testDay)
 			if err != nil {
 				t.Fatal(err)
 			}

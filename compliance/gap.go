@@ -204,6 +204,10 @@ func (e *Engine) gap(cl *cell, failures []failure, results []RequirementResult) 
 	p := e.plan(cl, closable, len(g.NotClosable) == 0)
 	g.Complete = p.complete
 	g.CostEUR, g.KnownCostEUR, g.UnknownCost, g.LeadTimeMonths = p.cost(), p.known, p.unknown, p.lead
+	if !g.Complete {
+		// Certificates alone cannot close it: no total, never a cost of 0.
+		g.CostEUR, g.LeadTimeMonths = nil, nil
+	}
 	for _, pk := range p.picks {
 		s := &e.ref.Schemes[pk.scheme]
 		gs := GapScheme{Scheme: s.ID, Name: s.Name, CostEUR: s.CostEUR, LeadTimeMonths: s.LeadTimeMonths}

@@ -171,7 +171,11 @@ func TestGap_Fixtures(t *testing.T) {
 			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", SatisfiedBy: []Satisfier{full("a", "")}, Conditions: []Condition{{Kind: EstablishmentCondition, Region: InCountry}}},
 				Requirement{ID: "r2", Country: "EEA", SatisfiedBy: []Satisfier{full("a", "")}}), nil,
 			func(p *Profile) { p.EstablishedIn = []string{"FR"} },
-			"a[r2] cost=60 known=60 unknown=0 lead=3 !r1"},
+			"a[r2] cost=nil known=60 unknown=0 lead=nil !r1"}, // incomplete: no total, never 0
+		{"an incomplete gap with nothing to obtain has no total",
+			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", SatisfiedBy: []Satisfier{full("a", "")}, Conditions: []Condition{{Kind: EstablishmentCondition, Region: InCountry}}}), nil,
+			func(p *Profile) { p.EstablishedIn = []string{"FR"} },
+			"cost=nil known=0 unknown=0 lead=nil !r1"},
 		{"non-binding requirements are left out",
 			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", Strength: DeFactoExpected, SatisfiedBy: []Satisfier{full("a", "")}},
 				Requirement{ID: "r2", Status: RequirementPending, SatisfiedBy: []Satisfier{full("a", "")}}), nil,

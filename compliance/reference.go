@@ -332,10 +332,13 @@ type Requirement struct {
 	Status      RequirementStatus `yaml:"status" json:"status"`
 	SatisfiedBy []Satisfier       `yaml:"satisfied_by" json:"satisfied_by"`
 	Conditions  []Condition       `yaml:"conditions" json:"conditions"`
-	Authority   Authority         `yaml:"authority" json:"authority"`
-	Source      Source            `yaml:"source" json:"source"`
-	MoreSources []Source          `yaml:"more_sources,omitempty" json:"more_sources,omitempty"`
-	Notes       []string          `yaml:"notes,omitempty" json:"notes,omitempty"`
+	// AppliesWhen, when set, is the tender context the requirement applies
+	// in; elsewhere it does not apply at all (see Context).
+	AppliesWhen *AppliesWhen `yaml:"applies_when,omitempty" json:"applies_when,omitempty"`
+	Authority   Authority    `yaml:"authority" json:"authority"`
+	Source      Source       `yaml:"source" json:"source"`
+	MoreSources []Source     `yaml:"more_sources,omitempty" json:"more_sources,omitempty"`
+	Notes       []string     `yaml:"notes,omitempty" json:"notes,omitempty"`
 
 	file string // the file it was loaded from, for error messages
 }

@@ -51,6 +51,8 @@ type Roadmap struct {
 	Cells       int `json:"cells"`
 	Eligible    int `json:"eligible"`
 	Unreachable int `json:"unreachable"`
+	// UnreachableMarkets names the unreachable cells with the reasons.
+	UnreachableMarkets []UnreachableMarket `json:"unreachable_markets"`
 	// Options are the schemes of known cost, alone or in pairs that open
 	// cells neither opens alone, by markets per euro (then markets, cost,
 	// ids). A pair without such synergy never beats its better half per euro.
@@ -166,6 +168,7 @@ func (e *Engine) roadCells(profiles []Profile, cis []int, day time.Time, rm *Roa
 					rm.Eligible++
 				case !reachable(cl, fs):
 					rm.Unreachable++
+					rm.UnreachableMarkets = append(rm.UnreachableMarkets, e.unreachable(k, p, cl, fs))
 				default:
 					cells = append(cells, closers(cl, fs, need))
 				}
@@ -173,6 +176,35 @@ func (e *Engine) roadCells(profiles []Profile, cis []int, day time.Time, rm *Roa
 		}
 	}
 	return cells
+}
+
+// UnreachableMarket is an offering x country x buyer cell no certification
+// opens, with why: per failing requirement certificates cannot close, the
+// reason.
+type UnreachableMarket struct {
+	Offering string   `json:"offering"`
+	Country  string   `json:"country"`
+	Buyer    Buyer    `json:"buyer"`
+	Reasons  []string `json:"reasons"`
+}
+
+// unreachable names an unreachable cell and its reasons.
+func (e *Engine) unreachable(k *kernel, p *Profile, cl *cell, fs []failure) UnreachableMarket {
+	m := UnreachableMarket{Offering: p.Offering.String(), Country: e.countries[cl.country].code, Buyer: cl.buyer, Reasons: []string{}}
+	for _, f := range fs {
+		r := &cl.reqs[f.req]
+		switch {
+		case !f.conds:
+			for i := range r.conds {
+				if !e.holds(k, &r.conds[i]) {
+					m.Reasons = append(m.Reasons, r.r.ID+": "+e.unmet(p, &r.conds[i]).Reason)
+				}
+			}
+		case len(r.obtain) == 0:
+			m.Reasons = append(m.Reasons, r.r.ID+": "+r.whyNot)
+		}
+	}
+	return m
 }
 
 // reachable reports whether certification alone can close every failure:

@@ -183,6 +183,9 @@ func (c *checker) requirement(q Requirement, k *known) {
 	for j, co := range q.Conditions {
 		c.condition(fmt.Sprintf("conditions[%d]", j), co, q.Country)
 	}
+	if q.AppliesWhen != nil {
+		c.appliesWhen(*q.AppliesWhen)
+	}
 	c.nonEmpty("authority.name", q.Authority.Name)
 	c.source("source", q.Source, true)
 	for j, s := range q.MoreSources {
@@ -256,4 +259,30 @@ func (c *checker) condition(f string, co Condition, scope string) {
 	default:
 		c.add(f+".kind", "%q is not one of language, establishment, data-location, clearance", co.Kind)
 	}
+}
+
+// appliesWhen checks a requirement's tender-context condition: facts of the
+// engine's vocabulary, all_of or any_of (not both, not neither), a scope, a
+// confidence and a source.
+func (c *checker) appliesWhen(w AppliesWhen) {
+	if (len(w.AllOf) == 0) == (len(w.AnyOf) == 0) {
+		c.add("applies_when", "needs exactly one of all_of and any_of")
+	}
+	for _, l := range []struct {
+		field string
+		fs    []Fact
+	}{{"applies_when.all_of", w.AllOf}, {"applies_when.any_of", w.AnyOf}} {
+		field, fs := l.field, l.fs
+		names := make([]string, len(fs))
+		for j, f := range fs {
+			names[j] = string(f)
+			if factBit(f) < 0 {
+				c.add(fmt.Sprintf("%s[%d]", field, j), "unknown fact %q (known: %s)", f, strings.Join(FactNames(), ", "))
+			}
+		}
+		c.unique(field, names)
+	}
+	c.nonEmpty("applies_when.scope", w.Scope)
+	c.oneOf("applies_when.confidence", w.Confidence, "high", "medium", "low")
+	c.source("applies_when.source", w.Source, true)
 }

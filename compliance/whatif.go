@@ -48,7 +48,7 @@ func (e *Engine) WhatIf(profiles []Profile, day time.Time, scenario []Recognitio
 	if err != nil {
 		return nil, err
 	}
-	after := newEngine(e.ref, overrides)
+	after := newEngine(e.ref, overrides).WithContext(e.ctx)
 	day = catalog.Day(day)
 	states := scan(e, profiles, func() *whatIfState { return &whatIfState{k2: after.newKernel(), c: make([]whatIfCounts, len(e.cells))} },
 		func(s *whatIfState, k *kernel, i int) {

@@ -98,14 +98,17 @@ type RoadmapStep struct {
 
 // Roadmap is a vendor's certification roadmap.
 type Roadmap struct {
-	Countries   []string        `json:"countries" doc:"Countries considered."`
-	Budget      *int            `json:"budget_eur" doc:"Budget the steps keep within; null for none."`
-	Cells       int             `json:"cells" doc:"Offering x country x buyer cells considered."`
-	Eligible    int             `json:"eligible" doc:"Cells eligible today."`
-	Unreachable int             `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
-	Options     []RoadmapOption `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
-	Steps       []RoadmapStep   `json:"steps" doc:"Greedy plan within the budget."`
-	UnknownCost []RoadmapOption `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
+	Countries   []string `json:"countries" doc:"Countries considered."`
+	Budget      *int     `json:"budget_eur" doc:"Budget the steps keep within; null for none."`
+	Cells       int      `json:"cells" doc:"Offering x country x buyer cells considered."`
+	Eligible    int      `json:"eligible" doc:"Cells eligible today."`
+	Unreachable int      `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
+	// UnreachableMarkets names them.
+	UnreachableMarkets []UnreachableMarket `json:"unreachable_markets" doc:"The unreachable cells, each with the reasons no certification opens it."`
+	Options            []RoadmapOption     `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
+	Steps              []RoadmapStep       `json:"steps" doc:"Greedy plan within the budget."`
+	UnknownCost        []RoadmapOption     `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
+	Context            *TenderContext      `json:"context,omitempty" doc:"The tender context the roadmap is for."`
 }
 
 func barrierRowView(r compliance.BarrierRow) BarrierRow {
@@ -166,7 +169,20 @@ func roadmapStepView(s compliance.RoadmapStep) RoadmapStep {
 func roadmapView(r compliance.Roadmap) Roadmap {
 	return Roadmap{
 		Countries: r.Countries, Budget: r.Budget, Cells: r.Cells, Eligible: r.Eligible, Unreachable: r.Unreachable,
-		Options: mapSlice(r.Options, roadmapOptionView), Steps: mapSlice(r.Steps, roadmapStepView),
+		UnreachableMarkets: mapSlice(r.UnreachableMarkets, unreachableMarketView),
+		Options:            mapSlice(r.Options, roadmapOptionView), Steps: mapSlice(r.Steps, roadmapStepView),
 		UnknownCost: mapSlice(r.UnknownCost, roadmapOptionView),
 	}
+}
+
+// UnreachableMarket is an offering x country x buyer cell no certification opens.
+type UnreachableMarket struct {
+	Offering string   `json:"offering" doc:"Offering identifier."`
+	Country  string   `json:"country" doc:"Country (ISO code)."`
+	Buyer    string   `json:"buyer" doc:"Buyer kind."`
+	Reasons  []string `json:"reasons" doc:"Per failing requirement no certification closes: the requirement id and why (the condition that fails, or why no scheme can be obtained)."`
+}
+
+func unreachableMarketView(m compliance.UnreachableMarket) UnreachableMarket {
+	return UnreachableMarket{Offering: m.Offering, Country: m.Country, Buyer: string(m.Buyer), Reasons: m.Reasons}
 }

@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,9 +29,12 @@ func (d DayParam) day() (time.Time, error) {
 
 // AssessmentList is the assessment of one offering, per country and buyer kind.
 type AssessmentList struct {
-	Offering    string       `json:"offering" doc:"Offering identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
-	Reference   string       `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
-	Assessments []Assessment `json:"assessments" doc:"One assessment per country and buyer kind asked for."`
+	Offering    string        `json:"offering" doc:"Offering identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Reference   string        `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
+	Context     TenderContext `json:"context" doc:"The tender context the assessments are for."`
+	Detail      string        `json:"detail" enum:"compact,full" doc:"compact: summary only; full: summary and assessments."`
+	Summary     []Market      `json:"summary" doc:"Per country and buyer kind asked for: eligible (on which basis), or the blockers, each with the action that removes it."`
+	Assessments []Assessment  `json:"assessments,omitempty" doc:"With detail=full: one full assessment per country and buyer kind asked for, requirement by requirement."`
 }
 
 // catalogueCache keeps the public listings for analytics for a short while:
@@ -67,23 +71,26 @@ func profiles(listings []catalog.Listing) []compliance.Profile {
 
 // BarriersReport is the market-entry burden matrix.
 type BarriersReport struct {
-	Day       string       `json:"day" doc:"Day the matrix is for." example:"2026-11-28"`
-	Catalogue time.Time    `json:"catalogue_as_of" doc:"When the catalogue was read (it is reread at most once a minute)."`
-	Reference string       `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
-	Rows      []BarrierRow `json:"rows" doc:"One row per country, category and buyer kind."`
+	Day       string        `json:"day" doc:"Day the matrix is for." example:"2026-11-28"`
+	Catalogue time.Time     `json:"catalogue_as_of" doc:"When the catalogue was read (it is reread at most once a minute)."`
+	Reference string        `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
+	Context   TenderContext `json:"context" doc:"The tender context the matrix is for."`
+	Rows      []BarrierRow  `json:"rows" doc:"One row per country, category and buyer kind."`
 }
 
 // WhatIfInput is a mutual-recognition scenario.
 type WhatIfInput struct {
 	Date         string        `json:"date,omitempty" format:"date" doc:"Day to assess; default today." example:"2026-11-28"`
+	Context      string        `json:"context,omitempty" doc:"Tender context, as the context query parameter of the other operations." example:"security_sensitive"`
 	Recognitions []Recognition `json:"recognitions" minItems:"1" maxItems:"100" doc:"Recognitions applied together: country C accepts scheme S as fully satisfying requirement R."`
 }
 
 // WhatIfReport is the effect of a scenario.
 type WhatIfReport struct {
-	Day       string      `json:"day" doc:"Day assessed." example:"2026-11-28"`
-	Reference string      `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
-	Rows      []WhatIfRow `json:"rows" doc:"Per named country, category and buyer kind: eligible offerings before and after."`
+	Day       string        `json:"day" doc:"Day assessed." example:"2026-11-28"`
+	Reference string        `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
+	Context   TenderContext `json:"context" doc:"The tender context the scenario was run in."`
+	Rows      []WhatIfRow   `json:"rows" doc:"Per named country, category and buyer kind: eligible offerings before and after."`
 }
 
 // assessmentHandlers are the burden engine's operations; analytics share a
@@ -99,28 +106,28 @@ func (h *handlers) registerAssessment(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-offering-assessment", Method: http.MethodGet, Path: "/v1/offerings/{id}/assessment",
 		Summary:     "Assess where an offering may serve hospitals",
-		Description: "Runs the burden engine: for each country (or the one asked for) and buyer kind, whether the offering is eligible on all valid evidence and on verified evidence only, each requirement met (by which certification), partly met, unmet or not assessable, and the cheapest set of certifications that closes what is unmet, with cost and lead time (null when unknown).",
+		Description: "Runs the burden engine: for each country (or the one asked for) and buyer kind, whether the offering is eligible on all valid evidence and on verified evidence only, each requirement met (by which certification), partly met, unmet, not assessable or not applicable in the tender context, the evidence basis of an eligible answer (none-required, self-declared, verified), and the cheapest set of certifications that closes what is unmet, with cost and lead time (null when unknown). " + contextDoc,
 		Tags:        []string{"Compliance"}, Errors: []int{404, 422},
 	}, a.getOfferingAssessment)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-vendor-roadmap", Method: http.MethodGet, Path: "/v1/vendors/{id}/roadmap",
 		Summary:     "Plan which certifications open most markets",
-		Description: "For a vendor's published offerings: which schemes (alone or in pairs) open most offering x country x buyer markets per euro, a greedy plan within the budget, and the options whose cost is unknown (listed apart, never treated as free).",
+		Description: "For a vendor's published offerings: which schemes (alone or in pairs) open most offering x country x buyer markets per euro, a greedy plan within the budget, and the options whose cost is unknown (listed apart, never treated as free). " + contextDoc,
 		Tags:        []string{"Compliance"}, Errors: []int{404, 422},
 	}, a.getVendorRoadmap)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-barriers", Method: http.MethodGet, Path: "/v1/analytics/barriers",
 		Summary:     "Market-entry barriers per Member State",
-		Description: "Per country x category (x buyer kind): how many requirements apply, the share of published catalogue offerings eligible, the median gap cost and lead time of the others (unknowns counted, not guessed), the requirement that excludes most offerings, and home bias (domestic vendors against vendors from other EU/EEA states).",
+		Description: "Per country x category (x buyer kind): how many requirements apply, the share of published catalogue offerings eligible, the median gap cost and lead time of the others (unknowns counted, not guessed), the requirement that excludes most offerings, and home bias (domestic vendors against vendors from other EU/EEA states). " + contextDoc,
 		Tags:        []string{"Analytics"}, Errors: []int{422},
 	}, a.getBarriers)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "run-what-if", Method: http.MethodPost, Path: "/v1/analytics/what-if",
 		Summary:     "Simulate mutual recognition",
-		Description: "Applies a recognition scenario (country C accepts scheme S as fully satisfying requirement R; several at once) to the published catalogue and returns, per named country, category and buyer kind, the eligible offerings before and after. Nothing is stored.",
+		Description: "Applies a recognition scenario (country C accepts scheme S as fully satisfying requirement R; several at once) to the published catalogue and returns, per named country, category and buyer kind, the eligible offerings before and after, in the body's tender context (as the context query parameter elsewhere). Nothing is stored.",
 		Tags:        []string{"Analytics"}, Errors: []int{404, 422},
 		Metadata: allow(publicRead), // a POST that only reads: nothing is stored
 	}, a.runWhatIf)
@@ -129,9 +136,12 @@ func (h *handlers) registerAssessment(api huma.API) {
 // GetOfferingAssessmentInput names the offering and narrows the assessment.
 type GetOfferingAssessmentInput struct {
 	OfferingPath
-	Country string `query:"country" doc:"Only this country (ISO 3166-1 alpha-2); all 30 when omitted." example:"DE"`
-	Buyer   string `query:"buyer" enum:"public,private" doc:"Only this buyer kind; both when omitted." example:"public"`
+	Country  string `query:"country" doc:"Only this country (ISO 3166-1 alpha-2); all 30 when omitted." example:"DE"`
+	Buyer    string `query:"buyer" enum:"public,private" doc:"Only this buyer kind; both when omitted." example:"public"`
+	Language string `query:"language" doc:"The buyer's language (ISO 639-1, any case) for available; default: the country's official languages." example:"de"`
+	Detail   string `query:"detail" enum:"compact,full" doc:"compact: per country and buyer kind, eligible or the blockers with their actions; full: also every requirement's outcome and the gap. Default: compact for all countries, full for one." example:"full"`
 	DayParam
+	ContextParam
 }
 
 // GetOfferingAssessmentOutput is the offering's assessment per country and buyer kind.
@@ -139,6 +149,10 @@ type GetOfferingAssessmentOutput struct{ Body AssessmentList }
 
 func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetOfferingAssessmentInput) (*GetOfferingAssessmentOutput, error) {
 	day, err := in.day()
+	if err != nil {
+		return nil, err
+	}
+	tc, err := tenderContext("query.context", in.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -156,14 +170,30 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	}
 	snap := a.Compliance.Current()
 	p := compliance.ProfileOf(v, o, certs)
-	out := &GetOfferingAssessmentOutput{Body: AssessmentList{Offering: o.ID.String(), Reference: snap.Reference.Version}}
+	out := &GetOfferingAssessmentOutput{Body: AssessmentList{Offering: o.ID.String(), Reference: snap.Reference.Version,
+		Context: contextView(snap.Reference, tc, o.Category)}}
+	lang := strings.ToLower(strings.TrimSpace(in.Language))
+	if lang != "" && !catalog.IsLanguage(lang) {
+		return nil, catalog.Invalid("query.language", "is not an ISO 639-1 language code", in.Language)
+	}
+	out.Body.Detail = in.Detail
+	if out.Body.Detail == "" {
+		out.Body.Detail = map[bool]string{true: "compact", false: "full"}[in.Country == ""]
+	}
+	engine := snap.Engine.WithContext(tc)
+	out.Body.Summary = []Market{}
 	for _, c := range countriesOr(snap.Reference, in.Country) {
 		for _, b := range buyersOr(in.Buyer) {
-			r, err := snap.Engine.Assess(p, c, b, day)
+			r, err := engine.Assess(p, c, b, day)
 			if err != nil {
 				return nil, placeInput(err, map[string]string{"country": "query.country", "buyer": "query.buyer", "category": "body.category"})
 			}
-			out.Body.Assessments = append(out.Body.Assessments, assessmentView(r))
+			m := marketView(r)
+			m.Available = r.Eligible && availableTo(snap.Reference, o, r.Country, lang)
+			out.Body.Summary = append(out.Body.Summary, m)
+			if out.Body.Detail == "full" {
+				out.Body.Assessments = append(out.Body.Assessments, assessmentView(r))
+			}
 		}
 	}
 	return out, nil
@@ -186,8 +216,18 @@ func countriesOr(ref *compliance.Reference, code string) []string {
 type GetVendorRoadmapInput struct {
 	VendorPath
 	Countries string `query:"countries" doc:"Comma-separated country codes to consider; all when omitted." example:"DE,FR,NL"`
-	Budget    int    `query:"budget" minimum:"0" doc:"Budget in euro for the plan; no limit when omitted." example:"50000"`
+	Budget    int    `query:"budget" minimum:"0" doc:"Budget in euro for the plan; no limit when omitted; 0 means nothing may be spent." example:"50000"`
 	DayParam
+	ContextParam
+
+	budgetGiven bool
+}
+
+// Resolve notes whether the budget was given at all: 0 is a budget of zero.
+func (in *GetVendorRoadmapInput) Resolve(ctx huma.Context) []error {
+	u := ctx.URL()
+	in.budgetGiven = u.Query().Has("budget")
+	return nil
 }
 
 // GetVendorRoadmapOutput is the vendor's certification roadmap.
@@ -198,19 +238,27 @@ func (a *assessmentHandlers) getVendorRoadmap(ctx context.Context, in *GetVendor
 	if err != nil {
 		return nil, err
 	}
+	tc, err := tenderContext("query.context", in.Context)
+	if err != nil {
+		return nil, err
+	}
 	ps, err := a.publishedProfiles(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
 	var budget *int
-	if in.Budget > 0 {
+	if in.budgetGiven {
 		budget = &in.Budget
 	}
-	r, err := a.Compliance.Current().Engine.Roadmap(ps, splitCountries(in.Countries), budget, day)
+	snap := a.Compliance.Current()
+	r, err := snap.Engine.WithContext(tc).Roadmap(ps, splitCountries(in.Countries), budget, day)
 	if err != nil {
 		return nil, placeInput(err, map[string]string{"countries": "query.countries", "country": "query.countries"})
 	}
-	return &GetVendorRoadmapOutput{Body: roadmapView(r)}, nil
+	view := roadmapView(r)
+	ec := contextView(snap.Reference, tc)
+	view.Context = &ec
+	return &GetVendorRoadmapOutput{Body: view}, nil
 }
 
 // publishedProfiles returns the profiles of a vendor's published offerings
@@ -258,6 +306,7 @@ type GetBarriersInput struct {
 	Category string `query:"category" doc:"Only this service category." example:"cloud-hosting"`
 	Buyer    string `query:"buyer" enum:"public,private" doc:"Only this buyer kind." example:"public"`
 	DayParam
+	ContextParam
 }
 
 // GetBarriersOutput is the barriers matrix.
@@ -268,7 +317,12 @@ func (a *assessmentHandlers) getBarriers(ctx context.Context, in *GetBarriersInp
 	if err != nil {
 		return nil, err
 	}
+	tc, err := tenderContext("query.context", in.Context)
+	if err != nil {
+		return nil, err
+	}
 	snap := a.Compliance.Current()
+	in.Category = strings.ToLower(strings.TrimSpace(in.Category))
 	if in.Category != "" {
 		if _, ok := snap.Reference.Category(in.Category); !ok {
 			return nil, unknownCategory("query.category", in.Category)
@@ -278,13 +332,13 @@ func (a *assessmentHandlers) getBarriers(ctx context.Context, in *GetBarriersInp
 	if err != nil {
 		return nil, err
 	}
-	rows, err := snap.Engine.Barriers(profiles(listings), day, compliance.BarrierFilter{Category: in.Category, Buyer: compliance.Buyer(in.Buyer)})
+	rows, err := snap.Engine.WithContext(tc).Barriers(profiles(listings), day, compliance.BarrierFilter{Category: in.Category, Buyer: compliance.Buyer(in.Buyer)})
 	if err != nil {
 		return nil, placeInput(err, map[string]string{"category": "query.category", "buyer": "query.buyer"})
 	}
 	return &GetBarriersOutput{Body: BarriersReport{
 		Day: day.Format(dateLayout), Catalogue: loaded, Reference: snap.Reference.Version,
-		Rows: mapSlice(rows, barrierRowView),
+		Context: contextView(snap.Reference, tc, barrierCategories(in.Category)...), Rows: mapSlice(rows, barrierRowView),
 	}}, nil
 }
 
@@ -303,14 +357,40 @@ func (a *assessmentHandlers) runWhatIf(ctx context.Context, in *RunWhatIfInput) 
 		}
 		day = d
 	}
+	tc, err := tenderContext("body.context", in.Body.Context)
+	if err != nil {
+		return nil, err
+	}
 	snap := a.Compliance.Current()
 	listings, _, err := a.cache.get(ctx, a.Catalog)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := snap.Engine.WhatIf(profiles(listings), day, mapSlice(in.Body.Recognitions, Recognition.domain))
+	rows, err := snap.Engine.WithContext(tc).WhatIf(profiles(listings), day, mapSlice(in.Body.Recognitions, Recognition.domain))
 	if err != nil {
 		return nil, placeScenario(err)
 	}
-	return &RunWhatIfOutput{Body: WhatIfReport{Day: day.Format(dateLayout), Reference: snap.Reference.Version, Rows: mapSlice(rows, whatIfRowView)}}, nil
+	return &RunWhatIfOutput{Body: WhatIfReport{Day: day.Format(dateLayout), Reference: snap.Reference.Version,
+		Context: contextView(snap.Reference, tc), Rows: mapSlice(rows, whatIfRowView)}}, nil
+}
+
+// barrierCategories returns [slug], or nil (every category) when slug is empty.
+func barrierCategories(slug string) []string {
+	if slug == "" {
+		return nil
+	}
+	return []string{slug}
+}
+
+// availableTo reports whether offering o serves country and supports lang
+// (one of the country's official languages when lang is empty).
+func availableTo(ref *compliance.Reference, o catalog.Offering, country, lang string) bool {
+	if !slices.Contains(o.Countries, country) {
+		return false
+	}
+	if lang != "" {
+		return slices.Contains(o.Languages, lang)
+	}
+	c, _ := ref.Country(country)
+	return slices.ContainsFunc(c.Languages, func(l string) bool { return slices.Contains(o.Languages, l) })
 }

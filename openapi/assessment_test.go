@@ -91,6 +91,28 @@ func TestAPI_Assessment(t *testing.T) {
 		}
 	})
 
+	t.Run("available: eligible, serves the country, speaks the buyer's language", func(t *testing.T) {
+		for _, tc := range []struct {
+			query string
+			want  bool
+		}{
+			{"country=DE&buyer=public&date=2026-01-15", true},
+			{"country=DE&buyer=public&date=2026-01-15&language=EN", true},
+			{"country=DE&buyer=public&date=2026-01-15&language=fr", false},
+			{"country=DE&buyer=public&date=2026-06-01", false}, // not eligible once C5 expired
+		} {
+			var out struct {
+				Summary []struct {
+					Available bool `json:"available"`
+				} `json:"summary"`
+			}
+			c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?"+tc.query, nil).want(http.StatusOK).decode(&out)
+			if len(out.Summary) != 1 || out.Summary[0].Available != tc.want {
+				t.Errorf("%s: %+v, want available %v", tc.query, out.Summary, tc.want)
+			}
+		}
+	})
+
 	t.Run("after the certificate expires it counts as absent", func(t *testing.T) {
 		a := c.assess(offering, "country=DE&buyer=public&date=2026-06-01")[0]
 		if a.Eligible || a.status("de-c5-sgbv-393") != "unmet" {
@@ -98,15 +120,64 @@ func TestAPI_Assessment(t *testing.T) {
 		}
 	})
 
-	t.Run("all countries and both buyer kinds", func(t *testing.T) {
-		as := c.assess(offering, "date=2026-01-15")
-		if len(as) != 60 {
+	t.Run("all countries and both buyer kinds: compact by default, full on request", func(t *testing.T) {
+		if as := c.assess(offering, "date=2026-01-15&detail=full"); len(as) != 60 {
 			t.Errorf("%d assessments, want 30 countries x 2 buyers", len(as))
+		}
+		var out struct {
+			Detail  string `json:"detail"`
+			Summary []struct {
+				Country   string `json:"country"`
+				Buyer     string `json:"buyer"`
+				Eligible  bool   `json:"eligible"`
+				Available bool   `json:"available"`
+				Blockers  []struct {
+					Requirement, Kind, Action, Scheme string
+				} `json:"blockers"`
+			} `json:"summary"`
+			Assessments []assessment `json:"assessments"`
+		}
+		c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?date=2026-06-01", nil).want(http.StatusOK).decode(&out)
+		if out.Detail != "compact" || len(out.Summary) != 60 || len(out.Assessments) != 0 {
+			t.Fatalf("detail %s, %d summary rows, %d assessments; want compact, 60, 0", out.Detail, len(out.Summary), len(out.Assessments))
+		}
+		for _, m := range out.Summary {
+			if m.Available && m.Country != "DE" {
+				t.Errorf("available in %s, which the offering does not serve: %+v", m.Country, m)
+			}
+			if m.Country == "DE" && m.Buyer == "public" {
+				// The C5 attestation expired on 2026-05-31.
+				if m.Eligible || len(m.Blockers) == 0 || m.Blockers[0].Requirement != "de-c5-sgbv-393" ||
+					m.Blockers[0].Kind != "obtain-scheme" || m.Blockers[0].Scheme != "bsi-c5" || m.Blockers[0].Action == "" {
+					t.Errorf("DE public: %+v", m)
+				}
+			}
+		}
+	})
+
+	t.Run("context: on premises, C5 for cloud processing does not apply, and the context is echoed", func(t *testing.T) {
+		var out struct {
+			Context struct {
+				Stated string              `json:"stated"`
+				Holds  map[string][]string `json:"holds"`
+			} `json:"context"`
+			Assessments []assessment `json:"assessments"`
+		}
+		c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?country=DE&buyer=public&date=2026-06-01&context=-CLOUD_DELIVERED", nil).
+			want(http.StatusOK).decode(&out)
+		if got := out.Assessments[0].status("de-c5-sgbv-393"); got != "not-applicable" {
+			t.Errorf("de-c5-sgbv-393 = %s, want not-applicable", got)
+		}
+		if out.Context.Stated != "-cloud_delivered" || slices.Contains(out.Context.Holds["cloud-hosting"], "cloud_delivered") ||
+			!slices.Contains(out.Context.Holds["cloud-hosting"], "health_data_hosted") {
+			t.Errorf("context echoed %+v", out.Context)
 		}
 	})
 
 	for _, tc := range []struct{ query, location string }{
+		{"context=clearance", "query.context"},
 		{"country=US", "query.country"},
+		{"country=uk", "query.country"},
 		{"buyer=martian", "query.buyer"},
 		{"date=yesterday", "query.date"},
 	} {
@@ -120,6 +191,10 @@ func TestAPI_Assessment(t *testing.T) {
 				t.Errorf("names %v, want %s", p.locations(), tc.location)
 			}
 		})
+	}
+	if p := c.do(http.MethodGet, "/v1/offerings/"+offering+"/assessment?country=uk", nil).problem(http.StatusNotFound); len(p.Errors) == 0 ||
+		!strings.Contains(p.Errors[0].Message, "GB") {
+		t.Errorf("country=uk: %+v, want a hint at GB", p.Errors)
 	}
 	c.do(http.MethodGet, "/v1/offerings/0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69/assessment", nil).problem(http.StatusNotFound)
 }
@@ -199,6 +274,20 @@ func TestAPI_Analytics(t *testing.T) {
 		}
 	})
 
+	t.Run("roadmap budget=0 is a budget of zero, omitted is none", func(t *testing.T) {
+		var r struct {
+			Budget *int `json:"budget_eur"`
+		}
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE&budget=0", nil).want(http.StatusOK).decode(&r)
+		if r.Budget == nil || *r.Budget != 0 {
+			t.Errorf("budget=0: budget_eur %v, want 0", r.Budget)
+		}
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE", nil).want(http.StatusOK).decode(&r)
+		if r.Budget != nil {
+			t.Errorf("no budget: budget_eur %d, want null", *r.Budget)
+		}
+	})
+
 	t.Run("roadmap lists C5 with its cost unknown, never as free", func(t *testing.T) {
 		var r struct {
 			Cells       int `json:"cells"`
@@ -274,6 +363,26 @@ func TestAPI_EditRequirement(t *testing.T) {
 		c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", edited, "If-Match", tag).want(http.StatusOK)
 		if a := c.assess(offering, "country=DE&buyer=public&date=2026-11-28")[0]; !a.Eligible || a.status("de-c5-sgbv-393") != "met" {
 			t.Errorf("after accepting SOC 2: eligible %v, c5 %s", a.Eligible, a.status("de-c5-sgbv-393"))
+		}
+	})
+	t.Run("the edit keeps the tender-context condition it was read with", func(t *testing.T) {
+		var after struct {
+			AppliesWhen *struct {
+				AllOf []string `json:"all_of"`
+			} `json:"applies_when"`
+		}
+		c.do(http.MethodGet, "/v1/requirements/de-c5-sgbv-393", nil).want(http.StatusOK).decode(&after)
+		if after.AppliesWhen == nil || !slices.Equal(after.AppliesWhen.AllOf, []string{"health_data_processed", "cloud_delivered"}) {
+			t.Errorf("applies_when after the edit: %+v", after.AppliesWhen)
+		}
+	})
+	t.Run("an unknown fact is rejected naming the field", func(t *testing.T) {
+		w := req["applies_when"].(map[string]any)
+		bad := with(req, "applies_when", with(obj(w), "all_of", []string{"hosted_in_space"}))
+		current := c.do(http.MethodGet, "/v1/requirements/de-c5-sgbv-393", nil).want(http.StatusOK).Header().Get("ETag")
+		p := c.do(http.MethodPut, "/v1/requirements/de-c5-sgbv-393", bad, "If-Match", current).problem(http.StatusUnprocessableEntity)
+		if len(p.Errors) == 0 || !strings.Contains(p.Errors[0].Location, "applies_when") {
+			t.Errorf("names %v", p.locations())
 		}
 	})
 	t.Run("a stale ETag is refused", func(t *testing.T) {

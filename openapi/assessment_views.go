@@ -17,7 +17,8 @@ type Assessment struct {
 	Buyer            string              `json:"buyer" doc:"Buyer kind assessed."`
 	Day              time.Time           `json:"day" doc:"Day the assessment is for: only certifications valid that day count."`
 	Eligible         bool                `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence, self-declared included."`
-	EligibleVerified bool                `json:"eligible_verified" doc:"The same on verified certifications only."`
+	EligibleVerified bool                `json:"eligible_verified" doc:"Basis is verified: verified certifications decide every certificate-decided binding requirement (never true when none binds)."`
+	Basis            string              `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on: none-required (no binding requirement is decided by a certificate), self-declared (some is met only by self-declared certifications), verified (verified certifications decide every one). Absent when not eligible."`
 	Requirements     []RequirementResult `json:"requirements" doc:"Every applicable requirement: the country's own, then EU-wide, then EEA-wide."`
 	Gap              Gap                 `json:"gap" doc:"The cheapest set of certifications that closes the failing binding requirements."`
 }
@@ -29,8 +30,10 @@ type RequirementResult struct {
 	Scope             string           `json:"scope" doc:"Country code, EU or EEA."`
 	Strength          string           `json:"strength" doc:"How binding the requirement is."`
 	RequirementStatus string           `json:"requirement_status" doc:"in-force or pending."`
-	Binding           bool             `json:"binding" doc:"Whether it decides eligibility for this buyer kind."`
-	Status            string           `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet or not-assessable."`
+	Binding           bool             `json:"binding" doc:"Whether it decides eligibility for this buyer kind in the tender context."`
+	AppliesWhen       string           `json:"applies_when,omitempty" doc:"The tender-context condition the requirement applies under (facts joined by and/or); absent when it always applies." example:"security_sensitive or classified_information"`
+	Applies           bool             `json:"applies" doc:"Whether it applies in the tender context; when not, its status is not-applicable."`
+	Status            string           `json:"status" doc:"Outcome on all valid evidence: met, partly-met, unmet, not-assessable, or not-applicable (its applies_when does not hold)."`
 	StatusVerified    string           `json:"status_verified" doc:"Outcome on verified certifications only."`
 	MetBy             []Evidence       `json:"met_by" doc:"Valid held certifications that satisfy it (full ones first, verified first)."`
 	UnmetConditions   []UnmetCondition `json:"unmet_conditions" doc:"Conditions that do not hold, with reasons."`
@@ -57,7 +60,7 @@ type UnmetCondition struct {
 // requirements (see compliance.Gap).
 type Gap struct {
 	Schemes        []GapScheme   `json:"schemes" doc:"Schemes to obtain."`
-	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown (never 0 for unknown)."`
+	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown or the gap is incomplete (certificates alone cannot close it): never 0 for unknown."`
 	KnownCostEUR   int           `json:"known_cost_eur" doc:"Sum of the known costs."`
 	UnknownCost    int           `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
 	LeadTimeMonths *float64      `json:"lead_time_months" doc:"Longest lead time of the chosen schemes; null when any is unknown."`
@@ -96,7 +99,7 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 func assessmentView(a compliance.Assessment) Assessment {
 	return Assessment{
 		Country: a.Country, Category: a.Category, Buyer: string(a.Buyer), Day: a.Day,
-		Eligible: a.Eligible, EligibleVerified: a.EligibleVerified,
+		Eligible: a.Eligible, EligibleVerified: a.EligibleVerified, Basis: string(a.Basis),
 		Requirements: mapSlice(a.Requirements, requirementResultView), Gap: gapView(a.Gap),
 	}
 }
@@ -104,7 +107,7 @@ func assessmentView(a compliance.Assessment) Assessment {
 func requirementResultView(r compliance.RequirementResult) RequirementResult {
 	return RequirementResult{
 		ID: r.ID, Title: r.Title, Scope: r.Scope, Strength: string(r.Strength),
-		RequirementStatus: string(r.RequirementStatus), Binding: r.Binding,
+		RequirementStatus: string(r.RequirementStatus), Binding: r.Binding, AppliesWhen: r.AppliesWhen, Applies: r.Applies,
 		Status: string(r.Status), StatusVerified: string(r.StatusVerified),
 		MetBy: mapSlice(r.MetBy, evidenceView), UnmetConditions: mapSlice(r.UnmetConditions, unmetConditionView),
 	}
@@ -132,4 +135,39 @@ func gapSchemeView(s compliance.GapScheme) GapScheme {
 
 func notClosableView(n compliance.NotClosable) NotClosable {
 	return NotClosable{Requirement: n.Requirement, Reason: n.Reason}
+}
+
+// Market is the compact answer for one country and buyer kind.
+type Market struct {
+	Country   string    `json:"country" doc:"Country (ISO code)."`
+	Buyer     string    `json:"buyer" doc:"Buyer kind."`
+	Eligible  bool      `json:"eligible" doc:"Every binding requirement is met (or not assessable) on all valid evidence."`
+	Basis     string    `json:"basis,omitempty" enum:"none-required,self-declared,verified" doc:"What an eligible answer rests on (see Assessment.basis); absent when not eligible."`
+	Available bool      `json:"available" doc:"Available to this buyer: eligible, the offering serves the country, and supports the buyer's language (the language parameter, else one of the country's official languages)."`
+	Blockers  []Blocker `json:"blockers" doc:"When not eligible: each failing binding requirement with the action that removes it."`
+}
+
+// Blocker is a binding requirement that keeps an offering out of a market,
+// with the action that removes it.
+type Blocker struct {
+	Requirement    string   `json:"requirement" doc:"Requirement identifier."`
+	Title          string   `json:"title" doc:"Requirement title."`
+	Kind           string   `json:"kind" enum:"obtain-scheme,add-language,declare-establishment,keep-data-in,declare-cleared-staff,none" doc:"The action: obtain a scheme, add a support language, declare an establishment, keep customer data in a region, declare cleared staff; none when nothing a vendor can hold closes it today."`
+	Action         string   `json:"action" doc:"The action in words, or why none exists." example:"obtain BSI C5 (level type-2 or higher)"`
+	Scheme         string   `json:"scheme,omitempty" doc:"obtain-scheme: the scheme."`
+	Level          string   `json:"level,omitempty" doc:"obtain-scheme: the lowest level that closes it."`
+	CostEUR        *int     `json:"cost_eur,omitempty" doc:"obtain-scheme: typical cost in euro; absent when unknown."`
+	LeadTimeMonths *float64 `json:"lead_time_months,omitempty" doc:"obtain-scheme: typical lead time; absent when unknown."`
+	Languages      []string `json:"languages,omitempty" doc:"add-language: support in one of these closes it."`
+	Region         string   `json:"region,omitempty" doc:"declare-establishment, keep-data-in, declare-cleared-staff: the country code, EU or EEA."`
+}
+
+func marketView(a compliance.Assessment) Market {
+	return Market{Country: a.Country, Buyer: string(a.Buyer), Eligible: a.Eligible, Basis: string(a.Basis),
+		Blockers: mapSlice(a.Blockers(), blockerView)}
+}
+
+func blockerView(b compliance.Blocker) Blocker {
+	return Blocker{Requirement: b.Requirement, Title: b.Title, Kind: string(b.Kind), Action: b.Action, Scheme: b.Scheme,
+		Level: b.Level, CostEUR: b.CostEUR, LeadTimeMonths: b.LeadTimeMonths, Languages: b.Languages, Region: b.Region}
 }

@@ -89,5 +89,8 @@ func inputReason(ie *compliance.InputError) string {
 	if ie.Reason != "" {
 		return ie.Reason
 	}
+	if alias, ok := countryAliases[strings.ToUpper(strings.TrimSpace(ie.Value))]; ok && (ie.Field == "country" || strings.HasSuffix(ie.Field, ".country")) {
+		return "is not the ISO code (that is " + alias + "); only the EU/EEA states are known"
+	}
 	return "is not known to the reference data"
 }

@@ -86,19 +86,20 @@ type SchemeView struct {
 
 // RequirementInput is a requirement as an administrator edits it.
 type RequirementInput struct {
-	Scope       string          `json:"scope" doc:"Country code, or EU (every EU member state) or EEA." example:"DE"`
-	Title       string          `json:"title" doc:"Short title." example:"BSI C5 attestation for cloud processing of health data"`
-	Summary     string          `json:"summary" doc:"What it demands, in plain words." example:"Cloud services processing health data need a current C5 attestation."`
-	Categories  []string        `json:"categories" doc:"Service categories it concerns." example:"[\"cloud-hosting\"]"`
-	Buyers      []string        `json:"buyers" doc:"Buyer kinds it concerns." example:"[\"public\",\"private\"]"`
-	Strength    string          `json:"strength" enum:"mandatory,mandatory-for-public-buyers,de-facto-expected,optional" doc:"How binding it is." example:"mandatory"`
-	Status      string          `json:"status" enum:"in-force,pending" doc:"in-force, or pending (adopted or proposed, not yet applicable; never binding)." example:"in-force"`
-	SatisfiedBy []SatisfierView `json:"satisfied_by" doc:"Schemes that satisfy it, fully or partly."`
-	Conditions  []ConditionView `json:"conditions" doc:"Conditions on the vendor or offering that no certificate proves."`
-	Authority   AuthorityView   `json:"authority" doc:"Who issues or enforces it."`
-	Source      SourceView      `json:"source" doc:"The primary source."`
-	MoreSources []SourceView    `json:"more_sources,omitempty" doc:"Further sources, including disagreeing ones."`
-	Notes       []string        `json:"notes,omitempty" doc:"Commentary: substitutes, disagreements, dates."`
+	Scope       string           `json:"scope" doc:"Country code, or EU (every EU member state) or EEA." example:"DE"`
+	Title       string           `json:"title" doc:"Short title." example:"BSI C5 attestation for cloud processing of health data"`
+	Summary     string           `json:"summary" doc:"What it demands, in plain words." example:"Cloud services processing health data need a current C5 attestation."`
+	Categories  []string         `json:"categories" doc:"Service categories it concerns." example:"[\"cloud-hosting\"]"`
+	Buyers      []string         `json:"buyers" doc:"Buyer kinds it concerns." example:"[\"public\",\"private\"]"`
+	Strength    string           `json:"strength" enum:"mandatory,mandatory-for-public-buyers,de-facto-expected,optional" doc:"How binding it is." example:"mandatory"`
+	Status      string           `json:"status" enum:"in-force,pending" doc:"in-force, or pending (adopted or proposed, not yet applicable; never binding)." example:"in-force"`
+	SatisfiedBy []SatisfierView  `json:"satisfied_by" doc:"Schemes that satisfy it, fully or partly."`
+	Conditions  []ConditionView  `json:"conditions" doc:"Conditions on the vendor or offering that no certificate proves."`
+	AppliesWhen *AppliesWhenView `json:"applies_when,omitempty" doc:"The tender context it applies in at all; absent when it always applies. Omitting it in an edit removes the condition."`
+	Authority   AuthorityView    `json:"authority" doc:"Who issues or enforces it."`
+	Source      SourceView       `json:"source" doc:"The primary source."`
+	MoreSources []SourceView     `json:"more_sources,omitempty" doc:"Further sources, including disagreeing ones."`
+	Notes       []string         `json:"notes,omitempty" doc:"Commentary: substitutes, disagreements, dates."`
 }
 
 // RequirementView is what a country (or the EU/EEA) demands of a vendor.
@@ -107,6 +108,43 @@ type RequirementView struct {
 	RequirementInput
 	Binding *bool `json:"binding,omitempty" doc:"Whether it decides eligibility for the buyer kind asked about (only when a buyer was given)." example:"true"`
 	Duty    bool  `json:"duty" doc:"A duty no certificate or condition can show (such as registering with an authority): reported, never blocking." example:"false"`
+}
+
+// AppliesWhenView is the tender-context condition of a requirement.
+type AppliesWhenView struct {
+	AllOf      []string   `json:"all_of,omitempty" doc:"It applies when all of these facts hold." example:"[\"health_data_processed\",\"cloud_delivered\"]"`
+	AnyOf      []string   `json:"any_of,omitempty" doc:"It applies when one of these facts holds (instead of all_of)."`
+	Scope      string     `json:"scope" doc:"What the condition means for this requirement."`
+	Confidence string     `json:"confidence" enum:"high,medium,low" doc:"high: the rule text says so; medium: authority guidance or commentary; low: research reading."`
+	Source     SourceView `json:"source" doc:"Where the condition is stated."`
+}
+
+func appliesWhenView(w *compliance.AppliesWhen) *AppliesWhenView {
+	if w == nil {
+		return nil
+	}
+	v := &AppliesWhenView{Scope: w.Scope, Confidence: w.Confidence, Source: sourceView(w.Source)}
+	for _, f := range w.AllOf {
+		v.AllOf = append(v.AllOf, string(f))
+	}
+	for _, f := range w.AnyOf {
+		v.AnyOf = append(v.AnyOf, string(f))
+	}
+	return v
+}
+
+func (v *AppliesWhenView) domain(src func(SourceView) compliance.Source) *compliance.AppliesWhen {
+	if v == nil {
+		return nil
+	}
+	w := &compliance.AppliesWhen{Scope: v.Scope, Confidence: v.Confidence, Source: src(v.Source)}
+	for _, f := range v.AllOf {
+		w.AllOf = append(w.AllOf, compliance.Fact(f))
+	}
+	for _, f := range v.AnyOf {
+		w.AnyOf = append(w.AnyOf, compliance.Fact(f))
+	}
+	return w
 }
 
 // SatisfierView is a scheme that satisfies a requirement.
@@ -177,6 +215,7 @@ func requirementView(r compliance.Requirement) RequirementView {
 		Strength: string(r.Strength), Status: string(r.Status), Authority: authorityView(r.Authority),
 		Source: sourceView(r.Source), MoreSources: sourceViews(r.MoreSources), Notes: r.Notes,
 		SatisfiedBy: make([]SatisfierView, len(r.SatisfiedBy)), Conditions: make([]ConditionView, len(r.Conditions)),
+		AppliesWhen: appliesWhenView(r.AppliesWhen),
 	}
 	for _, b := range r.Buyers {
 		in.Buyers = append(in.Buyers, string(b))
@@ -200,6 +239,7 @@ func (in RequirementInput) domain(id string) compliance.Requirement {
 		Strength: compliance.Strength(in.Strength), Status: compliance.RequirementStatus(in.Status),
 		Authority: compliance.Authority(in.Authority), Source: src(in.Source), Notes: in.Notes,
 		SatisfiedBy: []compliance.Satisfier{}, Conditions: []compliance.Condition{},
+		AppliesWhen: in.AppliesWhen.domain(src),
 	}
 	for _, b := range in.Buyers {
 		r.Buyers = append(r.Buyers, compliance.Buyer(b))

@@ -69,9 +69,11 @@ func setRetryAfter(hctx huma.Context, errs []error) {
 type SearchOfferingsInput struct {
 	Q             string   `query:"q" maxLength:"200" doc:"What to look for, in any EU language: names, vendors, summaries, descriptions, schemes, CPV codes. Typos are tolerated and synonyms understood (pentest = penetration test, SOC = MDR = managed detection, IR = DFIR = incident response, and their equivalents in the main EU languages). Empty lists every offering that matches the filters." example:"pentest"`
 	Category      []string `query:"category" maxItems:"20" doc:"Only offerings in these service categories (comma-separated slugs, any of them)." example:"penetration-testing,incident-response"`
-	EligibleIn    string   `query:"eligible_in" pattern:"^[A-Z]{2}$" doc:"Only offerings eligible in this country (ISO 3166-1 alpha-2) for the buyer kind, under the burden engine's reading of its requirements today." example:"DE"`
+	EligibleIn    string   `query:"eligible_in" pattern:"^[A-Za-z]{2}$" doc:"Only offerings eligible in this country (ISO 3166-1 alpha-2, any case) for the buyer kind, under the burden engine's reading of its requirements today." example:"DE"`
 	Buyer         string   `query:"buyer" enum:"public,private" default:"public" doc:"The kind of hospital that buys: eligible_in, gap costs and the eligible_in facet are for this buyer kind." example:"public"`
-	Verified      bool     `query:"verified" doc:"With eligible_in: count only certifications cybermarket staff verified, not self-declared ones." example:"false"`
+	Verified      bool     `query:"verified" doc:"With eligible_in: only offerings whose eligibility rests on verified certifications: verified certifications decide every certificate-decided binding requirement. Where no binding requirement is decided by a certificate, nothing is verified and no offering qualifies (use eligible_in alone)." example:"false"`
+	Context       string   `query:"context" doc:"With eligible_in: the tender context eligibility is decided in (comma-separated facts, '-' before a fact states it off: health_data_hosted, health_data_processed, cloud_delivered, classified_information, security_sensitive, nis2_entity; unstated facts take their category defaults). The hits' eligibility lists stay those of the default context." example:"security_sensitive"`
+	Available     bool     `query:"available" doc:"With eligible_in: available to me - eligible, serving the country, and with support in the buyer's language: the language parameter when given, else one of the country's official languages." example:"true"`
 	Scheme        []string `query:"scheme" maxItems:"20" doc:"Only offerings covered by a currently valid certification of one of these schemes (comma-separated scheme ids)." example:"iso-iec-27001"`
 	Language      []string `query:"language" maxItems:"20" doc:"Only offerings with support in one of these languages (ISO 639-1, comma-separated)." example:"de,en"`
 	Serves        []string `query:"serves" maxItems:"40" doc:"Only offerings serving one of these countries (ISO 3166-1 alpha-2, comma-separated)." example:"AT"`
@@ -79,7 +81,7 @@ type SearchOfferingsInput struct {
 	Delivery      []string `query:"delivery" enum:"remote,on-site,hybrid" doc:"Only offerings delivered in one of these ways (comma-separated)." example:"on-site,hybrid"`
 	Size          []string `query:"size" enum:"micro,small,medium,large" doc:"Only offerings of vendors of these SME size classes (Recommendation 2003/361/EC, comma-separated)." example:"micro,small"`
 	Sort          string   `query:"sort" enum:"relevance,name,-name,gap_cost" default:"relevance" doc:"Order: relevance to q; name (A-Z) or -name (Z-A); or gap_cost, the estimated cost of the certifications that would make an offering eligible in gap_country, cheapest first (eligible ones cost 0; unknown costs come last)." example:"relevance"`
-	GapCountry    string   `query:"gap_country" pattern:"^[A-Z]{2}$" doc:"Country of the gap cost: required by sort=gap_cost; with it, every hit reports gap_cost_eur for this country and the buyer kind." example:"FR"`
+	GapCountry    string   `query:"gap_country" pattern:"^[A-Za-z]{2}$" doc:"Country of the gap cost (any case): required by sort=gap_cost; with it, every hit reports gap_cost_eur for this country and the buyer kind." example:"FR"`
 	Limit         int      `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Hits per page." example:"20"`
 	Offset        int      `query:"offset" minimum:"0" maximum:"10000" doc:"Number of hits to skip (offset pagination); ignored with cursor. Pages reach the first 10,000 hits." example:"0"`
 	Cursor        string   `query:"cursor" maxLength:"100" doc:"Opaque cursor from next_cursor of the previous page (cursor pagination); send the same other parameters. Like offsets, cursors reach the first 10,000 hits." example:"bzoyMA"`
@@ -253,8 +255,16 @@ func (h *handlers) searchOfferings(ctx context.Context, in *SearchOfferingsInput
 	if ix == nil {
 		return nil, search.ErrNotConfigured
 	}
+	if h.Compliance != nil {
+		if err := checkFilters(h.Compliance.Current().Reference, in); err != nil {
+			return nil, err
+		}
+	}
 	q, err := in.query(ix.MaxTotalHits())
 	if err != nil {
+		return nil, err
+	}
+	if err := h.buyerFilters(in, &q); err != nil {
 		return nil, err
 	}
 	res, err := ix.Search(ctx, q)
@@ -358,6 +368,12 @@ func (in *SearchOfferingsInput) values() url.Values {
 	}
 	if in.Verified {
 		v.Set("verified", "true")
+	}
+	if in.Context != "" {
+		v.Set("context", in.Context)
+	}
+	if in.Available {
+		v.Set("available", "true")
 	}
 	if in.Sort != "" && in.Sort != "relevance" {
 		v.Set("sort", in.Sort)

@@ -176,7 +176,56 @@ func TestSearchAPI_Search(t *testing.T) {
 		t.Errorf("offset page %+v", res)
 	}
 
-	for _, bad := range []string{"sort=gap_cost", "cursor=nonsense", "buyer=hospital", "eligible_in=germany", "delivery=teleport", "limit=1000"} {
+	// A tender context goes through the met-requirements filter; "available"
+	// adds the country served and the buyer's language.
+	for _, tc := range []struct {
+		query string
+		want  int64
+	}{
+		{"eligible_in=DE&context=security_sensitive,-nis2_entity", 3},
+		{"eligible_in=DE&buyer=private&context=classified_information&verified=true", 0}, // nothing certificate-decided binds
+		{"eligible_in=DE&available=true", 3},
+		{"eligible_in=AT&available=true", 0}, // does not serve AT
+		{"eligible_in=DE&available=true&language=fr", 0},
+	} {
+		r := a.get("/v1/search/offerings?category=penetration-testing&" + tc.query)
+		var got openapi.SearchResults
+		decodeJSON(t, r, &got)
+		if r.Code != http.StatusOK || got.Total != tc.want {
+			t.Errorf("%s: %d, %d hits, want %d", tc.query, r.Code, got.Total, tc.want)
+		}
+	}
+
+	// One input rule: codes in any case; unknown values named, with a suggestion, all at once.
+	for _, ok := range []string{"eligible_in=de", "serves=de&language=DE", "vendor_country=de&gap_country=de", "category=Penetration-Testing"} {
+		if r := a.get("/v1/search/offerings?" + ok); r.Code != http.StatusOK {
+			t.Errorf("%s: %d %s", ok, r.Code, r.Body.String())
+		}
+	}
+	var lower openapi.SearchResults
+	decodeJSON(t, a.get("/v1/search/offerings?eligible_in=de&category=penetration-testing"), &lower)
+	if lower.Total != 3 {
+		t.Errorf("eligible_in=de finds %d, want the 3 of eligible_in=DE", lower.Total)
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"eligible_in=UK", "(that is GB)"},
+		{"eligible_in=EL", "did you mean GR"},
+		{"scheme=iso27001", "iso-iec-27001"},
+		{"category=soc", "managed-detection-response"},
+		{"language=xx", "query.language"},
+		{"category=soc&scheme=iso27001&serves=UK", "query.serves"},
+	} {
+		r := a.get("/v1/search/offerings?" + tc.query)
+		if body := r.Body.String(); r.Code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %s, want 422 mentioning %s", tc.query, r.Code, body, tc.want)
+		}
+		if strings.Count(tc.query, "=") == 3 && (!strings.Contains(r.Body.String(), "query.category") || !strings.Contains(r.Body.String(), "query.scheme")) {
+			t.Errorf("%s: not every error reported: %s", tc.query, r.Body.String())
+		}
+	}
+
+	for _, bad := range []string{"sort=gap_cost", "cursor=nonsense", "buyer=hospital", "eligible_in=germany", "delivery=teleport", "limit=1000",
+		"eligible_in=DE&context=clearance", "context=security_sensitive", "available=true", "eligible_in=DE&context=security_sensitive&category=soc"} {
 		if r := a.get("/v1/search/offerings?" + bad); r.Code != http.StatusUnprocessableEntity {
 			t.Errorf("%s: %d %s", bad, r.Code, r.Body.String())
 		}

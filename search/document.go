@@ -62,6 +62,12 @@ type Document struct {
 	// certifications alone cannot close the gap, so that it sorts last and
 	// never as 0.
 	GapCost GapCost `json:"gap_cost"`
+	// Met holds the requirements that do not block the offering, as
+	// "country/requirement" keys (compliance.MetKey), on all valid evidence;
+	// MetVerified the same on verified certifications only. A search in any
+	// tender context filters on them (EligibilityFilter).
+	Met         []string `json:"met"`
+	MetVerified []string `json:"met_verified"`
 
 	// AsOf is the day (YYYY-MM-DD, UTC) the eligibility was computed for.
 	AsOf string `json:"as_of"`
@@ -90,7 +96,7 @@ type GapCost struct {
 
 // schemaVersion is part of every fingerprint: bump it when the way documents
 // are built changes, and the drift check re-queues every document.
-const schemaVersion = "search-document-1"
+const schemaVersion = "search-document-2"
 
 // Rules is what documents are built with: the burden engine over one
 // snapshot of the reference data, and a fingerprint of the rules each
@@ -267,6 +273,7 @@ func (r *Rules) Build(v catalog.Vendor, o catalog.Offering, certs []catalog.Cert
 	p := compliance.ProfileOf(v, o, certs)
 	d.addCertifications(p.Certifications, day)
 	r.addEligibility(&d, p, day)
+	d.Met, d.MetVerified = r.Engine.Met(p, day)
 	return d, true
 }
 

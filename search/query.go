@@ -27,6 +27,10 @@ type Query struct {
 	EligibleIn string
 	Buyer      compliance.Buyer // Public when empty
 	Verified   bool
+	// EligibleFilter, when set, replaces EligibleIn's filter (which is for
+	// the default tender context): a filter from EligibilityFilter for
+	// another context.
+	EligibleFilter string
 	// Schemes keeps offerings covered by a valid certification of one of
 	// these schemes.
 	Schemes []string
@@ -200,7 +204,10 @@ func (q Query) filter(buyer compliance.Buyer) any {
 		filter = append(filter, attr+" IN ["+strings.Join(quoted, ", ")+"]")
 	}
 	in("category", q.Categories)
-	if q.EligibleIn != "" {
+	switch {
+	case q.EligibleFilter != "":
+		filter = append(filter, "("+q.EligibleFilter+")")
+	case q.EligibleIn != "":
 		in(eligibility(buyer, q.Verified), []string{q.EligibleIn})
 	}
 	in("schemes", q.Schemes)

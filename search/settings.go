@@ -66,7 +66,7 @@ const maxValuesPerFacet = 100
 // drift check asks about (stale, rules).
 var filterable = []string{
 	"category", "countries", "delivery", "eligible_private", "eligible_private_verified",
-	"eligible_public", "eligible_public_verified", "languages", "rules", "schemes", "stale",
+	"eligible_public", "eligible_public_verified", "languages", "met", "met_verified", "rules", "schemes", "stale",
 	"vendor_country", "vendor_id", "vendor_size",
 }
 
