@@ -644,8 +644,16 @@ func (e *Engine) compile(r Requirement, ci int, overrides []override, tok func(S
 	default:
 		cr.whyNot = "no certification shows it"
 	}
-	for i := range r.Conditions {
-		c := &r.Conditions[i]
+	cr.conds = e.compileConditions(r.Conditions, ci)
+	return cr
+}
+
+// compileConditions binds the conditions of a requirement to country ci: a
+// language condition without languages means the country's own.
+func (e *Engine) compileConditions(conds []Condition, ci int) []ccond {
+	var out []ccond
+	for i := range conds {
+		c := &conds[i]
 		cc := ccond{c: c, country: ci}
 		if c.Kind == LanguageCondition {
 			if len(c.Languages) == 0 {
@@ -656,9 +664,9 @@ func (e *Engine) compile(r Requirement, ci int, overrides []override, tok func(S
 				}
 			}
 		}
-		cr.conds = append(cr.conds, cc)
+		out = append(out, cc)
 	}
-	return cr
+	return out
 }
 
 func words(n int) int { return (n + 63) / 64 }

@@ -1,8 +1,6 @@
 package openapi
 
 import (
-	"strings"
-
 	"github.com/cybermarket/cybermarket/compliance"
 )
 
@@ -54,6 +52,3 @@ func contextView(ref *compliance.Reference, c compliance.Context, categories ...
 	}
 	return out
 }
-
-// contextDescription appends the context explanation to an operation's description.
-func contextDescription(s string) string { return strings.TrimSpace(s) + " " + contextDoc }
