@@ -36,7 +36,8 @@ func (s *Server) market(q *request) error {
 		return err
 	}
 	var list assessmentList
-	if err := q.api.get(ctx, "/v1/offerings/"+id+"/assessment", nil, &list); err != nil {
+	// The full per-requirement detail: the page explains every requirement.
+	if err := q.api.get(ctx, "/v1/offerings/"+id+"/assessment", url.Values{"detail": {"full"}}, &list); err != nil {
 		return err
 	}
 	at := map[string]int{}
