@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -137,7 +138,7 @@ func (o *Outcome) Clean() error {
 		return Invalid("offering_id", "is only for an award", o.OfferingID.String())
 	case !o.Awarded && o.Reason == "":
 		return Invalid("reason", "must say why nothing was awarded", nil)
-	case len(o.Reason) > 2000:
+	case utf8.RuneCountInString(o.Reason) > 2000: // characters, as the database counts
 		return Invalid("reason", "must be at most 2000 characters long", nil)
 	case o.ValueEUR != nil && *o.ValueEUR < 0:
 		return Invalid("value_eur", "must not be negative", *o.ValueEUR)

@@ -18,8 +18,9 @@ import (
 type constraintCase struct {
 	columns  map[string]any // column -> violating value, as the database would get it
 	method   string
-	path     string        // {vendor}, {cert} and {req} are filled in
+	path     string        // {vendor}, {cert}, {req}, {project} and {offering} are filled in
 	body     func() string // the request body
+	buyer    bool          // sent with the fixture buyer's key, not the admin's
 	location string        // what the 422 must name
 	internal string        // why no request can reach the constraint
 }
@@ -36,6 +37,13 @@ func constraintCases() map[string]constraintCase {
 	cert := func(field, value string) func() string {
 		return func() string { return setJSON(checkCertification, field, value) }
 	}
+	buyer := func(field, value string) func() string {
+		return func() string { return setJSON(checkBuyer, field, value) }
+	}
+	project := func(field, value string) func() string {
+		return func() string { return setJSON(checkProject, field, value) }
+	}
+	raw := func(body string) func() string { return func() string { return body } }
 	long := func(n int) string { return strings.Repeat("é", n) } // characters, not bytes
 	version := "only the store writes versions, starting at 1 and adding 1"
 	seeded := "reference data: written only by cybermarket migrate from the embedded, tested data set"
@@ -97,6 +105,30 @@ func constraintCases() map[string]constraintCase {
 		"reference_revision_singleton_check": {columns: map[string]any{"singleton": false}, internal: "one row, written by migrate"},
 		"change_counter_single_check":        {columns: map[string]any{"single": false}, internal: "one row, written by the migration and moved only by the store"},
 		"change_log_entity_check":            {columns: map[string]any{"entity": "planet"}, internal: "the store names the entity of each change from a fixed set"},
+		"buyers_legal_name_check":            {columns: map[string]any{"legal_name": long(201)}, method: "POST", path: "/v1/buyers", body: buyer("legal_name", long(201)), location: "body.legal_name"},
+		"buyers_country_check":               {columns: map[string]any{"country": "D1"}, method: "POST", path: "/v1/buyers", body: buyer("country", "D1"), location: "body.country"},
+		"buyers_ownership_check":             {columns: map[string]any{"ownership": "state"}, method: "POST", path: "/v1/buyers", body: buyer("ownership", "state"), location: "body.ownership"},
+		"buyers_nis2_entity_check":           {columns: map[string]any{"nis2_entity": "vital"}, method: "POST", path: "/v1/buyers", body: buyer("nis2_entity", "vital"), location: "body.nis2_entity"},
+		"buyers_vat_number_check":            {columns: map[string]any{"vat_number": "DE1"}, method: "POST", path: "/v1/buyers", body: buyer("vat_number", "DE1"), location: "body.vat_number"},
+		"buyers_lei_check":                   {columns: map[string]any{"lei": "5493001KJTIIGC8Y1RAB"}, method: "POST", path: "/v1/buyers", body: buyer("lei", "5493001KJTIIGC8Y1RAB"), location: "body.lei"},
+		"buyers_status_check":                {columns: map[string]any{"status": "deleted"}, internal: "status changes only through register and approve, which set valid states"},
+		"buyers_version_check":               {columns: map[string]any{"version": 0}, internal: version},
+		"api_keys_buyer_check":               {columns: map[string]any{"role": "analyst", "buyer_id": "0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a80"}, method: "POST", path: "/v1/keys", body: raw(`{"name":"k","role":"analyst","buyer_id":"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a80"}`), location: "body.buyer_id"},
+		"projects_title_check":               {columns: map[string]any{"title": long(301)}, method: "POST", path: "/v1/projects", body: project("title", long(301)), buyer: true, location: "body.title"},
+		"projects_country_check":             {columns: map[string]any{"country": "D1"}, method: "POST", path: "/v1/projects", body: project("country", "D1"), buyer: true, location: "body.country"},
+		"projects_buyer_kind_check":          {columns: map[string]any{"buyer_kind": "state"}, method: "POST", path: "/v1/projects", body: project("buyer_kind", "state"), buyer: true, location: "body.buyer_kind"},
+		"projects_seed_check":                {columns: map[string]any{"seed": []byte{1}}, internal: "the store writes 16 bytes it reads from crypto/rand"},
+		"projects_version_check":             {columns: map[string]any{"version": 0}, internal: version},
+		"project_searches_query_check":       {columns: map[string]any{"query": long(501)}, method: "POST", path: "/v1/projects/{project}/searches", body: func() string { return setJSON(`{}`, "query", long(501)) }, buyer: true, location: "body.query"},
+		"project_shortlist_decision_check":   {columns: map[string]any{"decision": "maybe"}, method: "PUT", path: "/v1/projects/{project}/shortlist/{offering}", body: raw(`{"decision":"maybe"}`), buyer: true, location: "body.decision"},
+		"project_shortlist_note_check":       {columns: map[string]any{"note": long(2001)}, method: "PUT", path: "/v1/projects/{project}/shortlist/{offering}", body: func() string { return setJSON(`{"decision":"included"}`, "note", long(2001)) }, buyer: true, location: "body.note"},
+		"project_shortlist_check":            {columns: map[string]any{"decision": "excluded", "note": " "}, method: "PUT", path: "/v1/projects/{project}/shortlist/{offering}", body: raw(`{"decision":"excluded","note":" "}`), buyer: true, location: "body.note"},
+		"project_snapshots_sha256_check":     {columns: map[string]any{"sha256": "ABC"}, internal: "the store writes the hex SHA-256 it computes of the snapshot body"},
+		"project_snapshots_check":            {columns: map[string]any{"body": []byte("{}"), "sha256": strings.Repeat("0", 64)}, internal: "the store writes the SHA-256 it computes of the very body it writes"},
+		"project_outcomes_value_eur_check":   {columns: map[string]any{"value_eur": -1}, method: "POST", path: "/v1/projects/{project}/outcome", body: raw(`{"awarded":false,"reason":"none fit","value_eur":-1}`), buyer: true, location: "body.value_eur"},
+		"project_outcomes_reason_check":      {columns: map[string]any{"reason": long(2001)}, method: "POST", path: "/v1/projects/{project}/outcome", body: func() string { return setJSON(`{"awarded":false}`, "reason", long(2001)) }, buyer: true, location: "body.reason"},
+		"project_outcomes_check":             {columns: map[string]any{"awarded": false, "reason": " "}, method: "POST", path: "/v1/projects/{project}/outcome", body: raw(`{"awarded":false,"reason":" "}`), buyer: true, location: "body.reason"},
+		"project_outcomes_check1":            {columns: map[string]any{"starts_on": "2027-01-02", "ends_on": "2027-01-01"}, method: "POST", path: "/v1/projects/{project}/outcome", body: raw(`{"awarded":false,"reason":"none fit","starts_on":"2027-01-02","ends_on":"2027-01-01"}`), buyer: true, location: "body.ends_on"},
 		"webhook_subscriptions_url_check": {columns: map[string]any{"url": "https://hooks.example.org/" + strings.Repeat("a", 1990)}, method: "POST", path: "/v1/webhooks",
 			body: func() string { return setJSON(`{}`, "url", "https://hooks.example.org/"+strings.Repeat("a", 1990)) }, location: "body.url"},
 	}
@@ -105,6 +137,8 @@ func constraintCases() map[string]constraintCase {
 const (
 	checkVendor        = `{"legal_name":"Check GmbH","vat_number":"DE123456789","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
 	checkOffering      = `{"name":"Pentest","category":"penetration-testing","summary":{"en":"Tests"},"delivery":"remote","countries":["DE"],"languages":["de"]}`
+	checkBuyer         = `{"legal_name":"Check Klinikum","country":"DE","ownership":"public","nis2_entity":"essential","vat_number":"DE811907980"}`
+	checkProject       = `{"title":"Check project","category":"incident-response","country":"DE"}`
 	checkCertification = `{"scheme":"iso-iec-27001","number":"N-1","issuer":"Body","valid_from":"2025-03-01","valid_until":"2028-02-28"}`
 )
 
@@ -176,7 +210,8 @@ func TestAPI_ValidationAgreesWithConstraints(t *testing.T) {
 			if tc.internal != "" {
 				return
 			}
-			path := strings.NewReplacer("{vendor}", ids.vendor, "{cert}", ids.cert, "{req}", ids.requirement).Replace(tc.path)
+			path := strings.NewReplacer("{vendor}", ids.vendor, "{cert}", ids.cert, "{req}", ids.requirement,
+				"{project}", ids.project, "{offering}", ids.offering).Replace(tc.path)
 			body := ""
 			if tc.body != nil {
 				body = tc.body()
@@ -185,6 +220,9 @@ func TestAPI_ValidationAgreesWithConstraints(t *testing.T) {
 			}
 			c := *c
 			c.t = t
+			if tc.buyer {
+				c.token = ids.buyerToken
+			}
 			p := c.do(tc.method, path, body, "If-Match", ids.etag).problem(http.StatusUnprocessableEntity)
 			if !p.names(tc.location) {
 				t.Errorf("names %v, want %s", p.locations(), tc.location)
@@ -193,15 +231,26 @@ func TestAPI_ValidationAgreesWithConstraints(t *testing.T) {
 	}
 }
 
-type fixtureIDs struct{ vendor, cert, requirement, requirementBody, etag string }
+type fixtureIDs struct {
+	vendor, cert, offering, requirement, requirementBody, etag string
+	buyerToken, project                                        string
+}
 
 // fixtures makes the objects the cases write to: a vendor, one of its
-// certifications, and a requirement with a scope the database refuses.
+// certifications and a published offering, an admitted buyer's key and a
+// project of it, and a requirement with a scope the database refuses.
 func fixtures(t *testing.T, c *client) fixtureIDs {
 	t.Helper()
-	var v, cert struct{ ID string }
+	var v, cert, off, project struct{ ID string }
 	c.do("POST", "/v1/vendors", checkVendor).want(http.StatusCreated).decode(&v)
 	c.do("POST", "/v1/vendors/"+v.ID+"/certifications", checkCertification).want(http.StatusCreated).decode(&cert)
+	c.do("POST", "/v1/vendors/"+v.ID+"/offerings", setJSON(checkOffering, "status", "published")).want(http.StatusCreated).decode(&off)
+	var b registration
+	c.do("POST", "/v1/buyers", checkBuyer).want(http.StatusCreated).decode(&b)
+	if b.Status != "active" || b.APIKey == nil || b.APIKey.Token == "" {
+		t.Fatalf("buyer registered by an admin: %+v", b)
+	}
+	c.as(b.APIKey.Token).do("POST", "/v1/projects", checkProject).want(http.StatusCreated).decode(&project)
 	var reqs []map[string]any
 	c.do("GET", "/v1/countries/DE/requirements", nil).want(http.StatusOK).decode(&reqs)
 	if len(reqs) == 0 {
@@ -216,7 +265,8 @@ func fixtures(t *testing.T, c *client) fixtureIDs {
 	}
 	r["scope"] = "d"
 	body, _ := json.Marshal(r)
-	return fixtureIDs{vendor: v.ID, cert: cert.ID, requirement: id, requirementBody: string(body), etag: got.Header().Get("ETag")}
+	return fixtureIDs{vendor: v.ID, cert: cert.ID, offering: off.ID, requirement: id, requirementBody: string(body),
+		etag: got.Header().Get("ETag"), buyerToken: b.APIKey.Token, project: project.ID}
 }
 
 // evalCheck evaluates the constraint definition def of table on a row with
