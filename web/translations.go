@@ -6,6 +6,15 @@ type translation struct{ fr, de string }
 // translations of the interface texts, keyed by their English (the text in
 // the templates and code). A test checks every text used has both.
 var translations = map[string]translation{
+	"Map of market-entry barriers": {"Carte des obstacles à l'entrée sur le marché", "Karte der Markteintrittshürden"},
+	"Map":                          {"Carte", "Karte"},
+	"Measure":                      {"Mesure", "Messgröße"},
+	"Legend":                       {"Légende", "Legende"},
+	"no data":                      {"pas de données", "keine Daten"},
+	"Today":                        {"Aujourd'hui", "Heute"},
+	"Under the scenario":           {"Avec le scénario", "Im Szenario"},
+	"The map before and after":     {"La carte avant et après", "Die Karte vorher und nachher"},
+	"Each country coloured by the measure you choose for one category of service and one kind of hospital. Select a country for its requirements; the table below the map has the same numbers.": {"Chaque pays est coloré selon la mesure choisie, pour une catégorie de service et un type d'hôpital. Choisissez un pays pour voir ses exigences ; le tableau sous la carte donne les mêmes chiffres.", "Jedes Land ist nach der gewählten Messgröße für eine Dienstkategorie und eine Art von Krankenhaus eingefärbt. Wählen Sie ein Land für seine Anforderungen; die Tabelle unter der Karte enthält dieselben Zahlen."},
 	"What if a country recognised a scheme?": {"Et si un pays reconnaissait un référentiel ?", "Was wäre, wenn ein Land ein Schema anerkennte?"},
 	"Choose a country, one of its requirements and a scheme the country could accept as meeting it: the table shows how many catalogue offerings would become eligible. Nothing is changed.": {"Choisissez un pays, l'une de ses exigences et un référentiel que le pays pourrait accepter pour la satisfaire : le tableau montre combien d'offres du catalogue deviendraient accessibles. Rien n'est modifié.", "Wählen Sie ein Land, eine seiner Anforderungen und ein Schema, das das Land als Erfüllung anerkennen könnte: Die Tabelle zeigt, wie viele Katalogangebote zugelassen würden. Nichts wird geändert."},
 	"Requirement": {"Exigence", "Anforderung"},

@@ -63,6 +63,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /countries/{code}", s.page(s.country))
 	mux.Handle("GET /policy/barriers", s.page(s.barriers))
 	mux.Handle("GET /policy/barriers.csv", s.page(s.barriersCSV))
+	mux.Handle("GET /policy/map", s.page(s.policyMap))
 	mux.Handle("GET /policy/what-if", s.page(s.whatIf))
 	mux.Handle("GET /staff", s.page(s.staff))
 	mux.Handle("POST /staff/vendors/{id}/{decision}", s.page(s.decide))
