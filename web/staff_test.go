@@ -60,7 +60,7 @@ func TestPages_StaffModeration(t *testing.T) {
 	staff.get("/staff/audit/vendor/"+vid[1]).want(http.StatusOK, "approve", "<strong>status</strong>: pending → active")
 	staff.get("/staff/audit?action=verify").want(http.StatusOK, "verify", `href="/staff/audit/certification/`+second+`"`).lacks(">reject<")
 	staff.get("/staff/audit?lang=fr").want(http.StatusOK, "Journal d&#39;audit")
-	staff.get("/staff/audit/nonsense/"+first).want(http.StatusNotFound)
+	staff.get("/staff/audit/nonsense/" + first).want(http.StatusNotFound)
 	staff.get("/staff/audit/offering/not-a-uuid").want(http.StatusUnprocessableEntity)
 	vendor.get("/staff/audit").want(http.StatusForbidden)
 	vendor.get("/staff/audit/certification/" + first).want(http.StatusForbidden)

@@ -6,8 +6,14 @@ type translation struct{ fr, de string }
 // translations of the interface texts, keyed by their English (the text in
 // the templates and code). A test checks every text used has both.
 var translations = map[string]translation{
-	"Kind":        {"Type", "Art"},
-	"Audit trail": {"Journal d'audit", "Prüfprotokoll"},
+	"Change a service":                       {"Modifier un service", "Dienst ändern"},
+	"Edit":                                   {"Modifier", "Bearbeiten"},
+	"Save changes":                           {"Enregistrer", "Änderungen speichern"},
+	"Changes saved.":                         {"Modifications enregistrées.", "Änderungen gespeichert."},
+	"Withdraw":                               {"Retirer", "Zurückziehen"},
+	"Withdrawn: no longer in the catalogue.": {"Retiré : ne figure plus au catalogue.", "Zurückgezogen: nicht mehr im Katalog."},
+	"Kind":                                   {"Type", "Art"},
+	"Audit trail":                            {"Journal d'audit", "Prüfprotokoll"},
 	"Every recorded write of this object, oldest first, with the fields each changed.": {"Chaque écriture enregistrée de cet objet, de la plus ancienne à la plus récente, avec les champs modifiés.", "Jede aufgezeichnete Änderung dieses Objekts, die älteste zuerst, mit den geänderten Feldern."},
 	"The whole audit trail":        {"Tout le journal d'audit", "Das ganze Prüfprotokoll"},
 	"Object id":                    {"Identifiant de l'objet", "Kennung des Objekts"},
