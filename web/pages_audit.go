@@ -133,12 +133,21 @@ func changes(before, after map[string]json.RawMessage) []auditChange {
 	var out []auditChange
 	for _, k := range names {
 		b, a := before[k], after[k]
-		if bytes.Equal(compact(b), compact(a)) || k == "updated_at" || k == "version" {
+		if bytes.Equal(compact(b), compact(a)) || k == "updated_at" || k == "version" || (b == nil && empty(a)) {
 			continue
 		}
 		out = append(out, auditChange{Field: k, Before: shorten(b), After: shorten(a)})
 	}
 	return out
+}
+
+// empty is a JSON null, "", [] or {}: a field a creation left unset.
+func empty(raw json.RawMessage) bool {
+	switch string(compact(raw)) {
+	case "", "null", `""`, "[]", "{}":
+		return true
+	}
+	return false
 }
 
 func compact(raw json.RawMessage) []byte {

@@ -53,7 +53,7 @@ func TestPages_StaffModeration(t *testing.T) {
 	// rejection by staff, with the status before and after.
 	staff.get("/staff").want(http.StatusOK, `href="/staff/audit"`)
 	h := staff.get("/staff/audit/certification/"+first).want(http.StatusOK, "Audit trail", "create", "reject", "(vendor)", "(admin)",
-		"<strong>status</strong>: self-declared → rejected")
+		"<strong>status</strong>: self-declared → rejected", "<strong>number</strong>: – → ISMS-1").lacks("<strong>level</strong>")
 	if strings.Index(h.Body, ">create<") > strings.Index(h.Body, ">reject<") {
 		t.Error("history not oldest first")
 	}
