@@ -3,13 +3,16 @@ package web_test
 import (
 	"io"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 )
 
 // BenchmarkSearch compares the search page rendered on the server with the
 // JSON search it is built on, for the same query over the small seeded
-// catalogue: without a country (one API call) and with one (the search and
-// an assessment per result card). Run with make test ARGS='-run XXX -bench Search ./web/'.
+// catalogue: without a country and with one. Besides the mean (ns/op) it
+// reports the 99th percentile of the answer times (p99-µs). Run with
+// make test ARGS='-run XXX -bench Search ./web/'.
 func BenchmarkSearch(b *testing.B) {
 	s := newSite(b)
 	seedBuyerCatalogue(s)
@@ -20,17 +23,22 @@ func BenchmarkSearch(b *testing.B) {
 		{"page-country", "/search?q=hosting&country=FR&buyer=public"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			var took []time.Duration
 			for b.Loop() {
+				start := time.Now()
 				resp, err := http.Get(s.URL + bc.path)
 				if err != nil {
 					b.Fatal(err)
 				}
 				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				took = append(took, time.Since(start))
 				if resp.StatusCode != http.StatusOK {
 					b.Fatalf("%s: %d", bc.path, resp.StatusCode)
 				}
 			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 		})
 	}
 }

@@ -62,9 +62,21 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"hds, verified, valid until")
 
 	// A French public hospital: why one is available and what the other lacks.
+	// The cards say so from the search answer alone; the explanation loads
+	// lazily per card (htmx, hx-trigger="revealed"), and without JavaScript
+	// "Why?" opens the offering page at its assessment.
 	p := b.get("/search?q=hosting&country=FR&buyer=public").want(http.StatusOK, "2 services found",
-		"Available to you; no requirement rests on an unverified certificate.", "Not available to you yet.",
-		"What would make it available:", "HDS", `href="/offerings/`+c.certified+`?buyer=public&amp;country=FR"`)
+		"Available to you.", "Not available to you yet.", `href="/offerings/`+c.certified+`?buyer=public&amp;country=FR"`,
+		`hx-get="/offerings/`+c.certified+`/why?buyer=public&amp;country=FR" hx-trigger="revealed"`,
+		`href="/offerings/`+c.certified+`?buyer=public&amp;country=FR#assess-title">Why?`).
+		lacks("What would make it available:")
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/offerings/"+c.certified+"/why?buyer=public&country=FR", nil)
+	req.Header.Set("HX-Request", "true")
+	b.do(req).want(http.StatusOK, `<div class="why">`, "Available to you; no requirement rests on an unverified certificate.",
+		"hds", "verified", "valid until").lacks("<html")
+	b.get("/offerings/"+c.uncertified+"/why?buyer=public&country=FR").want(http.StatusOK, "<html", "Not available to you yet.",
+		"What would make it available:", "HDS")
+	b.get("/offerings/" + c.uncertified + "/why").want(http.StatusNotFound)
 	if i, j := strings.Index(p.Body, "Health data hosting"), strings.Index(p.Body, "Sovereign cloud"); i < 0 || j < 0 {
 		t.Fatal("cards missing")
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -16,6 +17,8 @@ type dashboardData struct {
 	// NewKey is the vendor key of a fresh sign-up, shown this once.
 	NewKey string
 	Staff  bool
+	// Done is the change just made: saved or withdrawn.
+	Done string
 }
 
 // requireSession sends a visitor without a session to sign in.
@@ -37,7 +40,7 @@ func (s *Server) dashboard(q *request) error {
 	if err != nil {
 		return err
 	}
-	d := &dashboardData{Staff: q.sess.IsStaff()}
+	d := &dashboardData{Staff: q.sess.IsStaff(), Done: q.r.URL.Query().Get("done")}
 	if q.sess.vendor != "" {
 		if d.vendorData, err = q.vendorData(ref, q.sess.vendor); err != nil {
 			return err
@@ -71,8 +74,20 @@ func offeringFields(v *view) []field {
 	}
 }
 
-// offeringFormData is the offering form's data.
-type offeringFormData struct{ Ref *reference }
+// offeringFormData is the offering form's data: a new offering's, or an
+// existing one's to edit (ID set).
+type offeringFormData struct {
+	Ref *reference
+	ID  string
+}
+
+// Action is where the form is sent.
+func (d offeringFormData) Action() string {
+	if d.ID == "" {
+		return "/dashboard/offerings"
+	}
+	return "/dashboard/offerings/" + d.ID
+}
 
 // newOfferingForm shows the form to add an offering.
 func (s *Server) newOfferingForm(q *request) error {
@@ -83,7 +98,7 @@ func (s *Server) newOfferingForm(q *request) error {
 	if err != nil {
 		return err
 	}
-	v := q.view("Add a service", offeringFormData{ref})
+	v := q.view("Add a service", offeringFormData{Ref: ref})
 	v.Form = newForm(nil)
 	v.Form.Values.Set("text_lang", q.lang.String())
 	return q.render(http.StatusOK, "offering_form", v)
@@ -101,7 +116,17 @@ func (s *Server) createOffering(q *request) error {
 	if err != nil {
 		return err
 	}
-	f := q.r.PostForm
+	body := offeringBody(q.r.PostForm)
+	var out offeringView
+	if err := q.api.call(q.r.Context(), http.MethodPost, "/v1/vendors/"+pathEscape(q.sess.vendor)+"/offerings", body, &out); err != nil {
+		return q.formFailed(err, "offering_form", "Add a service", offeringFormData{Ref: ref}, offeringFields)
+	}
+	return q.redirect("/dashboard")
+}
+
+// offeringBody is the offering form as the API's offering: texts in the
+// form's language.
+func offeringBody(f url.Values) map[string]any {
 	lang := f.Get("text_lang")
 	body := map[string]any{
 		"name": f.Get("name"), "category": f.Get("category"), "delivery": f.Get("delivery"),
@@ -117,11 +142,7 @@ func (s *Server) createOffering(q *request) error {
 	if t := strings.TrimSpace(f.Get("description")); t != "" {
 		body["description"] = map[string]string{lang: t}
 	}
-	var out offeringView
-	if err := q.api.call(q.r.Context(), http.MethodPost, "/v1/vendors/"+pathEscape(q.sess.vendor)+"/offerings", body, &out); err != nil {
-		return q.formFailed(err, "offering_form", "Add a service", offeringFormData{ref}, offeringFields)
-	}
-	return q.redirect("/dashboard")
+	return body
 }
 
 func orEmptyList(l []string) []string {

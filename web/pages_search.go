@@ -8,12 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 )
 
-// searchPageSize is the number of results per page: each result with a
-// country chosen costs one assessment call, and the API's per-address rate
-// limit counts them.
+// searchPageSize is the number of results per page.
 const searchPageSize = 10
 
 // searchData is the search page's data.
@@ -30,10 +27,16 @@ type searchData struct {
 	Unavailable string
 }
 
-// card is one result: the hit and, with a country, its assessment there.
+// card is one result: the hit and, with a country, whether the buyer may
+// buy it there (from the search answer's eligibility, so the page costs
+// one API call). The explanation, an assessment per card, loads lazily:
+// htmx asks WhyURL when the card is scrolled into view; without JavaScript
+// the "Why?" link opens the offering page, which explains it too.
 type card struct {
-	Hit        searchHit
-	Assessment *assessment
+	Hit      searchHit
+	Country  string
+	Eligible bool
+	WhyURL   string
 }
 
 // facet is one filter group with the values and counts of the results.
@@ -82,7 +85,7 @@ func (s *Server) search(q *request) error {
 		return err
 	}
 	d.Results = &res
-	d.Cards = q.assessHits(res.Hits, d.Country, d.Buyer)
+	d.Cards = cards(res.Hits, d.Country, d.Buyer)
 	d.Facets = facets(v, ref, res.Facets, in)
 	if int64(offset+searchPageSize) < res.Total {
 		d.NextOffset = offset + searchPageSize
@@ -124,43 +127,17 @@ func nonEmpty(vals []string) []string {
 	return slices.DeleteFunc(slices.Clone(vals), func(s string) bool { return strings.TrimSpace(s) == "" })
 }
 
-// assessHits asks the assessment of each hit in country for the buyer kind,
-// concurrently; without a country there is nothing to assess. A failed
-// assessment leaves its card without one (the card still shows the hit).
-func (q *request) assessHits(hits []searchHit, country, buyer string) []card {
-	cards := make([]card, len(hits))
-	var wg sync.WaitGroup
+// cards are the result cards of hits for a buyer in country ("": none).
+func cards(hits []searchHit, country, buyer string) []card {
+	out := make([]card, len(hits))
 	for i, h := range hits {
-		cards[i].Hit = h
-		if country == "" {
-			continue
-		}
-		wg.Go(func() {
-			a, err := q.assess(q.r.Context(), h.ID, country, buyer)
-			if err != nil {
-				return
-			}
-			for r := range a.Requirements {
-				for e := range a.Requirements[r].MetBy {
-					ev := &a.Requirements[r].MetBy[e]
-					ev.ValidUntil = h.validUntil(ev.Scheme, ev.Level)
-				}
-			}
-			cards[i].Assessment = a
-		})
-	}
-	wg.Wait()
-	return cards
-}
-
-// validUntil is the last valid day of the hit's certification of scheme at level.
-func (h searchHit) validUntil(scheme, level string) string {
-	for _, c := range h.Certifications {
-		if c.Scheme == scheme && c.Level == level {
-			return c.ValidUntil
+		out[i] = card{Hit: h, Country: country}
+		if country != "" {
+			out[i].Eligible = slices.Contains(h.Eligibility.Countries, country)
+			out[i].WhyURL = "/offerings/" + url.PathEscape(h.ID) + "/why?" + url.Values{"country": {country}, "buyer": {buyer}}.Encode()
 		}
 	}
-	return ""
+	return out
 }
 
 // assess is get-offering-assessment for one country and buyer kind.

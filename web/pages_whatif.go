@@ -11,6 +11,9 @@ type whatIfData struct {
 	Country      string
 	Requirements []requirementView
 	Report       *whatIfReport
+	// Before and After map the share of offerings eligible, today and
+	// under the scenario, for the category and buyer kind that change most.
+	Before, After *choropleth
 }
 
 // whatIfFields map the API's error locations to the what-if form.
@@ -52,7 +55,41 @@ func (s *Server) whatIf(q *request) error {
 		return q.render(p.Status, "whatif", v)
 	}
 	d.Report = &rep
+	if err := q.whatIfMaps(v, d); err != nil {
+		return err
+	}
 	return q.render(http.StatusOK, "whatif", v)
+}
+
+// whatIfMaps draws the share of offerings eligible before and after the
+// scenario for the row that changes most (get-barriers gives the others).
+func (q *request) whatIfMaps(v *view, d *whatIfData) error {
+	if len(d.Report.Rows) == 0 {
+		return nil
+	}
+	top := d.Report.Rows[0]
+	for _, r := range d.Report.Rows[1:] {
+		if r.Change > top.Change {
+			top = r
+		}
+	}
+	var rep barriersReport
+	if err := q.api.get(q.r.Context(), "/v1/analytics/barriers", url.Values{"category": {top.Category}, "buyer": {top.Buyer}}, &rep); err != nil {
+		return err
+	}
+	after := make([]barrierRow, len(rep.Rows))
+	copy(after, rep.Rows)
+	for i := range after {
+		if after[i].Country == top.Country && top.Offerings > 0 {
+			share := float64(top.After) / float64(top.Offerings)
+			after[i].Eligible, after[i].ShareEligible = top.After, &share
+		}
+	}
+	caption := v.T("Barriers for %s, %s hospitals", d.Ref.CategoryName(top.Category), v.T(top.Buyer))
+	link := countryLink(top.Category, top.Buyer)
+	d.Before = newChoropleth(v, d.Ref, "before", v.T("Today")+" – "+caption, "share", rep.Rows, link)
+	d.After = newChoropleth(v, d.Ref, "after", v.T("Under the scenario")+" – "+caption, "share", after, link)
+	return nil
 }
 
 func labelledWhatIf(v *view) []field {

@@ -186,12 +186,18 @@ func newRequestID() string {
 
 // render writes the page name with v and status.
 func (q *request) render(status int, name string, v *view) error {
+	return q.renderPart(status, name, "layout", v)
+}
+
+// renderPart writes the template part of page name (layout: the whole
+// page; another: a fragment for htmx) with v and status.
+func (q *request) renderPart(status int, name, part string, v *view) error {
 	t := q.s.pages.byName[name]
 	if t == nil {
 		return fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, part, v); err != nil {
 		return err
 	}
 	h := q.w.Header()

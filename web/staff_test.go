@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,4 +47,21 @@ func TestPages_StaffModeration(t *testing.T) {
 
 	// The vendor sees the outcome.
 	vendor.get("/dashboard").want(http.StatusOK, "active", "Not in the issuer&#39;s register.", "verified")
+
+	// The audit trail: moderation links to each object's history; the
+	// rejected certificate's shows its creation by the vendor and the
+	// rejection by staff, with the status before and after.
+	staff.get("/staff").want(http.StatusOK, `href="/staff/audit"`)
+	h := staff.get("/staff/audit/certification/"+first).want(http.StatusOK, "Audit trail", "create", "reject", "(vendor)", "(admin)",
+		"<strong>status</strong>: self-declared → rejected", "<strong>number</strong>: – → ISMS-1").lacks("<strong>level</strong>")
+	if strings.Index(h.Body, ">create<") > strings.Index(h.Body, ">reject<") {
+		t.Error("history not oldest first")
+	}
+	staff.get("/staff/audit/vendor/"+vid[1]).want(http.StatusOK, "approve", "<strong>status</strong>: pending → active")
+	staff.get("/staff/audit?action=verify").want(http.StatusOK, "verify", `href="/staff/audit/certification/`+second+`"`).lacks(">reject<")
+	staff.get("/staff/audit?lang=fr").want(http.StatusOK, "Journal d&#39;audit")
+	staff.get("/staff/audit/nonsense/" + first).want(http.StatusNotFound)
+	staff.get("/staff/audit/offering/not-a-uuid").want(http.StatusUnprocessableEntity)
+	vendor.get("/staff/audit").want(http.StatusForbidden)
+	vendor.get("/staff/audit/certification/" + first).want(http.StatusForbidden)
 }

@@ -37,7 +37,10 @@ type offeringView struct {
 	Delivery    string            `json:"delivery"`
 	Countries   []string          `json:"countries"`
 	Languages   []string          `json:"languages"`
-	Status      string            `json:"status"`
+	// DataLocations are where customer data is kept.
+	DataLocations []string `json:"data_locations"`
+	Status        string   `json:"status"`
+	Version       int64    `json:"version"`
 }
 
 // certificationView is a certification (get-certification).
