@@ -152,7 +152,7 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tenderContext("query.context", in.Context)
+	tc, err := in.tender()
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (a *assessmentHandlers) getVendorRoadmap(ctx context.Context, in *GetVendor
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tenderContext("query.context", in.Context)
+	tc, err := in.tender()
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (a *assessmentHandlers) getBarriers(ctx context.Context, in *GetBarriersInp
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tenderContext("query.context", in.Context)
+	tc, err := in.tender()
 	if err != nil {
 		return nil, err
 	}

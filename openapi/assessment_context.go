@@ -15,6 +15,11 @@ type ContextParam struct {
 	Context string `query:"context" doc:"Tender context: comma-separated facts, '-' before a fact states it off; see the operation's description." example:"security_sensitive,health_data_hosted"`
 }
 
+// tender parses the query parameter (see tenderContext).
+func (p ContextParam) tender() (compliance.Context, error) {
+	return tenderContext("query.context", p.Context)
+}
+
 // tenderContext parses the parameter; an unknown or repeated fact is a 422
 // at location, listing the known facts.
 func tenderContext(location, s string) (compliance.Context, error) {

@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/search"
 )
 
 func init() {
@@ -44,9 +44,8 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 	}
 	if p := domainProblem(errs); p != nil {
 		p.Instance = instance(ctx)
-		setRetryAfter(hctx, errs) // search index unreachable: when to retry
-		if hctx != nil && (slices.ContainsFunc(errs, catalog.IsUnavailable) || slices.ContainsFunc(errs, isUnready)) {
-			hctx.SetHeader("Retry-After", strconv.Itoa(databaseRetrySeconds)) // the database (or a readiness dependency) does not answer
+		if secs := retryAfterOf(errs); hctx != nil && secs > 0 {
+			hctx.SetHeader("Retry-After", strconv.Itoa(secs))
 		}
 		return bound(p)
 	}
@@ -94,6 +93,21 @@ func newProblem(status int, msg string, errs []error) *huma.ErrorModel {
 		}
 	}
 	return p
+}
+
+// retryAfterOf is when to retry a request that failed because a dependency
+// does not answer (0 when it did not): the search index, the database, or
+// a readiness check.
+func retryAfterOf(errs []error) int {
+	for _, err := range errs {
+		switch {
+		case errors.Is(err, search.ErrUnavailable):
+			return retryAfterSeconds
+		case catalog.IsUnavailable(err), isUnready(err):
+			return databaseRetrySeconds
+		}
+	}
+	return 0
 }
 
 // databaseRetrySeconds is the Retry-After of a 503 while the database does

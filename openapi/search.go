@@ -32,7 +32,7 @@ type SearchDeps struct {
 const retryAfterSeconds = 10
 
 // searchProblem maps the search errors to problems: 503 when Meilisearch does
-// not answer (with Retry-After, see setRetryAfter) or is not configured.
+// not answer (with Retry-After, see retryAfterOf) or is not configured.
 func searchProblem(err error) *huma.ErrorModel {
 	switch {
 	case errors.Is(err, search.ErrUnavailable):
@@ -49,20 +49,6 @@ func searchProblem(err error) *huma.ErrorModel {
 		}
 	}
 	return nil
-}
-
-// setRetryAfter tells clients when to retry a search that failed because the
-// index does not answer.
-func setRetryAfter(hctx huma.Context, errs []error) {
-	if hctx == nil {
-		return
-	}
-	for _, err := range errs {
-		if errors.Is(err, search.ErrUnavailable) {
-			hctx.SetHeader("Retry-After", strconv.Itoa(retryAfterSeconds))
-			return
-		}
-	}
 }
 
 // SearchOfferingsInput are the query parameters of a search.

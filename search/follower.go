@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,8 +53,7 @@ type Follower struct {
 	holder uuid.UUID
 	wake   chan struct{}
 
-	mu     sync.Mutex
-	status WorkerStatus
+	health
 }
 
 // NewFollower returns a follower; Run starts it.
@@ -79,15 +76,9 @@ func NewFollower(cfg FollowerConfig) *Follower {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 5 * time.Minute
 	}
-	return &Follower{cfg: cfg, log: cfg.Logger.With("component", "search-follower", "consumer", cfg.Name),
-		holder: uuid.New(), wake: make(chan struct{}, 1)}
-}
-
-// Status returns the follower's recent state.
-func (f *Follower) Status() WorkerStatus {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.status
+	log := cfg.Logger.With("component", "search-follower", "consumer", cfg.Name)
+	return &Follower{cfg: cfg, log: log, holder: uuid.New(), wake: make(chan struct{}, 1),
+		health: health{failMsg: "search follower failed; retrying with backoff", log: log, maxBackoff: cfg.MaxBackoff}}
 }
 
 // Wake makes Run read the log now.
@@ -238,24 +229,4 @@ func (f *Follower) listen(ctx context.Context) {
 			sleep(ctx, time.Second)
 		}
 	}
-}
-
-// failed records a failure and returns the next backoff (as Worker's).
-func (f *Follower) failed(err error, backoff time.Duration) time.Duration {
-	f.mu.Lock()
-	f.status.LastError = err.Error()
-	f.status.Failures++
-	failures := f.status.Failures
-	f.mu.Unlock()
-	if failures == 1 || failures%20 == 0 {
-		f.log.Warn("search follower failed; retrying with backoff", "error", err, "failures", failures)
-	}
-	backoff = min(max(2*backoff, 100*time.Millisecond), f.cfg.MaxBackoff)
-	return backoff/2 + rand.N(backoff/2+1)
-}
-
-func (f *Follower) succeeded() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.status.LastError, f.status.Failures, f.status.LastSuccess = "", 0, time.Now()
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/cybermarket/cybermarket/catalog"
@@ -49,8 +47,7 @@ type Worker struct {
 	// drift asks Run to run the drift check soon.
 	drift chan struct{}
 
-	mu     sync.Mutex
-	status WorkerStatus
+	health
 }
 
 // WorkerStatus is what a worker knows about its recent work.
@@ -88,15 +85,9 @@ func NewWorker(cfg WorkerConfig) *Worker {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 5 * time.Minute
 	}
-	return &Worker{cfg: cfg, log: cfg.Logger.With("component", "search"),
-		wake: make(chan struct{}, 1), drift: make(chan struct{}, 1)}
-}
-
-// Status returns the worker's recent state.
-func (w *Worker) Status() WorkerStatus {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.status
+	log := cfg.Logger.With("component", "search")
+	return &Worker{cfg: cfg, log: log, wake: make(chan struct{}, 1), drift: make(chan struct{}, 1),
+		health: health{failMsg: "search sync failed; retrying with backoff", log: log, maxBackoff: cfg.MaxBackoff}}
 }
 
 // Wake makes Run read the outbox now.
@@ -239,30 +230,6 @@ func (w *Worker) prepare(ctx context.Context) error {
 	}
 	w.log.Info("search index built", "documents", rep.Documents, "duration", rep.Duration.String())
 	return nil
-}
-
-// failed records a failure and returns the next backoff: doubling from
-// 100ms to MaxBackoff, with jitter so that replicas do not retry in step.
-func (w *Worker) failed(err error, backoff time.Duration) time.Duration {
-	w.mu.Lock()
-	w.status.LastError = err.Error()
-	w.status.Failures++
-	failures := w.status.Failures
-	w.mu.Unlock()
-	if failures == 1 || failures%20 == 0 {
-		w.log.Warn("search sync failed; retrying with backoff", "error", err, "failures", failures)
-	}
-	backoff = min(max(2*backoff, 100*time.Millisecond), w.cfg.MaxBackoff)
-	return backoff/2 + rand.N(backoff/2+1)
-}
-
-// succeeded records that Meilisearch was reached: only work that talked to
-// it calls it (a batch that pushed documents, the drift check, the setup),
-// never an empty batch.
-func (w *Worker) succeeded() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.status.LastError, w.status.Failures, w.status.LastSuccess = "", 0, time.Now()
 }
 
 // listen wakes Run whenever a transaction adds outbox rows. It reconnects

@@ -63,6 +63,18 @@ func (q *request) requireVendor() (bool, error) {
 	return true, nil
 }
 
+// requireVendorPost is requireVendor for a form post: it also parses the
+// form (400 when it cannot).
+func (q *request) requireVendorPost() (bool, error) {
+	if ok, err := q.requireVendor(); !ok {
+		return false, err
+	}
+	if err := q.r.ParseForm(); err != nil {
+		return false, errPage{http.StatusBadRequest}
+	}
+	return true, nil
+}
+
 // offeringFields are the fields of the offering form, as the API names them.
 func offeringFields(v *view) []field {
 	return []field{
@@ -106,11 +118,8 @@ func (s *Server) newOfferingForm(q *request) error {
 
 // createOffering sends the form to create-offering for the session's vendor.
 func (s *Server) createOffering(q *request) error {
-	if ok, err := q.requireVendor(); !ok {
+	if ok, err := q.requireVendorPost(); !ok {
 		return err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return errPage{http.StatusBadRequest}
 	}
 	ref, err := q.reference()
 	if err != nil {
@@ -197,11 +206,8 @@ func (s *Server) newCertificationForm(q *request) error {
 // createCertification sends the form to create-certification: a
 // self-declared claim until staff verify it.
 func (s *Server) createCertification(q *request) error {
-	if ok, err := q.requireVendor(); !ok {
+	if ok, err := q.requireVendorPost(); !ok {
 		return err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return errPage{http.StatusBadRequest}
 	}
 	d, err := q.certificationFormData()
 	if err != nil {

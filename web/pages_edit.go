@@ -49,11 +49,8 @@ func offeringValues(o offeringView, lang string) url.Values {
 
 // updateOffering sends the edited form to update-offering (PATCH, If-Match).
 func (s *Server) updateOffering(q *request) error {
-	if ok, err := q.requireVendor(); !ok {
+	if ok, err := q.requireVendorPost(); !ok {
 		return err
-	}
-	if err := q.r.ParseForm(); err != nil {
-		return errPage{http.StatusBadRequest}
 	}
 	ref, err := q.reference()
 	if err != nil {
@@ -71,11 +68,8 @@ func (s *Server) updateOffering(q *request) error {
 // the object stays in the audit trail and leaves the catalogue.
 func (s *Server) withdraw(kind string) handlerFunc {
 	return func(q *request) error {
-		if ok, err := q.requireVendor(); !ok {
+		if ok, err := q.requireVendorPost(); !ok {
 			return err
-		}
-		if err := q.r.ParseForm(); err != nil {
-			return errPage{http.StatusBadRequest}
 		}
 		path := "/v1/" + kind + "/" + pathEscape(q.r.PathValue("id")) + "/withdraw"
 		if err := q.api.callIf(q.r.Context(), http.MethodPost, path, q.r.PostForm.Get("version"), nil, nil); err != nil {
