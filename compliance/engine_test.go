@@ -160,6 +160,11 @@ func TestAssess_Requirements(t *testing.T) {
 		{"no Spanish support", "ES", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pt"} }, "es-language", Unmet},
 		{"Polish provider conditions need Polish and English", "PL", "incident-response", Private, []Held{held("iso-iec-27001", "")},
 			func(p *Profile) { p.Languages = []string{"pl"} }, "pl-cybersecurity-service-provider-conditions", Unmet},
+		// tender language in Slovakia (ZVO § 21(6), akkk.sk 2022-01-18): Slovak, or Czech without translation.
+		{"Czech support in a Slovak tender", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"cs"} }, "sk-procurement-language", Met},
+		{"no Slovak or Czech support", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pl"} }, "sk-procurement-language", Unmet},
+		// tender language in Slovenia (ZJN-3 art. 36, forum-media.si): Slovenian unless the buyer allows otherwise.
+		{"no Slovenian support", "SI", "security-audit", Public, nil, func(p *Profile) { p.Languages = []string{"en"} }, "si-procurement-language", Unmet},
 		{"Danish clearance", "DK", "penetration-testing", Public, nil, nil, "dk-pet-security-clearance", Met},
 		{"no Danish clearance", "DK", "penetration-testing", Public, nil, func(p *Profile) { p.ClearedIn = []string{"SE"} }, "dk-pet-security-clearance", Unmet},
 		// draft schemes cannot be held.
@@ -589,4 +594,22 @@ func TestProperty_InvalidCertificationIsAbsent(t *testing.T) {
 			t.Fatalf("an invalid certification changed the assessment:\n%s", diff)
 		}
 	})
+}
+
+// TestReference_GovernmentCloudsAreNotBinding encodes two corrections of the
+// 2026-12-02 check: the Slovak government cloud binds only cloud used for the
+// exercise of public authority (Zákon 305/2013 § 10a(5), cloud.statneit.sk),
+// and the Romanian one binds central authorities, not hospitals (Law 180/2023
+// approving OUG 89/2022, lexcafe.ro 2023-06-28). Neither binds a public buyer.
+func TestReference_GovernmentCloudsAreNotBinding(t *testing.T) {
+	e := mustEngine(t)
+	for _, id := range []string{"sk-government-cloud-catalogue", "ro-government-cloud"} {
+		i := slices.IndexFunc(e.ref.Requirements, func(r Requirement) bool { return r.ID == id })
+		if i < 0 {
+			t.Fatalf("%s missing", id)
+		}
+		if r := e.ref.Requirements[i]; r.Strength != Optional || r.Binding(Public) {
+			t.Errorf("%s: strength %s, binding for public buyers %v; want optional, not binding", id, r.Strength, r.Binding(Public))
+		}
+	}
 }
