@@ -266,6 +266,9 @@ func TestAssess_Binding(t *testing.T) {
 		{"DE", "cloud-hosting", Private, "de-c5-sgbv-393", true},        // mandatory
 		{"FR", "consulting-governance", Private, "fr-pacs", false},      // optional and pending
 		{"NL", "penetration-testing", Private, "nl-ccv-pentest", false}, // optional
+		// Act 1406/2011 § 3 (finlex.fi) binds state administration authorities only, not the
+		// wellbeing services counties that run public hospitals: optional since the 2026-12-02 check.
+		{"FI", "penetration-testing", Public, "fi-accredited-inspection-body-authorities", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.req+"/"+string(tc.buyer), func(t *testing.T) {
