@@ -36,6 +36,9 @@ func (s *Server) dashboard(q *request) error {
 	if !q.requireSession() {
 		return nil
 	}
+	if q.sess.role == "buyer" {
+		return q.redirect("/projects") // a buyer's home is its projects
+	}
 	ref, err := q.reference()
 	if err != nil {
 		return err

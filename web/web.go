@@ -75,6 +75,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /staff/audit/{entity}/{id}", s.page(s.audit))
 	mux.Handle("POST /staff/vendors/{id}/{decision}", s.page(s.decide))
 	mux.Handle("POST /staff/certifications/{id}/{decision}", s.page(s.decide))
+	s.projectRoutes(mux)
 	mux.Handle("/", s.page(s.notFound))
 }
 
