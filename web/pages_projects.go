@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Procurement projects: a buyer's list of projects, the form that starts
@@ -53,6 +54,15 @@ type projectView struct {
 
 // Locked reports whether the project is frozen.
 func (p projectView) Locked() bool { return p.LockedAt != "" }
+
+// LockedText is when the project was locked, to the minute (UTC).
+func (p projectView) LockedText() string {
+	t, err := time.Parse(time.RFC3339Nano, p.LockedAt)
+	if err != nil {
+		return p.LockedAt
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
 
 // savedSearchView is a search saved in a project.
 type savedSearchView struct {

@@ -109,7 +109,7 @@ func TestPages_BuyerProjectWithoutJavaScript(t *testing.T) {
 // digest on the page against each export.
 func lockAndExport(t *testing.T, b *browser, id string) {
 	t.Helper()
-	p := b.get("/projects/" + id + "/lock").want(http.StatusOK, "Locking cannot be undone.", "1 saved searches, 2 shortlisted services.")
+	p := b.get("/projects/"+id+"/lock").want(http.StatusOK, "Locking cannot be undone.", "1 saved searches, 2 shortlisted services.")
 	version := submatch(t, `name="version" value="(\d+)"`, p.Body)
 	b.post("/projects/"+id+"/lock", url.Values{"version": {"1"}}).want(http.StatusPreconditionFailed, `class="error-summary"`)
 	p = b.post("/projects/"+id+"/lock", url.Values{"version": {version}})
@@ -117,7 +117,7 @@ func lockAndExport(t *testing.T, b *browser, id string) {
 		lacks(`action="/projects/`+id+`/searches"`, "Save the note", "Lock the project…")
 	digest := submatch(t, `id="digest">([0-9a-f]{64})<`, p.Body)
 
-	csv := b.get("/projects/" + id + "/export/csv").want(http.StatusOK, "Health data hosting for hospitals", "HDS certificate verified by staff.")
+	csv := b.get("/projects/"+id+"/export/csv").want(http.StatusOK, "Health data hosting for hospitals", "HDS certificate verified by staff.")
 	if !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("csv headers %v", csv.Header)
 	}

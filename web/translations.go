@@ -425,5 +425,7 @@ var translations = map[string]translation{
 	"Classified information":                                     {"Informations classifiées", "Verschlusssachen"},
 	"Security-sensitive":                                         {"Sensible pour la sécurité", "Sicherheitsempfindlich"},
 	"The buyer is a NIS2 entity":                                 {"L'acheteur est une entité NIS2", "Der Käufer ist eine NIS2-Einrichtung"},
+	"Was a contract awarded?":                                    {"Un marché a-t-il été attribué ?", "Wurde ein Auftrag vergeben?"},
+	"Change the decision or the note":                            {"Modifier la décision ou la note", "Entscheidung oder Notiz ändern"},
 	// End of procurement projects and buyers.
 }
