@@ -174,10 +174,20 @@ func certificationFields(v *view) []field {
 	}
 }
 
-// certificationFormData is the certification form's data.
+// certificationFormData is the certification form's data: a new
+// certification's, or an existing one's to edit (ID set).
 type certificationFormData struct {
 	Ref       *reference
 	Offerings []offeringView
+	ID        string
+}
+
+// Action is where the form is sent.
+func (d certificationFormData) Action() string {
+	if d.ID == "" {
+		return "/dashboard/certifications"
+	}
+	return "/dashboard/certifications/" + d.ID
 }
 
 func (q *request) certificationFormData() (certificationFormData, error) {

@@ -427,5 +427,7 @@ var translations = map[string]translation{
 	"The buyer is a NIS2 entity":                                 {"L'acheteur est une entité NIS2", "Der Käufer ist eine NIS2-Einrichtung"},
 	"Was a contract awarded?":                                    {"Un marché a-t-il été attribué ?", "Wurde ein Auftrag vergeben?"},
 	"Change the decision or the note":                            {"Modifier la décision ou la note", "Entscheidung oder Notiz ändern"},
+	"Change a certificate":                                       {"Modifier un certificat", "Zertifikat ändern"},
+	"Changing the scheme, number, issuer, scope, dates or services of a verified certificate makes it self-declared again until staff check it.": {"Modifier le référentiel, le numéro, l'émetteur, le périmètre, les dates ou les services d'un certificat vérifié le rend de nouveau auto-déclaré jusqu'à ce que l'équipe le contrôle.", "Wenn Sie Schema, Nummer, Aussteller, Geltungsbereich, Daten oder Dienste eines geprüften Zertifikats ändern, gilt es wieder als selbst erklärt, bis das Team es prüft."},
 	// End of procurement projects and buyers.
 }
