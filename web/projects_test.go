@@ -79,6 +79,7 @@ func TestPages_BuyerProjectWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(p.URL, "project="+id) || !strings.Contains(p.URL, "country=FR") {
 		t.Errorf("search opened at %s", p.URL)
 	}
+	b.get("/offerings/"+c.certified).want(http.StatusOK, `href="/projects/shortlist?offering=`+c.certified+`"`)
 	b.get("/projects/shortlist?offering="+c.certified+"&project="+id).want(http.StatusOK,
 		`<option value="`+id+`" selected>Hosting of the patient record</option>`, "Health data hosting for hospitals")
 	// An exclusion needs a reason: the API's error beside the note.
