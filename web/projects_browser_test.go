@@ -113,8 +113,12 @@ func TestBrowser_BuyerProject(t *testing.T) {
 // project: the decision radio (none: included) and the note.
 func shortlistFromSearch(t *testing.T, ctx context.Context, offering, decision, note string) {
 	t.Helper()
-	run(t, ctx, "add to shortlist", chromedp.Click(chromedp.CSS(`a.shortlist-add[href*="offering=`+offering+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#f-note")))
+	link := `a.shortlist-add[href*="offering=` + offering + `"]`
+	// Scrolled into view, the card loads its explanation (htmx, revealed)
+	// and grows: wait for it, so the click lands on the link.
+	run(t, ctx, "scroll to the card", chromedp.ScrollIntoView(chromedp.CSS(link)))
+	waitFor(t, ctx, `document.querySelector('article:has(`+link+`) .why[hx-get]') === null`)
+	run(t, ctx, "add to shortlist", chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.CSS("#f-note")))
 	checkA11y(t, ctx, "add to shortlist")
 	if decision != "" {
 		run(t, ctx, "decide", chromedp.Click(chromedp.CSS(decision)))
