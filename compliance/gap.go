@@ -55,8 +55,7 @@ func (g *gapPlan) costRange() *EURRange {
 	if len(g.picks) == g.unknown && (len(g.picks) > 0 || !g.complete) {
 		return nil
 	}
-	r := g.known
-	return &r
+	return ptrTo(g.known)
 }
 
 // totalCost is the plan's whole cost range, nil when any part is unknown or
@@ -65,8 +64,7 @@ func (g *gapPlan) totalCost() *EURRange {
 	if g.unknown > 0 || !g.complete {
 		return nil
 	}
-	r := g.known
-	return &r
+	return ptrTo(g.known)
 }
 
 // candidate is a scheme that can close some of the closable requirements.
