@@ -382,11 +382,16 @@ func TestGap_RealData(t *testing.T) {
 	if g.Scheme != "bsi-c5" || g.Level != "type-2" || !slices.Equal(g.Closes, []string{"de-c5-sgbv-393"}) {
 		t.Errorf("gap scheme = %+v, want bsi-c5 type-2 closing de-c5-sgbv-393", g)
 	}
-	if a.Gap.CostEUR != nil || a.Gap.UnknownCost != 1 || a.Gap.KnownCostEUR != 0 {
-		t.Errorf("C5 has no cost in the data: cost = %v, unknown = %d, known = %d", a.Gap.CostEUR, a.Gap.UnknownCost, a.Gap.KnownCostEUR)
+	c5 := e.ref.Schemes[slices.IndexFunc(e.ref.Schemes, func(s Scheme) bool { return s.ID == "bsi-c5" })]
+	if c5.Cost == nil {
+		if a.Gap.CostRangeEUR != nil || a.Gap.TotalCostRangeEUR != nil || a.Gap.UnknownCost != 1 || !slices.Equal(a.Gap.UnknownCostSchemes, []string{"bsi-c5"}) {
+			t.Errorf("C5 has no cost in the data: gap = %+v", a.Gap)
+		}
+	} else if a.Gap.TotalCostRangeEUR == nil || *a.Gap.TotalCostRangeEUR != c5.Cost.Range() || a.Gap.UnknownCost != 0 {
+		t.Errorf("C5 costs %+v (%s): gap = %+v", c5.Cost.Range(), c5.Cost.Source.URL, a.Gap)
 	}
-	if a.Gap.LeadTimeMonths == nil || *a.Gap.LeadTimeMonths != 12 {
-		t.Errorf("lead time = %v, want 12 (C5)", a.Gap.LeadTimeMonths)
+	if a.Gap.LeadTimeRangeMonths == nil || *a.Gap.LeadTimeRangeMonths != (MonthRange{6, 12}) {
+		t.Errorf("lead time = %v, want 6-12 months (C5, agor-legal.com)", a.Gap.LeadTimeRangeMonths)
 	}
 	if !a.Gap.Complete || len(a.Gap.NotClosable) != 0 {
 		t.Errorf("gap complete = %v, not closable = %+v; want complete with nothing unclosable", a.Gap.Complete, a.Gap.NotClosable)
