@@ -137,7 +137,7 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"de-sue-clearance", "DE", "incident-response", Public, "security_sensitive", "-security_sensitive,-classified_information", false},
 		{"de-sue-clearance", "DE", "security-audit", Public, "classified_information", "", false},
 		{"dk-pet-security-clearance", "DK", "incident-response", Public, "classified_information", "security_sensitive", false},
-		{"ee-health-information-system-special-measures", "EE", "cloud-hosting", Public, "health_data_hosted", "-health_data_hosted", true},
+		// The EE health-information-system lead was dropped 2026-12-02 (unconfirmed; research/dropped-leads-2026-12-02.md).
 		{"ee-state-secrets-access", "EE", "penetration-testing", Public, "classified_information", "-classified_information", false},
 		{"es-eu-location-public-registries", "ES", "cloud-hosting", Public, "health_data_hosted", "-health_data_hosted", true},
 		{"fi-client-data-act-system-certification", "FI", "cloud-hosting", Public, "health_data_processed", "-health_data_processed", true},
