@@ -152,12 +152,16 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"no-security-act-supplier-clearance", "NO", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"pl-cybersecurity-service-provider-conditions", "PL", "incident-response", Public, "nis2_entity", "-nis2_entity", true},
 		{"pl-ksc-audit-qualifications", "PL", "penetration-testing", Public, "nis2_entity", "-nis2_entity", true},
+		// bip.abw.gov.pl, industrial security: certificate and staff clearance only for classified contracts.
+		{"pl-classified-information-clearance", "PL", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"ro-attested-cybersecurity-auditor", "RO", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"ro-government-cloud", "RO", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
 		{"se-protective-security-agreement", "SE", "incident-response", Public, "classified_information", "-classified_information,-security_sensitive", false},
 		{"se-outsourcing-confidentiality", "SE", "managed-detection-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"sk-certified-cybersecurity-auditor", "SK", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"sk-government-cloud-catalogue", "SK", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// nbu.gov.sk, bezpečnostné previerky: NBÚ clearance only where classified information is passed on.
+		{"sk-classified-information-clearance", "SK", "security-audit", Public, "classified_information", "-classified_information", false},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {
