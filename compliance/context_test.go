@@ -156,6 +156,10 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"pl-classified-information-clearance", "PL", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"ro-attested-cybersecurity-auditor", "RO", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"ro-government-cloud", "RO", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// orniss.ro, HG 585/2002 chapter VII: industrial security only for classified contracts.
+		{"ro-classified-information-clearance", "RO", "cloud-hosting", Public, "classified_information", "-classified_information", false},
+		// pisrs.si, ZTP art. 1(3) and the 2007 regulation: clearance only for classified orders.
+		{"si-classified-information-clearance", "SI", "managed-security-services", Public, "classified_information", "-classified_information", false},
 		{"se-protective-security-agreement", "SE", "incident-response", Public, "classified_information", "-classified_information,-security_sensitive", false},
 		{"se-outsourcing-confidentiality", "SE", "managed-detection-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"sk-certified-cybersecurity-auditor", "SK", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
