@@ -147,6 +147,8 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"it-perimetro-cvcn", "IT", "managed-detection-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-untrusted-supplier-exclusion", "LT", "incident-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-state-information-resources-hosting", "LT", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// likumi.lv, MK 417 (2018): industrial security certificate only for classified procurements.
+		{"lv-classified-information-industrial-security", "LV", "penetration-testing", Public, "classified_information", "-classified_information", false},
 		{"nl-nen7510", "NL", "incident-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"nl-nen7510", "NL", "penetration-testing", Public, "health_data_processed", "-health_data_processed", false},
 		{"no-security-act-supplier-clearance", "NO", "incident-response", Public, "classified_information", "-classified_information", false},
