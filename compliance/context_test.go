@@ -154,17 +154,27 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"it-perimetro-cvcn", "IT", "managed-detection-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-untrusted-supplier-exclusion", "LT", "incident-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-state-information-resources-hosting", "LT", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// likumi.lv, MK 417 (2018): industrial security certificate only for classified procurements.
+		{"lv-classified-information-industrial-security", "LV", "penetration-testing", Public, "classified_information", "-classified_information", false},
 		{"nl-nen7510", "NL", "incident-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"nl-nen7510", "NL", "penetration-testing", Public, "health_data_processed", "-health_data_processed", false},
 		{"no-security-act-supplier-clearance", "NO", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"pl-cybersecurity-service-provider-conditions", "PL", "incident-response", Public, "nis2_entity", "-nis2_entity", true},
 		{"pl-ksc-audit-qualifications", "PL", "penetration-testing", Public, "nis2_entity", "-nis2_entity", true},
+		// bip.abw.gov.pl, industrial security: certificate and staff clearance only for classified contracts.
+		{"pl-classified-information-clearance", "PL", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"ro-attested-cybersecurity-auditor", "RO", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"ro-government-cloud", "RO", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// orniss.ro, HG 585/2002 chapter VII: industrial security only for classified contracts.
+		{"ro-classified-information-clearance", "RO", "cloud-hosting", Public, "classified_information", "-classified_information", false},
+		// pisrs.si, ZTP art. 1(3) and the 2007 regulation: clearance only for classified orders.
+		{"si-classified-information-clearance", "SI", "managed-security-services", Public, "classified_information", "-classified_information", false},
 		{"se-protective-security-agreement", "SE", "incident-response", Public, "classified_information", "-classified_information,-security_sensitive", false},
 		{"se-outsourcing-confidentiality", "SE", "managed-detection-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"sk-certified-cybersecurity-auditor", "SK", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"sk-government-cloud-catalogue", "SK", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// nbu.gov.sk, bezpečnostné previerky: NBÚ clearance only where classified information is passed on.
+		{"sk-classified-information-clearance", "SK", "security-audit", Public, "classified_information", "-classified_information", false},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {
