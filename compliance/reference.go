@@ -361,7 +361,11 @@ type Reference struct {
 	Schemes    []Scheme   `yaml:"schemes" json:"schemes"`
 	// Requirements holds every requirement, country files in file order.
 	Requirements []Requirement `yaml:"requirements" json:"requirements"`
+	// Research is the research log per country (coverage.yaml); nil when the
+	// data was assembled without one (no coverage is then checked).
+	Research []CountryResearch `yaml:"-" json:"-"`
 
+	coverage   map[string]*CountryCoverage // computed by Validate
 	countries  map[string]int
 	categories map[string]int
 	schemes    map[string]int
@@ -380,7 +384,7 @@ var loadEmbedded = sync.OnceValues(func() (*Reference, error) {
 func Embedded() (*Reference, error) { return loadEmbedded() }
 
 // Load reads and validates reference data from fsys, laid out as
-// countries.yaml, categories.yaml, schemes.yaml and requirements/*.yaml.
+// countries.yaml, categories.yaml, schemes.yaml, coverage.yaml and requirements/*.yaml.
 // Decoding is strict: unknown fields fail. Every validation problem is
 // reported, as a *ValidationError.
 func Load(fsys fs.FS) (*Reference, error) {
@@ -389,7 +393,7 @@ func Load(fsys fs.FS) (*Reference, error) {
 		return nil, err
 	}
 	sort.Strings(reqFiles)
-	files := append([]string{"categories.yaml", "countries.yaml", "schemes.yaml"}, reqFiles...)
+	files := append([]string{"categories.yaml", "countries.yaml", "coverage.yaml", "schemes.yaml"}, reqFiles...)
 
 	h := sha256.New()
 	r := &Reference{}
@@ -413,6 +417,12 @@ func Load(fsys fs.FS) (*Reference, error) {
 			}
 			err = decodeStrict(data, &f)
 			r.Categories = f.Categories
+		case "coverage.yaml":
+			var f struct {
+				Research []CountryResearch `yaml:"research"`
+			}
+			err = decodeStrict(data, &f)
+			r.Research = orNone(f.Research)
 		case "schemes.yaml":
 			var f struct {
 				Schemes []Scheme `yaml:"schemes"`

@@ -27,6 +27,25 @@ type BarrierRow struct {
 	LeadTimeUnknown       int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
 	TopBarrier            *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
 	HomeBias              HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
+	// Confidence and coverage of the row (issue 9 item 6).
+	Intervals Intervals `json:"intervals" doc:"Each share's sample size n, 95% Wilson score interval and small-sample flag (n < 10)."`
+	Coverage  string    `json:"coverage" enum:"national-rules,researched-no-national-rule,not-researched" doc:"How the cell was researched: national rules exist; the research found none (only EU/EEA-wide rules decide, see GET /v1/countries/{code}/coverage); or not researched. Tells an open market from a gap in the research."`
+}
+
+// Proportion is a share's sample size and 95% Wilson score interval.
+type Proportion struct {
+	N      int      `json:"n" doc:"Sample size: the offerings the share is taken over."`
+	Low    *float64 `json:"low" doc:"Lower bound of the 95% Wilson score interval; null when n is 0."`
+	High   *float64 `json:"high" doc:"Upper bound; null when n is 0."`
+	SmallN bool     `json:"small_n" doc:"n < 10: too few offerings to rest a decision on."`
+}
+
+// Intervals are the confidence intervals of a barrier row's shares.
+type Intervals struct {
+	ShareEligible         Proportion `json:"share_eligible" doc:"For share_eligible."`
+	ShareEligibleVerified Proportion `json:"share_eligible_verified" doc:"For share_eligible_verified."`
+	DomesticShare         Proportion `json:"domestic_share" doc:"For home_bias.domestic_share."`
+	OtherEEAShare         Proportion `json:"other_eea_share" doc:"For home_bias.other_eea_share."`
 }
 
 // Barrier is a requirement and how many offerings it excludes.
@@ -120,7 +139,11 @@ func barrierRowView(r compliance.BarrierRow) BarrierRow {
 		ShareEligible: r.ShareEligible, ShareEligibleVerified: r.ShareEligibleVerified,
 		MedianGapCostEUR: r.MedianGapCostEUR, GapCostUnknown: r.GapCostUnknown, NotClosable: r.NotClosable,
 		MedianLeadTimeMonths: r.MedianLeadTimeMonths, LeadTimeUnknown: r.LeadTimeUnknown,
-		HomeBias: homeBiasView(r.HomeBias),
+		HomeBias: homeBiasView(r.HomeBias), Coverage: string(r.Coverage),
+		Intervals: Intervals{
+			ShareEligible: Proportion(r.Intervals.Eligible), ShareEligibleVerified: Proportion(r.Intervals.EligibleVerified),
+			DomesticShare: Proportion(r.Intervals.Domestic), OtherEEAShare: Proportion(r.Intervals.OtherEEA),
+		},
 	}
 	if b := r.TopBarrier; b != nil {
 		v.TopBarrier = &Barrier{Requirement: b.Requirement, Title: b.Title, Excluded: b.Excluded}
