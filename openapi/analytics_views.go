@@ -1,6 +1,11 @@
 package openapi
 
-import "github.com/cybermarket/cybermarket/compliance"
+import (
+	"fmt"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
+)
 
 // The API's views of the engine's analytics: the barriers matrix, what-if
 // rows and a vendor's roadmap, mapped field by field from package compliance.
@@ -88,6 +93,66 @@ type WhatIfRow struct {
 	BeforeVerified int    `json:"before_verified" doc:"Eligible today on verified certifications only."`
 	AfterVerified  int    `json:"after_verified" doc:"Eligible under the scenario on verified certifications only."`
 	ChangeVerified int    `json:"change_verified" doc:"after_verified minus before_verified."`
+}
+
+// WhatIfChanges names the offerings a scenario changes and warns of the
+// recognitions that cannot change anything.
+type WhatIfChanges struct {
+	Changed      []ChangedOffering `json:"changed" doc:"The first changed_limit offerings (catalogue order) whose eligibility changes in a named country, with the markets it opens and closes."`
+	ChangedTotal int               `json:"changed_total" doc:"All offerings whose eligibility changes."`
+	Warnings     []WhatIfWarning   `json:"warnings" doc:"Recognitions that cannot change anything: the requirement already accepts the scheme, no certificate decides it (left out of the scenario), or it binds no buyer in this tender context."`
+}
+
+// ChangedOffering is an offering whose eligibility a scenario changes.
+type ChangedOffering struct {
+	Offering string         `json:"offering" doc:"Offering identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Name     string         `json:"name" doc:"Offering name." example:"24/7 SOC"`
+	Vendor   string         `json:"vendor" doc:"Vendor name." example:"Polder Security B.V."`
+	Opened   []WhatIfMarket `json:"opened" doc:"Country and buyer kinds where it turns eligible."`
+	Closed   []WhatIfMarket `json:"closed" doc:"Country and buyer kinds where it stops being eligible."`
+}
+
+// WhatIfMarket is a country and buyer kind.
+type WhatIfMarket struct {
+	Country string `json:"country" doc:"Country (ISO code)." example:"DE"`
+	Buyer   string `json:"buyer" enum:"public,private" doc:"Buyer kind." example:"public"`
+}
+
+// WhatIfWarning is a recognition that cannot change anything.
+type WhatIfWarning struct {
+	Location string `json:"location" doc:"The recognition, as a request location." example:"body.recognitions[0]"`
+	Code     string `json:"code" enum:"already-accepted,not-certificate-decided,not-binding" doc:"Why it cannot change anything." example:"already-accepted"`
+	Message  string `json:"message" doc:"The same in words."`
+}
+
+// defaultChangedLimit is how many changed offerings a what-if names unless asked.
+const defaultChangedLimit = 50
+
+func changedLimit(n *int) int {
+	if n == nil {
+		return defaultChangedLimit
+	}
+	return *n
+}
+
+// whatIfChanges maps the changes of a scenario run over listings (the
+// profiles' order) to the API.
+func whatIfChanges(res compliance.WhatIfResult, listings []catalog.Listing) WhatIfChanges {
+	v := WhatIfChanges{ChangedTotal: res.ChangedTotal, Changed: []ChangedOffering{}, Warnings: []WhatIfWarning{}}
+	market := func(m compliance.WhatIfMarket) WhatIfMarket { return WhatIfMarket{Country: m.Country, Buyer: string(m.Buyer)} }
+	for _, c := range res.Changed {
+		l := listings[c.Profile]
+		vendor := l.Vendor.TradingName
+		if vendor == "" {
+			vendor = l.Vendor.LegalName
+		}
+		v.Changed = append(v.Changed, ChangedOffering{Offering: c.Offering.String(), Name: l.Offering.Name, Vendor: vendor,
+			Opened: orEmpty(mapSlice(c.Opened, market)), Closed: orEmpty(mapSlice(c.Closed, market))})
+	}
+	for _, w := range res.Warnings {
+		v.Warnings = append(v.Warnings, WhatIfWarning{Location: fmt.Sprintf("body.recognitions[%d]", w.Recognition), Code: w.Code, Message: w.Message})
+	}
+	return v
 }
 
 // SchemeLevel is a scheme to obtain, at a level (empty: any level).
