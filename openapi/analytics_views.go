@@ -139,7 +139,9 @@ func changedLimit(n *int) int {
 // profiles' order) to the API.
 func whatIfChanges(res compliance.WhatIfResult, listings []catalog.Listing) WhatIfChanges {
 	v := WhatIfChanges{ChangedTotal: res.ChangedTotal, Changed: []ChangedOffering{}, Warnings: []WhatIfWarning{}}
-	market := func(m compliance.WhatIfMarket) WhatIfMarket { return WhatIfMarket{Country: m.Country, Buyer: string(m.Buyer)} }
+	market := func(m compliance.WhatIfMarket) WhatIfMarket {
+		return WhatIfMarket{Country: m.Country, Buyer: string(m.Buyer)}
+	}
 	for _, c := range res.Changed {
 		l := listings[c.Profile]
 		vendor := l.Vendor.TradingName
