@@ -336,6 +336,7 @@ func (h *handlers) registerReference(api huma.API) {
 	}, h.listCategories)
 
 	h.registerCoverage(api)
+	h.registerOpenData(api)
 }
 
 // ListCountriesInput takes no parameters.
