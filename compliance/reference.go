@@ -404,41 +404,7 @@ func Load(fsys fs.FS) (*Reference, error) {
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
 		h.Write(data)
-		switch name {
-		case "countries.yaml":
-			var f struct {
-				Countries []Country `yaml:"countries"`
-			}
-			err = decodeStrict(data, &f)
-			r.Countries = f.Countries
-		case "categories.yaml":
-			var f struct {
-				Categories []Category `yaml:"categories"`
-			}
-			err = decodeStrict(data, &f)
-			r.Categories = f.Categories
-		case "coverage.yaml":
-			var f struct {
-				Research []CountryResearch `yaml:"research"`
-			}
-			err = decodeStrict(data, &f)
-			r.Research = orNone(f.Research)
-		case "schemes.yaml":
-			var f struct {
-				Schemes []Scheme `yaml:"schemes"`
-			}
-			err = decodeStrict(data, &f)
-			r.Schemes = f.Schemes
-		default:
-			var f struct {
-				Requirements []Requirement `yaml:"requirements"`
-			}
-			err = decodeStrict(data, &f)
-			for i := range f.Requirements {
-				f.Requirements[i].file = name
-			}
-			r.Requirements = append(r.Requirements, f.Requirements...)
-		}
+		err = r.decodeFile(name, data)
 		if err != nil {
 			return nil, fmt.Errorf("compliance: %s: %w", name, err)
 		}
@@ -449,6 +415,47 @@ func Load(fsys fs.FS) (*Reference, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// decodeFile decodes file name of the reference data into r, strictly.
+func (r *Reference) decodeFile(name string, data []byte) error {
+	var err error
+	switch name {
+	case "countries.yaml":
+		var f struct {
+			Countries []Country `yaml:"countries"`
+		}
+		err = decodeStrict(data, &f)
+		r.Countries = f.Countries
+	case "categories.yaml":
+		var f struct {
+			Categories []Category `yaml:"categories"`
+		}
+		err = decodeStrict(data, &f)
+		r.Categories = f.Categories
+	case "coverage.yaml":
+		var f struct {
+			Research []CountryResearch `yaml:"research"`
+		}
+		err = decodeStrict(data, &f)
+		r.Research = orNone(f.Research)
+	case "schemes.yaml":
+		var f struct {
+			Schemes []Scheme `yaml:"schemes"`
+		}
+		err = decodeStrict(data, &f)
+		r.Schemes = f.Schemes
+	default:
+		var f struct {
+			Requirements []Requirement `yaml:"requirements"`
+		}
+		err = decodeStrict(data, &f)
+		for i := range f.Requirements {
+			f.Requirements[i].file = name
+		}
+		r.Requirements = append(r.Requirements, f.Requirements...)
+	}
+	return err
 }
 
 func decodeStrict(data []byte, v any) error {

@@ -334,9 +334,6 @@ func (h *handlers) registerReference(api huma.API) {
 		Description: "The service taxonomy: each category with its NIST CSF 2.0 functions and the CPV codes to use in tenders.",
 		Tags:        tags,
 	}, h.listCategories)
-
-	h.registerCoverage(api)
-	h.registerOpenData(api)
 }
 
 // ListCountriesInput takes no parameters.
