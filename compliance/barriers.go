@@ -60,6 +60,10 @@ type BarrierRow struct {
 	TopBarrier *Barrier `json:"top_barrier"`
 	// HomeBias compares domestic vendors with vendors from other EU/EEA states.
 	HomeBias HomeBias `json:"home_bias"`
+	// Intervals gives each share its n, 95% Wilson interval and small-n flag;
+	// Coverage says whether the cell has national rules (see CoverageState).
+	Intervals ShareIntervals `json:"intervals"`
+	Coverage  CoverageState  `json:"coverage"`
 }
 
 // Barrier is a requirement and how many offerings it excludes (it fails for them).
@@ -271,6 +275,8 @@ func (e *Engine) barrierRow(code string, cl *cell, idx int, states [][]cellStats
 	row.ShareEligible = share(row.Eligible, row.Offerings)
 	row.ShareEligibleVerified = share(row.EligibleVerified, row.Offerings)
 	row.HomeBias.shares()
+	row.intervals()
+	row.Coverage = e.ref.CellState(code, row.Category, row.Buyer)
 	row.TopBarrier = topBarrier(cl, excluded)
 	e.gapMedians(&row, tallies)
 	return row

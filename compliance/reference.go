@@ -425,7 +425,11 @@ type Reference struct {
 	Schemes    []Scheme   `yaml:"schemes" json:"schemes"`
 	// Requirements holds every requirement, country files in file order.
 	Requirements []Requirement `yaml:"requirements" json:"requirements"`
+	// Research is the research log per country (coverage.yaml); nil when the
+	// data was assembled without one (no coverage is then checked).
+	Research []CountryResearch `yaml:"-" json:"-"`
 
+	coverage   map[string]*CountryCoverage // computed by Validate
 	countries  map[string]int
 	categories map[string]int
 	schemes    map[string]int
@@ -444,7 +448,7 @@ var loadEmbedded = sync.OnceValues(func() (*Reference, error) {
 func Embedded() (*Reference, error) { return loadEmbedded() }
 
 // Load reads and validates reference data from fsys, laid out as
-// countries.yaml, categories.yaml, schemes.yaml and requirements/*.yaml.
+// countries.yaml, categories.yaml, schemes.yaml, coverage.yaml and requirements/*.yaml.
 // Decoding is strict: unknown fields fail. Every validation problem is
 // reported, as a *ValidationError.
 func Load(fsys fs.FS) (*Reference, error) {
@@ -453,7 +457,7 @@ func Load(fsys fs.FS) (*Reference, error) {
 		return nil, err
 	}
 	sort.Strings(reqFiles)
-	files := append([]string{"categories.yaml", "countries.yaml", "schemes.yaml"}, reqFiles...)
+	files := append([]string{"categories.yaml", "countries.yaml", "coverage.yaml", "schemes.yaml"}, reqFiles...)
 
 	h := sha256.New()
 	r := &Reference{}
@@ -464,35 +468,7 @@ func Load(fsys fs.FS) (*Reference, error) {
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
 		h.Write(data)
-		switch name {
-		case "countries.yaml":
-			var f struct {
-				Countries []Country `yaml:"countries"`
-			}
-			err = decodeStrict(data, &f)
-			r.Countries = f.Countries
-		case "categories.yaml":
-			var f struct {
-				Categories []Category `yaml:"categories"`
-			}
-			err = decodeStrict(data, &f)
-			r.Categories = f.Categories
-		case "schemes.yaml":
-			var f struct {
-				Schemes []Scheme `yaml:"schemes"`
-			}
-			err = decodeStrict(data, &f)
-			r.Schemes = f.Schemes
-		default:
-			var f struct {
-				Requirements []Requirement `yaml:"requirements"`
-			}
-			err = decodeStrict(data, &f)
-			for i := range f.Requirements {
-				f.Requirements[i].file = name
-			}
-			r.Requirements = append(r.Requirements, f.Requirements...)
-		}
+		err = r.decodeFile(name, data)
 		if err != nil {
 			return nil, fmt.Errorf("compliance: %s: %w", name, err)
 		}
@@ -503,6 +479,47 @@ func Load(fsys fs.FS) (*Reference, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// decodeFile decodes file name of the reference data into r, strictly.
+func (r *Reference) decodeFile(name string, data []byte) error {
+	var err error
+	switch name {
+	case "countries.yaml":
+		var f struct {
+			Countries []Country `yaml:"countries"`
+		}
+		err = decodeStrict(data, &f)
+		r.Countries = f.Countries
+	case "categories.yaml":
+		var f struct {
+			Categories []Category `yaml:"categories"`
+		}
+		err = decodeStrict(data, &f)
+		r.Categories = f.Categories
+	case "coverage.yaml":
+		var f struct {
+			Research []CountryResearch `yaml:"research"`
+		}
+		err = decodeStrict(data, &f)
+		r.Research = orNone(f.Research)
+	case "schemes.yaml":
+		var f struct {
+			Schemes []Scheme `yaml:"schemes"`
+		}
+		err = decodeStrict(data, &f)
+		r.Schemes = f.Schemes
+	default:
+		var f struct {
+			Requirements []Requirement `yaml:"requirements"`
+		}
+		err = decodeStrict(data, &f)
+		for i := range f.Requirements {
+			f.Requirements[i].file = name
+		}
+		r.Requirements = append(r.Requirements, f.Requirements...)
+	}
+	return err
 }
 
 func decodeStrict(data []byte, v any) error {

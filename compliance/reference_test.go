@@ -295,6 +295,12 @@ const (
   authority: {name: Bundestag}
   source: {url: "https://example.org/393", as_of: "2024-07-01", verified: yes}
 `
+
+	fixCoverage = `research:
+- country: DE
+  checked: [{date: "2026-12-01", what: fixture check}]
+  searched: []
+`
 )
 
 func fixture() fstest.MapFS {
@@ -302,6 +308,7 @@ func fixture() fstest.MapFS {
 		"countries.yaml":          {Data: []byte(fixCountries)},
 		"categories.yaml":         {Data: []byte(fixCategories)},
 		"schemes.yaml":            {Data: []byte(fixSchemes)},
+		"coverage.yaml":           {Data: []byte(fixCoverage)},
 		"requirements/de.yaml":    {Data: []byte(fixReq)},
 		"requirements/notes.txt":  {Data: []byte("ignored: not a .yaml file")},
 		"unrelated/elsewhere.txt": {Data: []byte("ignored")},

@@ -163,6 +163,9 @@ func (r *Reference) Validate() error {
 		}
 		c.requirement(q, k)
 	}
+	if r.Research != nil {
+		c.validateResearch(r)
+	}
 	if len(c.problems) > 0 {
 		return &ValidationError{Problems: c.problems}
 	}

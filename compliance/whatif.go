@@ -42,41 +42,65 @@ type WhatIfRow struct {
 // eligible on day before and after. It returns an *InputError naming the
 // entry and field ("scenario[2].level") for an unknown country, scheme,
 // requirement or level, a requirement that does not apply in the country,
-// or an empty scenario.
+// or an empty scenario. Simulate also names the offerings that change.
 func (e *Engine) WhatIf(profiles []Profile, day time.Time, scenario []Recognition) ([]WhatIfRow, error) {
-	overrides, touched, err := e.scenarioOverrides(scenario)
+	res, err := e.Simulate(profiles, day, scenario, 0)
+	return res.Rows, err
+}
+
+// Simulate is WhatIf that also lists, in profile order, the first limit
+// offerings whose eligibility changes in a named country (with the total),
+// and warns of each recognition that cannot change anything: the
+// requirement already accepts the scheme, no certificate decides it, or it
+// binds no buyer in the engine's tender context. A recognition of a
+// requirement that conditions alone decide is left out (it would add a
+// certificate demand instead of accepting one).
+func (e *Engine) Simulate(profiles []Profile, day time.Time, scenario []Recognition, limit int) (WhatIfResult, error) {
+	overrides, touched, warnings, err := e.scenarioOverrides(scenario)
 	if err != nil {
-		return nil, err
+		return WhatIfResult{}, err
 	}
 	after := newEngine(e.ref, overrides).WithContext(e.ctx)
 	day = catalog.Day(day)
-	states := scan(e, profiles, func() *whatIfState { return &whatIfState{k2: after.newKernel(), c: make([]whatIfCounts, len(e.cells))} },
-		func(s *whatIfState, k *kernel, i int) {
-			p := &profiles[i]
-			if ki, ok := e.catIdx[p.Category]; ok {
-				e.compareProfile(after, s, k, p, ki, touched, day)
-			}
-		})
-	return e.whatIfRows(touched, states), nil
+	states := scan(e, profiles, func() *whatIfState {
+		return &whatIfState{k2: after.newKernel(), c: make([]whatIfCounts, len(e.cells)), limit: limit}
+	}, func(s *whatIfState, k *kernel, i int) {
+		p := &profiles[i]
+		if ki, ok := e.catIdx[p.Category]; ok {
+			e.compareProfile(after, s, k, p, i, ki, touched, day)
+		}
+	})
+	res := WhatIfResult{Rows: e.whatIfRows(touched, states), Warnings: warnings}
+	res.Changed, res.ChangedTotal = mergeChanged(states, limit)
+	return res, nil
 }
 
 // scenarioOverrides checks a scenario and returns its recognitions as
-// overrides of the engine, and which countries they touch.
-func (e *Engine) scenarioOverrides(scenario []Recognition) ([]override, []bool, error) {
+// overrides of the engine, which countries they touch, and the warnings of
+// the recognitions that cannot change anything (those that would change
+// nothing or harm are not among the overrides).
+func (e *Engine) scenarioOverrides(scenario []Recognition) ([]override, []bool, []WhatIfWarning, error) {
 	if len(scenario) == 0 {
-		return nil, nil, &InputError{Field: "scenario", Value: "", Reason: "names no recognition"}
+		return nil, nil, nil, &InputError{Field: "scenario", Value: "", Reason: "names no recognition"}
 	}
 	overrides := make([]override, 0, len(scenario))
 	touched := make([]bool, len(e.countries))
+	var warnings []WhatIfWarning
 	for i, rec := range scenario {
 		ci, o, err := e.recognition(i, rec)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		touched[ci] = true
-		overrides = append(overrides, o)
+		w, keep := e.futility(i, rec)
+		if w != nil {
+			warnings = append(warnings, *w)
+		}
+		if keep {
+			overrides = append(overrides, o)
+		}
 	}
-	return overrides, touched, nil
+	return overrides, touched, warnings, nil
 }
 
 // recognition checks entry i of a scenario and returns its country index
@@ -118,17 +142,22 @@ func (e *Engine) recognition(i int, rec Recognition) (int, override, error) {
 type whatIfCounts struct{ offerings, before, after, beforeV, afterV int }
 
 // whatIfState is a worker's counts per cell, with its kernel of the engine
-// after the scenario.
+// after the scenario, and the first limit offerings it saw change (it sees
+// profiles in increasing order) with the count of all.
 type whatIfState struct {
-	k2 *kernel
-	c  []whatIfCounts
+	k2      *kernel
+	c       []whatIfCounts
+	limit   int
+	changed []ChangedOffering
+	total   int
 }
 
-// compareProfile judges a profile of category ki before (e) and after the
+// compareProfile judges profile i, of category ki, before (e) and after the
 // scenario in every touched country for both buyer kinds, and counts it.
-func (e *Engine) compareProfile(after *Engine, s *whatIfState, k *kernel, p *Profile, ki int, touched []bool, day time.Time) {
+func (e *Engine) compareProfile(after *Engine, s *whatIfState, k *kernel, p *Profile, i, ki int, touched []bool, day time.Time) {
 	e.load(k, p, day)
 	after.load(s.k2, p, day)
+	var ch ChangedOffering
 	for ci := range e.countries {
 		if !touched[ci] {
 			continue
@@ -142,6 +171,16 @@ func (e *Engine) compareProfile(after *Engine, s *whatIfState, k *kernel, p *Pro
 			c.after += b2i(v2.eligible)
 			c.beforeV += b2i(v1.eligibleVerified)
 			c.afterV += b2i(v2.eligibleVerified)
+			if v1.eligible != v2.eligible {
+				ch.add(WhatIfMarket{Country: e.countries[ci].code, Buyer: e.cells[idx].buyer}, v2.eligible)
+			}
+		}
+	}
+	if len(ch.Opened)+len(ch.Closed) > 0 {
+		s.total++
+		if len(s.changed) < s.limit {
+			ch.Profile, ch.Offering = i, p.Offering
+			s.changed = append(s.changed, ch)
 		}
 	}
 }

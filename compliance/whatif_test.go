@@ -60,10 +60,10 @@ func TestRecognition(t *testing.T) {
 func TestScenarioOverrides(t *testing.T) {
 	e := NewEngine(analyticsRef())
 	var ie *InputError
-	if _, _, err := e.scenarioOverrides(nil); !errors.As(err, &ie) || ie.Field != "scenario" {
+	if _, _, _, err := e.scenarioOverrides(nil); !errors.As(err, &ie) || ie.Field != "scenario" {
 		t.Errorf("empty scenario: %v", err)
 	}
-	overrides, touched, err := e.scenarioOverrides([]Recognition{
+	overrides, touched, _, err := e.scenarioOverrides([]Recognition{
 		{Country: "NO", Scheme: "a", Requirement: "eea-c"},
 		{Country: "NO", Scheme: "b", Requirement: "eea-c"},
 	})
@@ -73,7 +73,7 @@ func TestScenarioOverrides(t *testing.T) {
 	if len(overrides) != 2 || !slices.Equal(touched, []bool{false, false, true}) {
 		t.Errorf("overrides %v, touched %v", overrides, touched)
 	}
-	if _, _, err := e.scenarioOverrides([]Recognition{{Country: "NO", Scheme: "a", Requirement: "eea-c"}, {Country: "XX"}}); !errors.As(err, &ie) || ie.Field != "scenario[1].country" {
+	if _, _, _, err := e.scenarioOverrides([]Recognition{{Country: "NO", Scheme: "a", Requirement: "eea-c"}, {Country: "XX"}}); !errors.As(err, &ie) || ie.Field != "scenario[1].country" {
 		t.Errorf("second entry unknown: %v", err)
 	}
 }

@@ -1,6 +1,11 @@
 package openapi
 
-import "github.com/cybermarket/cybermarket/compliance"
+import (
+	"fmt"
+
+	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
+)
 
 // The API's views of the engine's analytics: the barriers matrix, what-if
 // rows and a vendor's roadmap, mapped field by field from package compliance.
@@ -29,6 +34,25 @@ type BarrierRow struct {
 	LeadTimeUnknown       int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
 	TopBarrier            *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
 	HomeBias              HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
+	// Confidence and coverage of the row (issue 9 item 6).
+	Intervals Intervals `json:"intervals" doc:"Each share's sample size n, 95% Wilson score interval and small-sample flag (n < 10)."`
+	Coverage  string    `json:"coverage" enum:"national-rules,researched-no-national-rule,not-researched" doc:"How the cell was researched: national rules exist; the research found none (only EU/EEA-wide rules decide, see GET /v1/countries/{code}/coverage); or not researched. Tells an open market from a gap in the research."`
+}
+
+// Proportion is a share's sample size and 95% Wilson score interval.
+type Proportion struct {
+	N      int      `json:"n" doc:"Sample size: the offerings the share is taken over."`
+	Low    *float64 `json:"low" doc:"Lower bound of the 95% Wilson score interval; null when n is 0."`
+	High   *float64 `json:"high" doc:"Upper bound; null when n is 0."`
+	SmallN bool     `json:"small_n" doc:"n < 10: too few offerings to rest a decision on."`
+}
+
+// Intervals are the confidence intervals of a barrier row's shares.
+type Intervals struct {
+	ShareEligible         Proportion `json:"share_eligible" doc:"For share_eligible."`
+	ShareEligibleVerified Proportion `json:"share_eligible_verified" doc:"For share_eligible_verified."`
+	DomesticShare         Proportion `json:"domestic_share" doc:"For home_bias.domestic_share."`
+	OtherEEAShare         Proportion `json:"other_eea_share" doc:"For home_bias.other_eea_share."`
 }
 
 // Barrier is a requirement and how many offerings it excludes.
@@ -71,6 +95,68 @@ type WhatIfRow struct {
 	BeforeVerified int    `json:"before_verified" doc:"Eligible today on verified certifications only."`
 	AfterVerified  int    `json:"after_verified" doc:"Eligible under the scenario on verified certifications only."`
 	ChangeVerified int    `json:"change_verified" doc:"after_verified minus before_verified."`
+}
+
+// WhatIfChanges names the offerings a scenario changes and warns of the
+// recognitions that cannot change anything.
+type WhatIfChanges struct {
+	Changed      []ChangedOffering `json:"changed" doc:"The first changed_limit offerings (catalogue order) whose eligibility changes in a named country, with the markets it opens and closes."`
+	ChangedTotal int               `json:"changed_total" doc:"All offerings whose eligibility changes."`
+	Warnings     []WhatIfWarning   `json:"warnings" doc:"Recognitions that cannot change anything: the requirement already accepts the scheme, no certificate decides it (left out of the scenario), or it binds no buyer in this tender context."`
+}
+
+// ChangedOffering is an offering whose eligibility a scenario changes.
+type ChangedOffering struct {
+	Offering string         `json:"offering" doc:"Offering identifier." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
+	Name     string         `json:"name" doc:"Offering name." example:"24/7 SOC"`
+	Vendor   string         `json:"vendor" doc:"Vendor name." example:"Polder Security B.V."`
+	Opened   []WhatIfMarket `json:"opened" doc:"Country and buyer kinds where it turns eligible."`
+	Closed   []WhatIfMarket `json:"closed" doc:"Country and buyer kinds where it stops being eligible."`
+}
+
+// WhatIfMarket is a country and buyer kind.
+type WhatIfMarket struct {
+	Country string `json:"country" doc:"Country (ISO code)." example:"DE"`
+	Buyer   string `json:"buyer" enum:"public,private" doc:"Buyer kind." example:"public"`
+}
+
+// WhatIfWarning is a recognition that cannot change anything.
+type WhatIfWarning struct {
+	Location string `json:"location" doc:"The recognition, as a request location." example:"body.recognitions[0]"`
+	Code     string `json:"code" enum:"already-accepted,not-certificate-decided,not-binding" doc:"Why it cannot change anything." example:"already-accepted"`
+	Message  string `json:"message" doc:"The same in words."`
+}
+
+// defaultChangedLimit is how many changed offerings a what-if names unless asked.
+const defaultChangedLimit = 50
+
+func changedLimit(n *int) int {
+	if n == nil {
+		return defaultChangedLimit
+	}
+	return *n
+}
+
+// whatIfChanges maps the changes of a scenario run over listings (the
+// profiles' order) to the API.
+func whatIfChanges(res compliance.WhatIfResult, listings []catalog.Listing) WhatIfChanges {
+	v := WhatIfChanges{ChangedTotal: res.ChangedTotal, Changed: []ChangedOffering{}, Warnings: []WhatIfWarning{}}
+	market := func(m compliance.WhatIfMarket) WhatIfMarket {
+		return WhatIfMarket{Country: m.Country, Buyer: string(m.Buyer)}
+	}
+	for _, c := range res.Changed {
+		l := listings[c.Profile]
+		vendor := l.Vendor.TradingName
+		if vendor == "" {
+			vendor = l.Vendor.LegalName
+		}
+		v.Changed = append(v.Changed, ChangedOffering{Offering: c.Offering.String(), Name: l.Offering.Name, Vendor: vendor,
+			Opened: orEmpty(mapSlice(c.Opened, market)), Closed: orEmpty(mapSlice(c.Closed, market))})
+	}
+	for _, w := range res.Warnings {
+		v.Warnings = append(v.Warnings, WhatIfWarning{Location: fmt.Sprintf("body.recognitions[%d]", w.Recognition), Code: w.Code, Message: w.Message})
+	}
+	return v
 }
 
 // SchemeLevel is a scheme to obtain, at a level (empty: any level).
@@ -124,7 +210,11 @@ func barrierRowView(r compliance.BarrierRow) BarrierRow {
 		MedianGapCostEUR: r.MedianGapCostEUR, MedianGapCostHighEUR: r.MedianGapCostHighEUR, GapCostUnknown: r.GapCostUnknown,
 		GapCostUnknownSchemes: r.GapCostUnknownSchemes, NotClosable: r.NotClosable,
 		MedianLeadTimeMonths: r.MedianLeadTimeMonths, LeadTimeUnknown: r.LeadTimeUnknown,
-		HomeBias: homeBiasView(r.HomeBias),
+		HomeBias: homeBiasView(r.HomeBias), Coverage: string(r.Coverage),
+		Intervals: Intervals{
+			ShareEligible: Proportion(r.Intervals.Eligible), ShareEligibleVerified: Proportion(r.Intervals.EligibleVerified),
+			DomesticShare: Proportion(r.Intervals.Domestic), OtherEEAShare: Proportion(r.Intervals.OtherEEA),
+		},
 	}
 	if b := r.TopBarrier; b != nil {
 		v.TopBarrier = &Barrier{Requirement: b.Requirement, Title: b.Title, Excluded: b.Excluded}

@@ -83,6 +83,7 @@ type WhatIfInput struct {
 	Date         string        `json:"date,omitempty" format:"date" doc:"Day to assess; default today." example:"2026-11-28"`
 	Context      string        `json:"context,omitempty" doc:"Tender context, as the context query parameter of the other operations." example:"security_sensitive"`
 	Recognitions []Recognition `json:"recognitions" minItems:"1" maxItems:"100" doc:"Recognitions applied together: country C accepts scheme S as fully satisfying requirement R."`
+	ChangedLimit *int          `json:"changed_limit,omitempty" minimum:"0" maximum:"1000" doc:"How many changed offerings to name (default 50); changed_total counts them all." example:"50"`
 }
 
 // WhatIfReport is the effect of a scenario.
@@ -91,6 +92,7 @@ type WhatIfReport struct {
 	Reference string        `json:"reference_version" doc:"Version of the reference data used." example:"5cec871640c4+r3"`
 	Context   TenderContext `json:"context" doc:"The tender context the scenario was run in."`
 	Rows      []WhatIfRow   `json:"rows" doc:"Per named country, category and buyer kind: eligible offerings before and after."`
+	WhatIfChanges
 }
 
 // assessmentHandlers are the burden engine's operations; analytics share a
@@ -366,12 +368,12 @@ func (a *assessmentHandlers) runWhatIf(ctx context.Context, in *RunWhatIfInput) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := snap.Engine.WithContext(tc).WhatIf(profiles(listings), day, mapSlice(in.Body.Recognitions, Recognition.domain))
+	res, err := snap.Engine.WithContext(tc).Simulate(profiles(listings), day, mapSlice(in.Body.Recognitions, Recognition.domain), changedLimit(in.Body.ChangedLimit))
 	if err != nil {
 		return nil, placeScenario(err)
 	}
 	return &RunWhatIfOutput{Body: WhatIfReport{Day: day.Format(dateLayout), Reference: snap.Reference.Version,
-		Context: contextView(snap.Reference, tc), Rows: mapSlice(rows, whatIfRowView)}}, nil
+		Context: contextView(snap.Reference, tc), Rows: mapSlice(res.Rows, whatIfRowView), WhatIfChanges: whatIfChanges(res, listings)}}, nil
 }
 
 // barrierCategories returns [slug], or nil (every category) when slug is empty.

@@ -288,7 +288,11 @@ func guard(next http.Handler, l Limits) http.Handler {
 			h.Set("Cache-Control", "no-store")
 		}
 		ctx := context.WithValue(r.Context(), clientAddrKey{}, clientAddr(r, l.TrustedProxies))
-		ctx, cancel := context.WithTimeout(ctx, l.RequestTimeout)
+		timeout := l.RequestTimeout
+		if bulkDownload(r.URL.Path) {
+			timeout = bulkTimeout // opendata.go
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 		if rec, ok := w.(*statusRecorder); ok && errors.Is(ctx.Err(), context.DeadlineExceeded) {

@@ -53,8 +53,12 @@ func middleware(next http.Handler, logger *slog.Logger, l Limits) http.Handler {
 		ctx = context.WithValue(ctx, loggerKey{}, log)
 		w.Header().Set("X-Request-Id", id)
 		// Writing the answer is bounded in time too, not only the work.
-		_ = http.NewResponseController(w).SetWriteDeadline(start.Add(l.RequestTimeout + writeGrace))
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, budget: l.ResponseBytes}
+		timeout, budget := l.RequestTimeout, l.ResponseBytes
+		if bulkDownload(r.URL.Path) {
+			timeout, budget = bulkTimeout, bulkResponseBytes // opendata.go
+		}
+		_ = http.NewResponseController(w).SetWriteDeadline(start.Add(timeout + writeGrace))
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, budget: budget}
 		defer func() {
 			p := recover()
 			if p != nil && p != http.ErrAbortHandler {
