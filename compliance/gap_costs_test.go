@@ -24,6 +24,7 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"cisa", 489, 646, "https://www.surgent.com/cisa-exam-review/faqs/"},
 		{"cissp", 637, 637, "https://eatsip365.com/included-in-the-cissp-certification-exam-cost"},
 		{"cyber-essentials", 344, 344, "https://iasme.atlassian.net/wiki/pages/viewpage.action?pageId=3199860787"},
+		{"europrivacy", 6000, 6000, "https://www.dp-institute.eu/en/what-is-europrivacy/"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
 			s, ok := ref.Scheme(tc.scheme)
