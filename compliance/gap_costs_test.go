@@ -19,6 +19,12 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"iso-9001", 3500, 3500, "https://www.budgetcertificering.nl/faq/hoe-hoog-zijn-de-certificeringskosten/"},
 		{"expertcyber", 800, 800, "https://cyberguerre.numerama.com/5236-a-quoi-va-servir-expert-cyber-le-nouveau-label-du-gouvernement.html"},
 		{"sk-cybersecurity-auditor", 500, 500, "https://cybercompetence.sk/certifikacna-skuska-auditor-kb/"},
+		// Converted at the ECB reference rate of 2025-12-30 (1 EUR = 1.1757 USD = 0.87120 GBP, dpa-AFX on finanzen.net).
+		{"soc-2", 17011, 127584, "https://linfordco.com/blog/soc-audit-cost"},
+		{"cisa", 489, 646, "https://www.surgent.com/cisa-exam-review/faqs/"},
+		{"cissp", 637, 637, "https://eatsip365.com/included-in-the-cissp-certification-exam-cost"},
+		{"cyber-essentials", 344, 344, "https://iasme.atlassian.net/wiki/pages/viewpage.action?pageId=3199860787"},
+		{"europrivacy", 6000, 6000, "https://www.dp-institute.eu/en/what-is-europrivacy/"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
 			s, ok := ref.Scheme(tc.scheme)
