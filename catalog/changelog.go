@@ -57,10 +57,15 @@ func logChange(ctx context.Context, tx pgx.Tx, ch change) error {
 
 // sequenceChanges gives the change-log rows without a position (this
 // transaction's) the next positions, in the order they were written, and
-// wakes the followers at commit. The counter row it updates stays locked
+// wakes the followers at commit; first it adds the buyer events of the
+// changed offerings, and last it numbers this transaction's events the same
+// way (sequenceEvents). The counter row it updates stays locked
 // until the transaction ends: it must be the transaction's last statement,
 // so that nothing waits while holding it.
 func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
+	if err := addShortlistEvents(ctx, tx); err != nil {
+		return translate(err)
+	}
 	tag, err := tx.Exec(ctx, `
 		WITH mine AS (
 			SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
@@ -79,7 +84,7 @@ func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
 			return translate(err)
 		}
 	}
-	return nil
+	return sequenceEvents(ctx, tx)
 }
 
 // Change is one row of the change log with its object as the public sees
@@ -104,12 +109,16 @@ func (c Change) Public() bool {
 // ReadChanges returns up to limit (at most MaxChangesPage) changes after
 // position after, in order, each with its object's public state, all read
 // in one snapshot. Changes that commit after the read have higher positions
-// than every change it returns.
+// than every change it returns. It returns a *PrunedError (ErrPruned) when
+// the log was pruned past after (see PruneChanges).
 func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) (_ []Change, err error) {
 	defer wrap(&err, "catalog.ReadChanges(%d)", after)
 	limit = min(max(limit, 1), MaxChangesPage)
 	var out []Change
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := checkPruned(ctx, tx, after); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT position, at, entity, entity_id FROM change_log
 			WHERE position > $1 ORDER BY position LIMIT $2`, after, limit)
 		if err != nil {

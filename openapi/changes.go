@@ -2,8 +2,10 @@ package openapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -22,7 +24,7 @@ type ListChangesInput struct {
 // Change is one entry of the change feed: an object that changed, with its
 // public state when the feed was read.
 type Change struct {
-	Position int64     `json:"position" doc:"Position in the change log; positions increase, and a page never skips one." example:"1042"`
+	Position int64     `json:"position" doc:"Position in the change log; positions increase, and a page never skips one the log still holds." example:"1042"`
 	At       time.Time `json:"at" doc:"When the change was written (UTC)." example:"2026-11-28T10:00:00Z"`
 	Kind     string    `json:"kind" enum:"vendor,offering,certification" doc:"Kind of the object." example:"offering"`
 	ID       uuid.UUID `json:"id" doc:"Identifier of the object." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a70"`
@@ -59,14 +61,24 @@ func (h *handlers) registerChanges(api huma.API) {
 			"Each change carries its object as the public sees it when read, so a change followed by later ones of the same object " +
 			"may already show the later state. The feed is public and shows only what an anonymous reader may see, whatever the key. " +
 			"With wait, an empty page is answered only after waiting up to that many seconds for a change (long poll). " +
-			"Retention: the log is kept from the first release that has it, the catalogue then present being its first changes; " +
-			"a reader far behind may at worst start again from 0.",
-		Tags: []string{"Changes"},
+			"Retention: changes older than the retention period (90 days unless configured) are pruned when a later change " +
+			"of the same object exists or the object no longer exists; the latest change of every existing object stays, " +
+			"so a reader starting at after=0 still gets the whole catalogue. A reader resuming from a position before a pruned " +
+			"removal gets 410 Gone and must start again from after=0, replacing what it holds.",
+		Tags: []string{"Changes"}, Errors: []int{410},
 	}, h.listChanges)
 }
 
 func (h *handlers) listChanges(ctx context.Context, in *ListChangesInput) (*ListChangesOutput, error) {
 	changes, err := h.waitChanges(ctx, in.After, in.Limit, time.Duration(in.Wait)*time.Second)
+	var pruned *catalog.PrunedError
+	if errors.As(err, &pruned) {
+		return nil, &inputError{status: http.StatusGone, location: "query.after", value: strconv.FormatInt(in.After, 10),
+			message: "is older than the change log keeps",
+			detail: "The change log was pruned through position " + strconv.FormatInt(pruned.Through, 10) +
+				": changes after " + strconv.FormatInt(in.After, 10) + " may be missing. Start again from after=0 " +
+				"(the log still holds every object of the catalogue) and replace what you hold."}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -226,14 +226,36 @@ func (h *handlers) listWebhookDeliveries(ctx context.Context, in *ListWebhookDel
 	return out, nil
 }
 
-// RenderChanges encodes changes as a webhook message: a page of the change
-// feed as GET /v1/changes shows it.
-func RenderChanges(changes []catalog.Change) ([]byte, error) {
-	page := ChangePage{Changes: make([]Change, len(changes))}
+// WebhookEvent is an event for the vendor or buyer of a webhook's key.
+type WebhookEvent struct {
+	Position int64     `json:"position" doc:"Position among the events of the key's vendor or buyer; positions increase."`
+	At       time.Time `json:"at" doc:"When the event was recorded (UTC)."`
+	Type     string    `json:"type" doc:"certificate.expiring, certificate.expired, certificate.verification, offering.eligibility or shortlist.offering."`
+	Subject  uuid.UUID `json:"subject" doc:"The certification or offering the event is about."`
+	// Data is the event's facts, as recorded.
+	Data json.RawMessage `json:"data" doc:"The event's facts; fields depend on the type."`
+}
+
+// WebhookMessage is the body of a webhook message: a page of the change
+// feed, and the events of the key's vendor or buyer that came since the
+// previous message.
+type WebhookMessage struct {
+	ChangePage
+	Events []WebhookEvent `json:"events,omitempty"`
+}
+
+// RenderMessage encodes changes and events as a webhook message: a page of
+// the change feed after position after as GET /v1/changes shows it, with
+// the events.
+func RenderMessage(after int64, changes []catalog.Change, events []catalog.Event) ([]byte, error) {
+	m := WebhookMessage{ChangePage: ChangePage{Changes: make([]Change, len(changes)), NextAfter: after}}
 	now := time.Now()
 	for i, c := range changes {
-		page.Changes[i] = newChange(c, now)
-		page.NextAfter = c.Position
+		m.Changes[i] = newChange(c, now)
+		m.NextAfter = c.Position
 	}
-	return json.Marshal(page)
+	for _, e := range events {
+		m.Events = append(m.Events, WebhookEvent{Position: e.Position, At: e.At, Type: e.Type, Subject: e.Subject, Data: e.Data})
+	}
+	return json.Marshal(m)
 }
