@@ -111,12 +111,22 @@ func (c Change) Public() bool {
 // in one snapshot. Changes that commit after the read have higher positions
 // than every change it returns. It returns a *PrunedError (ErrPruned) when
 // the log was pruned past after (see PruneChanges).
-func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) (_ []Change, err error) {
+func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) ([]Change, error) {
+	changes, _, err := s.ReadChangesWithin(ctx, after, 0, limit)
+	return changes, err
+}
+
+// ReadChangesWithin is ReadChanges for a reader that started at position 0
+// when the log's horizon was known (0 when it did not, or does not know):
+// such a reader missed nothing pruned up to known, and may read on before
+// that horizon. It also returns the current horizon, which the reader
+// passes on as known when it started at 0.
+func (s *Store) ReadChangesWithin(ctx context.Context, after, known int64, limit int) (_ []Change, horizon int64, err error) {
 	defer wrap(&err, "catalog.ReadChanges(%d)", after)
 	limit = min(max(limit, 1), MaxChangesPage)
 	var out []Change
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := checkPruned(ctx, tx, after); err != nil {
+		if horizon, err = checkPruned(ctx, tx, after, known); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT position, at, entity, entity_id FROM change_log
@@ -137,7 +147,7 @@ func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) (_ []Ch
 	if out == nil {
 		out = []Change{}
 	}
-	return out, translate(err)
+	return out, horizon, translate(err)
 }
 
 // attachPublic fills in the public objects of changes, read within tx.

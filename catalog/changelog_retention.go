@@ -22,8 +22,10 @@ import (
 // yields the whole catalogue. What is lost is the removal of deleted
 // objects: a reader that stopped after position p, before such a removal,
 // would keep the object. So the log remembers the highest removal it pruned
-// (pruned_through), and reading after a position below it fails with
-// ErrPruned: the reader must start again from 0. Rows that consumers of
+// (pruned_through, the horizon), and reading after a position below it
+// fails with ErrPruned: the reader must start again from 0. A reader that
+// did start at 0 under the current horizon reads through (it passes the
+// horizon it started under, see ReadChangesWithin). Rows that consumers of
 // the log (search instances) or enabled webhooks have yet to read are never
 // pruned. Events of webhooks (migration 009) before the period are dropped.
 
@@ -89,15 +91,26 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (r PruneRepo
 	return r, translate(err)
 }
 
-// checkPruned returns a *PrunedError when reading after position after,
-// within tx, could miss a pruned removal.
-func checkPruned(ctx context.Context, tx pgx.Tx, after int64) error {
+// checkPruned returns the log's horizon (pruned_through) as read within
+// tx, and a *PrunedError when reading after position after could miss a
+// pruned removal: after lies before the horizon, and the reader did not
+// start at 0 under this horizon or a later one (known, see
+// ReadChangesWithin).
+func checkPruned(ctx context.Context, tx pgx.Tx, after, known int64) (int64, error) {
 	var through int64
 	if err := tx.QueryRow(ctx, `SELECT pruned_through FROM change_counter`).Scan(&through); err != nil {
-		return err
+		return 0, err
 	}
-	if after > 0 && after < through {
-		return &PrunedError{Through: through}
+	if after > 0 && after < through && known < through {
+		return through, &PrunedError{Through: through}
 	}
-	return nil
+	return through, nil
+}
+
+// Horizon returns the highest position pruned from the log that a reader
+// may have missed (0 when none was).
+func (s *Store) Horizon(ctx context.Context) (pos int64, err error) {
+	defer wrap(&err, "catalog.Horizon")
+	err = s.pool.QueryRow(ctx, `SELECT pruned_through FROM change_counter`).Scan(&pos)
+	return pos, translate(err)
 }

@@ -21,6 +21,9 @@ type Subscription struct {
 	// EventPosition is the position in the events of the key's vendor or
 	// buyer up to which the receiver accepted them.
 	EventPosition int64
+	// Horizon is the log's horizon when the subscription was created (see
+	// ReadChangesWithin).
+	Horizon       int64
 	Failures      int
 	NextAttemptAt time.Time
 	DisabledAt    *time.Time
@@ -43,24 +46,25 @@ type Delivery struct {
 	Duration          time.Duration
 }
 
-const subscriptionColumns = `id, key_id, url, secret, position, event_position, failures, next_attempt_at, disabled_at, created_at`
+const subscriptionColumns = `id, key_id, url, secret, position, event_position, horizon, failures, next_attempt_at, disabled_at, created_at`
 
 func scanSubscription(row pgx.Row) (Subscription, error) {
 	var s Subscription
-	err := row.Scan(&s.ID, &s.KeyID, &s.URL, &s.Secret, &s.Position, &s.EventPosition, &s.Failures, &s.NextAttemptAt, &s.DisabledAt, &s.CreatedAt)
+	err := row.Scan(&s.ID, &s.KeyID, &s.URL, &s.Secret, &s.Position, &s.EventPosition, &s.Horizon, &s.Failures, &s.NextAttemptAt, &s.DisabledAt, &s.CreatedAt)
 	s.NextAttemptAt, s.CreatedAt = utc(s.NextAttemptAt), utc(s.CreatedAt)
 	return s, err
 }
 
 // CreateSubscription stores s (KeyID, URL, Secret, Position) with a new
 // id. The caller validates the URL. A negative Position starts at the
-// current end of the log; events are delivered from those to come.
+// current end of the log; events are delivered from those to come. The
+// caller refuses a Position before the log's horizon (but 0).
 func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (_ Subscription, err error) {
 	defer wrap(&err, "catalog.CreateSubscription")
 	created, err := scanSubscription(s.pool.QueryRow(ctx, `
-		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position, event_position)
+		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position, event_position, horizon)
 		VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint < 0 THEN (SELECT position FROM change_counter) ELSE $5::bigint END,
-			(SELECT position FROM webhook_event_counter))
+			(SELECT position FROM webhook_event_counter), (SELECT pruned_through FROM change_counter))
 		RETURNING `+subscriptionColumns, newID(), sub.KeyID, sub.URL, sub.Secret, sub.Position))
 	return created, translate(err)
 }

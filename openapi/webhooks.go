@@ -112,8 +112,11 @@ func (h *handlers) registerWebhooks(api huma.API) {
 			"webhook-signature: HMAC-SHA256 with the secret returned here, once). Delivery is at least once and in order: " +
 			"until the receiver answers 2xx the same changes are retried with exponential backoff (1 s doubling to 1 h), " +
 			"and after 10 failures in a row the webhook is disabled until enabled again. Receivers deduplicate on webhook-id. " +
-			"Only public addresses are reached, checked when connecting; redirects are not followed.",
-		Tags: tags, Errors: []int{401, 422},
+			"Only public addresses are reached, checked when connecting; redirects are not followed. " +
+			"A vendor's key also receives its vendor's events (certificate expiring in 90, 30 or 7 days or expired, verification " +
+			"decisions, eligibility changed by new reference data), and a buyer's key changes to offerings on its projects' " +
+			"shortlists, in the events of each message. An after before the change log's retention horizon is refused with 410.",
+		Tags: tags, Errors: []int{401, 410, 422},
 		Metadata: allow(anyKey),
 	}, h.createWebhook)
 	huma.Register(api, huma.Operation{
@@ -157,6 +160,9 @@ func (h *handlers) createWebhook(ctx context.Context, in *CreateWebhookInput) (*
 			return nil, &inputError{status: http.StatusUnprocessableEntity, location: "body.after", value: strconv.FormatInt(after, 10),
 				detail:  "The change feed has no position " + strconv.FormatInt(after, 10) + " yet; its newest is " + strconv.FormatInt(head, 10) + ".",
 				message: "is past the newest position of the change feed"}
+		}
+		if err := h.checkHorizon(ctx, after, "body.after"); err != nil {
+			return nil, err
 		}
 	}
 	sub, err := h.Catalog.CreateSubscription(ctx, catalog.Subscription{KeyID: PrincipalFrom(ctx).KeyID, URL: in.Body.URL,

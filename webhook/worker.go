@@ -130,7 +130,7 @@ type message struct {
 // The id names the content: a retry of the same changes and events is the
 // same message.
 func (w *Worker) message(ctx context.Context, sub catalog.Subscription) (message, error) {
-	changes, err := w.cfg.Store.ReadChanges(ctx, sub.Position, w.cfg.BatchSize)
+	changes, _, err := w.cfg.Store.ReadChangesWithin(ctx, sub.Position, sub.Horizon, w.cfg.BatchSize)
 	if err != nil {
 		return message{}, err
 	}

@@ -70,3 +70,6 @@ CREATE TABLE offering_eligibility (
 -- pruned_through is the highest position pruned: a reader resuming after a
 -- position below it may have missed a removal, and is told to start over.
 ALTER TABLE change_counter ADD COLUMN pruned_through bigint NOT NULL DEFAULT 0;
+-- The pruned_through a subscription started under (from 0, or from a
+-- position past it): it reads through the pruned part.
+ALTER TABLE webhook_subscriptions ADD COLUMN horizon bigint NOT NULL DEFAULT 0;
