@@ -126,20 +126,10 @@ func (s *Store) ReadChangesWithin(ctx context.Context, after, known int64, limit
 	limit = min(max(limit, 1), MaxChangesPage)
 	var out []Change
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if horizon, err = checkPruned(ctx, tx, after, known); err != nil {
+		if out, horizon, err = readPage(ctx, tx, after, limit); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT position, at, entity, entity_id FROM change_log
-			WHERE position > $1 ORDER BY position LIMIT $2`, after, limit)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (c Change, err error) {
-			err = r.Scan(&c.Position, &c.At, &c.Entity, &c.ID)
-			c.At = utc(c.At)
-			return c, err
-		})
-		if err != nil {
+		if err := checkPruned(after, known, horizon); err != nil {
 			return err
 		}
 		return attachPublic(ctx, tx, out)
@@ -148,6 +138,36 @@ func (s *Store) ReadChangesWithin(ctx context.Context, after, known int64, limit
 		out = []Change{}
 	}
 	return out, horizon, translate(err)
+}
+
+// readPage reads up to limit change-log rows after position after within
+// tx, and the log's horizon, in one round trip.
+func readPage(ctx context.Context, tx pgx.Tx, after int64, limit int) (page []Change, horizon int64, err error) {
+	rows, err := tx.Query(ctx, `
+		SELECT h.pruned_through, l.position, l.at, l.entity, l.entity_id
+		FROM change_log_horizon h LEFT JOIN LATERAL (
+			SELECT position, at, entity, entity_id FROM change_log
+			WHERE position > $1 ORDER BY position LIMIT $2) l ON true
+		ORDER BY l.position`, after, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Change
+		var pos *int64
+		var at *time.Time
+		var entity *string
+		var id *uuid.UUID
+		if err := rows.Scan(&horizon, &pos, &at, &entity, &id); err != nil {
+			return nil, 0, err
+		}
+		if pos != nil {
+			c.Position, c.At, c.Entity, c.ID = *pos, utc(*at), *entity, *id
+			page = append(page, c)
+		}
+	}
+	return page, horizon, rows.Err()
 }
 
 // attachPublic fills in the public objects of changes, read within tx.

@@ -77,7 +77,7 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (r PruneRepo
 				RETURNING l.position, NOT EXISTS (SELECT 1 FROM vendors WHERE l.entity = 'vendor' AND id = l.entity_id
 					UNION ALL SELECT 1 FROM offerings WHERE l.entity = 'offering' AND id = l.entity_id
 					UNION ALL SELECT 1 FROM certifications WHERE l.entity = 'certification' AND id = l.entity_id) AS lost)
-			UPDATE change_counter SET pruned_through = greatest(pruned_through,
+			UPDATE change_log_horizon SET pruned_through = greatest(pruned_through,
 				coalesce((SELECT max(position) FROM gone WHERE lost), 0))
 			RETURNING (SELECT count(*) FROM gone), pruned_through`, before).Scan(&r.Changes, &r.Through); err != nil {
 			return err
@@ -91,26 +91,21 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (r PruneRepo
 	return r, translate(err)
 }
 
-// checkPruned returns the log's horizon (pruned_through) as read within
-// tx, and a *PrunedError when reading after position after could miss a
-// pruned removal: after lies before the horizon, and the reader did not
-// start at 0 under this horizon or a later one (known, see
+// checkPruned returns a *PrunedError when reading after position after
+// could miss a pruned removal: after lies before the log's horizon, and the
+// reader did not start at 0 under this horizon or a later one (known, see
 // ReadChangesWithin).
-func checkPruned(ctx context.Context, tx pgx.Tx, after, known int64) (int64, error) {
-	var through int64
-	if err := tx.QueryRow(ctx, `SELECT pruned_through FROM change_counter`).Scan(&through); err != nil {
-		return 0, err
+func checkPruned(after, known, horizon int64) error {
+	if after > 0 && after < horizon && known < horizon {
+		return &PrunedError{Through: horizon}
 	}
-	if after > 0 && after < through && known < through {
-		return through, &PrunedError{Through: through}
-	}
-	return through, nil
+	return nil
 }
 
 // Horizon returns the highest position pruned from the log that a reader
 // may have missed (0 when none was).
 func (s *Store) Horizon(ctx context.Context) (pos int64, err error) {
 	defer wrap(&err, "catalog.Horizon")
-	err = s.pool.QueryRow(ctx, `SELECT pruned_through FROM change_counter`).Scan(&pos)
+	err = s.pool.QueryRow(ctx, `SELECT pruned_through FROM change_log_horizon`).Scan(&pos)
 	return pos, translate(err)
 }

@@ -64,7 +64,7 @@ func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (_ Sub
 	created, err := scanSubscription(s.pool.QueryRow(ctx, `
 		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position, event_position, horizon)
 		VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint < 0 THEN (SELECT position FROM change_counter) ELSE $5::bigint END,
-			(SELECT position FROM webhook_event_counter), (SELECT pruned_through FROM change_counter))
+			(SELECT position FROM webhook_event_counter), (SELECT pruned_through FROM change_log_horizon))
 		RETURNING `+subscriptionColumns, newID(), sub.KeyID, sub.URL, sub.Secret, sub.Position))
 	return created, translate(err)
 }

@@ -105,6 +105,7 @@ func constraintCases() map[string]constraintCase {
 		"reference_revision_singleton_check": {columns: map[string]any{"singleton": false}, internal: "one row, written by migrate"},
 		"change_counter_single_check":        {columns: map[string]any{"single": false}, internal: "one row, written by the migration and moved only by the store"},
 		"change_log_entity_check":            {columns: map[string]any{"entity": "planet"}, internal: "the store names the entity of each change from a fixed set"},
+		"change_log_horizon_single_check":    {columns: map[string]any{"single": false}, internal: "one row, written by the migration and moved only by the store"},
 		"webhook_event_counter_single_check": {columns: map[string]any{"single": false}, internal: "one row, written by the migration and moved only by the store"},
 		"webhook_events_type_check":          {columns: map[string]any{"type": "planet.landed"}, internal: "the store names each event's type from a fixed set"},
 		"webhook_events_check":               {columns: map[string]any{"vendor_id": nil, "buyer_id": nil}, internal: "the store addresses each event to its vendor or its buyer"},

@@ -69,7 +69,13 @@ CREATE TABLE offering_eligibility (
 -- the object no longer exists; reading from 0 still yields the catalogue.
 -- pruned_through is the highest position pruned: a reader resuming after a
 -- position below it may have missed a removal, and is told to start over.
-ALTER TABLE change_counter ADD COLUMN pruned_through bigint NOT NULL DEFAULT 0;
+-- A table of its own, not a column of change_counter: every read of the
+-- feed reads it, and change_counter's one row is rewritten by every write.
+CREATE TABLE change_log_horizon (
+    single         boolean PRIMARY KEY DEFAULT true CHECK (single),
+    pruned_through bigint NOT NULL
+);
+INSERT INTO change_log_horizon (pruned_through) VALUES (0);
 -- The pruned_through a subscription started under (from 0, or from a
 -- position past it): it reads through the pruned part.
 ALTER TABLE webhook_subscriptions ADD COLUMN horizon bigint NOT NULL DEFAULT 0;
