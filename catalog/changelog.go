@@ -57,10 +57,15 @@ func logChange(ctx context.Context, tx pgx.Tx, ch change) error {
 
 // sequenceChanges gives the change-log rows without a position (this
 // transaction's) the next positions, in the order they were written, and
-// wakes the followers at commit. The counter row it updates stays locked
+// wakes the followers at commit; first it adds the buyer events of the
+// changed offerings, and last it numbers this transaction's events the same
+// way (sequenceEvents). The counter row it updates stays locked
 // until the transaction ends: it must be the transaction's last statement,
 // so that nothing waits while holding it.
 func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
+	if err := addShortlistEvents(ctx, tx); err != nil {
+		return translate(err)
+	}
 	tag, err := tx.Exec(ctx, `
 		WITH mine AS (
 			SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
@@ -79,7 +84,7 @@ func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
 			return translate(err)
 		}
 	}
-	return nil
+	return sequenceEvents(ctx, tx)
 }
 
 // Change is one row of the change log with its object as the public sees
@@ -104,23 +109,27 @@ func (c Change) Public() bool {
 // ReadChanges returns up to limit (at most MaxChangesPage) changes after
 // position after, in order, each with its object's public state, all read
 // in one snapshot. Changes that commit after the read have higher positions
-// than every change it returns.
-func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) (_ []Change, err error) {
+// than every change it returns. It returns a *PrunedError (ErrPruned) when
+// the log was pruned past after (see PruneChanges).
+func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) ([]Change, error) {
+	changes, _, err := s.ReadChangesWithin(ctx, after, 0, limit)
+	return changes, err
+}
+
+// ReadChangesWithin is ReadChanges for a reader that started at position 0
+// when the log's horizon was known (0 when it did not, or does not know):
+// such a reader missed nothing pruned up to known, and may read on before
+// that horizon. It also returns the current horizon, which the reader
+// passes on as known when it started at 0.
+func (s *Store) ReadChangesWithin(ctx context.Context, after, known int64, limit int) (_ []Change, horizon int64, err error) {
 	defer wrap(&err, "catalog.ReadChanges(%d)", after)
 	limit = min(max(limit, 1), MaxChangesPage)
 	var out []Change
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT position, at, entity, entity_id FROM change_log
-			WHERE position > $1 ORDER BY position LIMIT $2`, after, limit)
-		if err != nil {
+		if out, horizon, err = readPage(ctx, tx, after, limit); err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (c Change, err error) {
-			err = r.Scan(&c.Position, &c.At, &c.Entity, &c.ID)
-			c.At = utc(c.At)
-			return c, err
-		})
-		if err != nil {
+		if err := checkPruned(after, known, horizon); err != nil {
 			return err
 		}
 		return attachPublic(ctx, tx, out)
@@ -128,7 +137,37 @@ func (s *Store) ReadChanges(ctx context.Context, after int64, limit int) (_ []Ch
 	if out == nil {
 		out = []Change{}
 	}
-	return out, translate(err)
+	return out, horizon, translate(err)
+}
+
+// readPage reads up to limit change-log rows after position after within
+// tx, and the log's horizon, in one round trip.
+func readPage(ctx context.Context, tx pgx.Tx, after int64, limit int) (page []Change, horizon int64, err error) {
+	rows, err := tx.Query(ctx, `
+		SELECT h.pruned_through, l.position, l.at, l.entity, l.entity_id
+		FROM change_log_horizon h LEFT JOIN LATERAL (
+			SELECT position, at, entity, entity_id FROM change_log
+			WHERE position > $1 ORDER BY position LIMIT $2) l ON true
+		ORDER BY l.position`, after, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Change
+		var pos *int64
+		var at *time.Time
+		var entity *string
+		var id *uuid.UUID
+		if err := rows.Scan(&horizon, &pos, &at, &entity, &id); err != nil {
+			return nil, 0, err
+		}
+		if pos != nil {
+			c.Position, c.At, c.Entity, c.ID = *pos, utc(*at), *entity, *id
+			page = append(page, c)
+		}
+	}
+	return page, horizon, rows.Err()
 }
 
 // attachPublic fills in the public objects of changes, read within tx.

@@ -10,7 +10,8 @@ import (
 )
 
 // change is one write, recorded in the same transaction as the write: an
-// audit event, and outbox rows for the search documents it affects.
+// audit event, change-log and outbox rows for the search documents it
+// affects, and the vendor's event of a verification decision.
 type change struct {
 	action   string // create, update, delete, withdraw, ...
 	entity   string // vendor, offering, certification
@@ -43,6 +44,9 @@ func record(ctx context.Context, tx pgx.Tx, ch change) error {
 	}
 	if err := logChange(ctx, tx, ch); err != nil {
 		return fmt.Errorf("change log: %w", err)
+	}
+	if err := verificationEvent(ctx, tx, ch); err != nil {
+		return fmt.Errorf("verification event: %w", err)
 	}
 	reason := ch.entity + " " + ch.action
 	switch {

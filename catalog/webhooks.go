@@ -16,8 +16,14 @@ type Subscription struct {
 	KeyID uuid.UUID
 	URL   string
 	// Secret signs the messages, in its text form (whsec_...).
-	Secret        string
-	Position      int64
+	Secret   string
+	Position int64
+	// EventPosition is the position in the events of the key's vendor or
+	// buyer up to which the receiver accepted them.
+	EventPosition int64
+	// Horizon is the log's horizon when the subscription was created (see
+	// ReadChangesWithin).
+	Horizon       int64
 	Failures      int
 	NextAttemptAt time.Time
 	DisabledAt    *time.Time
@@ -31,29 +37,34 @@ type Delivery struct {
 	MessageID      string
 	FirstPosition  int64
 	LastPosition   int64
-	At             time.Time
-	Status         int    // the receiver's HTTP status; 0 when none came
-	Error          string // "" when delivered
-	Duration       time.Duration
+	// LastEventPosition is the position of the last event the message
+	// carried; 0 when it carried none.
+	LastEventPosition int64
+	At                time.Time
+	Status            int    // the receiver's HTTP status; 0 when none came
+	Error             string // "" when delivered
+	Duration          time.Duration
 }
 
-const subscriptionColumns = `id, key_id, url, secret, position, failures, next_attempt_at, disabled_at, created_at`
+const subscriptionColumns = `id, key_id, url, secret, position, event_position, horizon, failures, next_attempt_at, disabled_at, created_at`
 
 func scanSubscription(row pgx.Row) (Subscription, error) {
 	var s Subscription
-	err := row.Scan(&s.ID, &s.KeyID, &s.URL, &s.Secret, &s.Position, &s.Failures, &s.NextAttemptAt, &s.DisabledAt, &s.CreatedAt)
+	err := row.Scan(&s.ID, &s.KeyID, &s.URL, &s.Secret, &s.Position, &s.EventPosition, &s.Horizon, &s.Failures, &s.NextAttemptAt, &s.DisabledAt, &s.CreatedAt)
 	s.NextAttemptAt, s.CreatedAt = utc(s.NextAttemptAt), utc(s.CreatedAt)
 	return s, err
 }
 
 // CreateSubscription stores s (KeyID, URL, Secret, Position) with a new
 // id. The caller validates the URL. A negative Position starts at the
-// current end of the log.
+// current end of the log; events are delivered from those to come. The
+// caller refuses a Position before the log's horizon (but 0).
 func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (_ Subscription, err error) {
 	defer wrap(&err, "catalog.CreateSubscription")
 	created, err := scanSubscription(s.pool.QueryRow(ctx, `
-		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position)
-		VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint < 0 THEN (SELECT position FROM change_counter) ELSE $5::bigint END)
+		INSERT INTO webhook_subscriptions (id, key_id, url, secret, position, event_position, horizon)
+		VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint < 0 THEN (SELECT position FROM change_counter) ELSE $5::bigint END,
+			(SELECT position FROM webhook_event_counter), (SELECT pruned_through FROM change_log_horizon))
 		RETURNING `+subscriptionColumns, newID(), sub.KeyID, sub.URL, sub.Secret, sub.Position))
 	return created, translate(err)
 }
@@ -100,7 +111,8 @@ func (s *Store) EnableSubscription(ctx context.Context, id, keyID uuid.UUID) (_ 
 }
 
 // ClaimDueSubscription leases one enabled subscription whose next attempt
-// is due and whose log has changes after its position, for lease. It
+// is due and which has changes after its position, or events of its key's
+// vendor or buyer after its event position, for lease. It
 // returns ErrNotFound when none is.
 func (s *Store) ClaimDueSubscription(ctx context.Context, lease time.Duration) (_ Subscription, err error) {
 	defer wrap(&err, "catalog.ClaimDueSubscription")
@@ -109,29 +121,35 @@ func (s *Store) ClaimDueSubscription(ctx context.Context, lease time.Duration) (
 		WHERE id = (SELECT w.id FROM webhook_subscriptions w
 			WHERE w.disabled_at IS NULL AND w.next_attempt_at <= now()
 			  AND (w.leased_until IS NULL OR w.leased_until <= now())
-			  AND w.position < (SELECT position FROM change_counter)
+			  AND (w.position < (SELECT position FROM change_counter) OR EXISTS (
+				SELECT 1 FROM webhook_events e JOIN api_keys k ON k.id = w.key_id
+				WHERE e.position > w.event_position AND (e.vendor_id = k.vendor_id OR e.buyer_id = k.buyer_id)))
 			ORDER BY w.next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
 		RETURNING `+subscriptionColumns, lease.Milliseconds()))
 	return sub, translate(err)
 }
 
 // SettleDelivery records attempt d of sub, ends the lease, and on success
-// moves the position to d.LastPosition and clears the failures; on failure
-// it counts one more, schedules the next attempt after retryIn, and
-// disables the subscription when the failures reach maxFailures.
+// moves the positions on to d.LastPosition and d.LastEventPosition (never
+// back) and clears the failures; on failure it counts one more, schedules
+// the next attempt after retryIn, and disables the subscription when the
+// failures reach maxFailures.
 func (s *Store) SettleDelivery(ctx context.Context, sub Subscription, d Delivery, retryIn time.Duration, maxFailures int) (err error) {
 	defer wrap(&err, "catalog.SettleDelivery(%s)", sub.ID)
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO webhook_deliveries (subscription_id, message_id, first_position, last_position, status, error, duration_ms)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			sub.ID, d.MessageID, d.FirstPosition, d.LastPosition, d.Status, d.Error, d.Duration.Milliseconds()); err != nil {
+			INSERT INTO webhook_deliveries (subscription_id, message_id, first_position, last_position, last_event_position,
+				status, error, duration_ms)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			sub.ID, d.MessageID, d.FirstPosition, d.LastPosition, d.LastEventPosition, d.Status, d.Error,
+			d.Duration.Milliseconds()); err != nil {
 			return translate(err)
 		}
 		var err error
 		if d.Error == "" {
-			_, err = tx.Exec(ctx, `UPDATE webhook_subscriptions SET position = greatest(position, $2), failures = 0,
-				leased_until = NULL, next_attempt_at = now() WHERE id = $1`, sub.ID, d.LastPosition)
+			_, err = tx.Exec(ctx, `UPDATE webhook_subscriptions SET position = greatest(position, $2),
+				event_position = greatest(event_position, $3), failures = 0,
+				leased_until = NULL, next_attempt_at = now() WHERE id = $1`, sub.ID, d.LastPosition, d.LastEventPosition)
 		} else {
 			_, err = tx.Exec(ctx, `UPDATE webhook_subscriptions SET failures = failures + 1, leased_until = NULL,
 				next_attempt_at = now() + $2 * interval '1 millisecond',

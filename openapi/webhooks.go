@@ -112,8 +112,11 @@ func (h *handlers) registerWebhooks(api huma.API) {
 			"webhook-signature: HMAC-SHA256 with the secret returned here, once). Delivery is at least once and in order: " +
 			"until the receiver answers 2xx the same changes are retried with exponential backoff (1 s doubling to 1 h), " +
 			"and after 10 failures in a row the webhook is disabled until enabled again. Receivers deduplicate on webhook-id. " +
-			"Only public addresses are reached, checked when connecting; redirects are not followed.",
-		Tags: tags, Errors: []int{401, 422},
+			"Only public addresses are reached, checked when connecting; redirects are not followed. " +
+			"A vendor's key also receives its vendor's events (certificate expiring in 90, 30 or 7 days or expired, verification " +
+			"decisions, eligibility changed by new reference data), and a buyer's key changes to offerings on its projects' " +
+			"shortlists, in the events of each message. An after before the change log's retention horizon is refused with 410.",
+		Tags: tags, Errors: []int{401, 410, 422},
 		Metadata: allow(anyKey),
 	}, h.createWebhook)
 	huma.Register(api, huma.Operation{
@@ -157,6 +160,9 @@ func (h *handlers) createWebhook(ctx context.Context, in *CreateWebhookInput) (*
 			return nil, &inputError{status: http.StatusUnprocessableEntity, location: "body.after", value: strconv.FormatInt(after, 10),
 				detail:  "The change feed has no position " + strconv.FormatInt(after, 10) + " yet; its newest is " + strconv.FormatInt(head, 10) + ".",
 				message: "is past the newest position of the change feed"}
+		}
+		if err := h.checkHorizon(ctx, after, "body.after"); err != nil {
+			return nil, err
 		}
 	}
 	sub, err := h.Catalog.CreateSubscription(ctx, catalog.Subscription{KeyID: PrincipalFrom(ctx).KeyID, URL: in.Body.URL,
@@ -226,14 +232,36 @@ func (h *handlers) listWebhookDeliveries(ctx context.Context, in *ListWebhookDel
 	return out, nil
 }
 
-// RenderChanges encodes changes as a webhook message: a page of the change
-// feed as GET /v1/changes shows it.
-func RenderChanges(changes []catalog.Change) ([]byte, error) {
-	page := ChangePage{Changes: make([]Change, len(changes))}
+// WebhookEvent is an event for the vendor or buyer of a webhook's key.
+type WebhookEvent struct {
+	Position int64     `json:"position" doc:"Position among the events of the key's vendor or buyer; positions increase."`
+	At       time.Time `json:"at" doc:"When the event was recorded (UTC)."`
+	Type     string    `json:"type" doc:"certificate.expiring, certificate.expired, certificate.verification, offering.eligibility or shortlist.offering."`
+	Subject  uuid.UUID `json:"subject" doc:"The certification or offering the event is about."`
+	// Data is the event's facts, as recorded.
+	Data json.RawMessage `json:"data" doc:"The event's facts; fields depend on the type."`
+}
+
+// WebhookMessage is the body of a webhook message: a page of the change
+// feed, and the events of the key's vendor or buyer that came since the
+// previous message.
+type WebhookMessage struct {
+	ChangePage
+	Events []WebhookEvent `json:"events,omitempty"`
+}
+
+// RenderMessage encodes changes and events as a webhook message: a page of
+// the change feed after position after as GET /v1/changes shows it, with
+// the events.
+func RenderMessage(after int64, changes []catalog.Change, events []catalog.Event) ([]byte, error) {
+	m := WebhookMessage{ChangePage: ChangePage{Changes: make([]Change, len(changes)), NextAfter: after}}
 	now := time.Now()
 	for i, c := range changes {
-		page.Changes[i] = newChange(c, now)
-		page.NextAfter = c.Position
+		m.Changes[i] = newChange(c, now)
+		m.NextAfter = c.Position
 	}
-	return json.Marshal(page)
+	for _, e := range events {
+		m.Events = append(m.Events, WebhookEvent{Position: e.Position, At: e.At, Type: e.Type, Subject: e.Subject, Data: e.Data})
+	}
+	return json.Marshal(m)
 }

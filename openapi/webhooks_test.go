@@ -33,6 +33,15 @@ type receiver struct {
 	mu     sync.Mutex
 	ids    []string
 	pages  []changePage
+	events []webhookEvent
+}
+
+// webhookEvent is an event as a receiver reads it.
+type webhookEvent struct {
+	Position int64          `json:"position"`
+	Type     string         `json:"type"`
+	Subject  string         `json:"subject"`
+	Data     map[string]any `json:"data"`
 }
 
 func newReceiver(t *testing.T) *receiver {
@@ -61,10 +70,14 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	status := int(r.status.Load())
 	if status == http.StatusOK {
 		var p changePage
+		var m struct{ Events []webhookEvent }
 		if err := json.Unmarshal(body, &p); err != nil {
 			r.t.Errorf("message %s: %v", id, err)
 		}
-		r.pages = append(r.pages, p)
+		if err := json.Unmarshal(body, &m); err != nil {
+			r.t.Errorf("message %s: %v", id, err)
+		}
+		r.pages, r.events = append(r.pages, p), append(r.events, m.Events...)
 	}
 	w.WriteHeader(status)
 }
@@ -100,7 +113,7 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	rcv.secret = secret
-	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderChanges, BatchSize: 3,
+	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderMessage, BatchSize: 3,
 		Sender:  webhook.Sender{Client: webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second)},
 		Backoff: 100 * time.Millisecond, MaxFailures: 3})
 	step := func(want bool) {
@@ -182,7 +195,7 @@ func TestAPI_WebhooksNeverDialPrivateAddresses(t *testing.T) {
 	var h hook
 	c.do(http.MethodPost, "/v1/webhooks", obj{"url": rcv.srv.URL, "after": 0}).want(http.StatusCreated).decode(&h)
 	c.createVendor("DE811907980")
-	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderChanges,
+	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderMessage,
 		Sender: webhook.Sender{Client: webhook.Dialer{}.Client(5 * time.Second)}})
 	if did, err := w.Step(context.Background()); !did || err != nil {
 		t.Fatalf("step: %v %v", did, err)

@@ -14,9 +14,10 @@ import (
 type WorkerConfig struct {
 	Store  *catalog.Store
 	Sender Sender
-	// Render encodes changes as a message body: a page of the change feed
-	// as GET /v1/changes shows it.
-	Render func([]catalog.Change) ([]byte, error)
+	// Render encodes changes after a position, and events, as a message
+	// body: a page of the change feed as GET /v1/changes shows it, with the
+	// events of the subscription's vendor or buyer.
+	Render func(after int64, changes []catalog.Change, events []catalog.Event) ([]byte, error)
 	// BatchSize is the most changes one message carries; 100 when zero.
 	BatchSize int
 	// Backoff is the wait after a first failure, doubled after each further
@@ -90,28 +91,64 @@ func (w *Worker) Step(ctx context.Context) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
-	changes, err := w.cfg.Store.ReadChanges(ctx, sub.Position, w.cfg.BatchSize)
-	if err != nil || len(changes) == 0 {
-		return true, err // the lease ends by itself
+	m, err := w.message(ctx, sub)
+	if errors.Is(err, catalog.ErrPruned) {
+		// Behind the log's retention: nothing can be delivered in order. A
+		// failure in the delivery log says why, and disables it in time.
+		m.delivery.MessageID, m.delivery.Error = "pruned", err.Error()+"; delete this webhook and subscribe again"
+		return true, w.settle(ctx, sub, m.delivery)
 	}
-	body, err := w.cfg.Render(changes)
-	if err != nil {
-		return true, err
+	if err != nil || m.body == nil {
+		return true, err // the lease ends by itself
 	}
 	secret, err := ParseSecret(sub.Secret)
 	if err != nil {
 		return true, err
 	}
-	last := changes[len(changes)-1].Position
-	// The id names the content: a retry of the same changes is the same message.
-	id := fmt.Sprintf("msg_%s_%d_%d", sub.ID, changes[0].Position, last)
-	a := w.cfg.Sender.Attempt(ctx, sub.URL, secret, id, body)
-	d := catalog.Delivery{MessageID: id, FirstPosition: changes[0].Position, LastPosition: last,
-		At: a.At, Status: a.Status, Error: a.Error, Duration: a.Duration}
+	a := w.cfg.Sender.Attempt(ctx, sub.URL, secret, m.delivery.MessageID, m.body)
+	d := m.delivery
+	d.At, d.Status, d.Error, d.Duration = a.At, a.Status, a.Error, a.Duration
+	return true, w.settle(ctx, sub, d)
+}
+
+// settle records delivery d of sub, scheduling a retry when it failed.
+func (w *Worker) settle(ctx context.Context, sub catalog.Subscription, d catalog.Delivery) error {
 	retryIn := Backoff(sub.Failures+1, w.cfg.Backoff, w.cfg.MaxBackoff)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	return true, w.cfg.Store.SettleDelivery(sctx, sub, d, retryIn, w.cfg.MaxFailures)
+	return w.cfg.Store.SettleDelivery(sctx, sub, d, retryIn, w.cfg.MaxFailures)
+}
+
+// message is what one attempt sends: the body, and the delivery it is.
+type message struct {
+	body     []byte
+	delivery catalog.Delivery
+}
+
+// message reads what sub has yet to receive, up to BatchSize changes and
+// BatchSize events, and renders it; the body is nil when there is nothing.
+// The id names the content: a retry of the same changes and events is the
+// same message.
+func (w *Worker) message(ctx context.Context, sub catalog.Subscription) (message, error) {
+	changes, _, err := w.cfg.Store.ReadChangesWithin(ctx, sub.Position, sub.Horizon, w.cfg.BatchSize)
+	if err != nil {
+		return message{}, err
+	}
+	events, err := w.cfg.Store.ReadEvents(ctx, sub.KeyID, sub.EventPosition, w.cfg.BatchSize)
+	if err != nil || len(changes)+len(events) == 0 {
+		return message{}, err
+	}
+	d := catalog.Delivery{FirstPosition: sub.Position, LastPosition: sub.Position}
+	if len(changes) > 0 {
+		d.FirstPosition, d.LastPosition = changes[0].Position, changes[len(changes)-1].Position
+	}
+	d.MessageID = fmt.Sprintf("msg_%s_%d_%d", sub.ID, d.FirstPosition, d.LastPosition)
+	if len(events) > 0 {
+		d.LastEventPosition = events[len(events)-1].Position
+		d.MessageID += fmt.Sprintf("_e%d_%d", events[0].Position, d.LastEventPosition)
+	}
+	body, err := w.cfg.Render(sub.Position, changes, events)
+	return message{body: body, delivery: d}, err
 }
 
 func sleep(ctx context.Context, d time.Duration) {

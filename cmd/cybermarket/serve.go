@@ -116,6 +116,8 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	}
 	stopWebhooks := startWebhooks(ctx, store, log)
 	defer stopWebhooks()
+	stopFeedJobs := startFeedJobs(ctx, store, live, log) // before live.Watch: it hooks reference changes
+	defer stopFeedJobs()
 	go live.Watch(ctx, 5*time.Second, log)
 
 	api := openapi.New(openapi.Deps{

@@ -27,7 +27,7 @@ func startWebhooks(ctx context.Context, store *catalog.Store, log *slog.Logger) 
 	if len(allow) > 0 {
 		log.Warn("webhooks may reach private addresses", "allow", os.Getenv("WEBHOOK_ALLOW"))
 	}
-	w := webhook.NewWorker(webhook.WorkerConfig{Store: store, Render: openapi.RenderChanges, Logger: log,
+	w := webhook.NewWorker(webhook.WorkerConfig{Store: store, Render: openapi.RenderMessage, Logger: log,
 		Sender: webhook.Sender{Client: webhook.Dialer{Allow: allow}.Client(10 * time.Second)}})
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
