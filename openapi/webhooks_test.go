@@ -115,7 +115,9 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 	rcv.secret = secret
 	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderMessage, BatchSize: 3,
 		Sender:  webhook.Sender{Client: webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second)},
-		Backoff: 100 * time.Millisecond, MaxFailures: 3})
+		// One second, capped: long enough that "not due yet" holds on a
+		// loaded machine, short enough for three failures in a row.
+		Backoff: time.Second, MaxBackoff: time.Second, MaxFailures: 3})
 	step := func(want bool) {
 		t.Helper()
 		if did, err := w.Step(context.Background()); err != nil || did != want {
@@ -129,7 +131,7 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 	rcv.status.Store(http.StatusInternalServerError)
 	step(true)
 	step(false) // not due yet
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	rcv.status.Store(http.StatusOK)
 	step(true)
 	if len(rcv.ids) != 2 || rcv.ids[0] != rcv.ids[1] {
@@ -150,7 +152,7 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 	rcv.status.Store(http.StatusServiceUnavailable)
 	c.do(http.MethodPost, "/v1/vendors/"+v+"/offerings", validOffering()).want(http.StatusCreated)
 	for range 3 {
-		time.Sleep(450 * time.Millisecond) // backoff 100, 200, 400 ms
+		time.Sleep(1100 * time.Millisecond) // backoff 1 s each (capped)
 		if _, err := w.Step(context.Background()); err != nil {
 			t.Fatal(err)
 		}
