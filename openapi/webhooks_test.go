@@ -114,7 +114,7 @@ func TestAPI_WebhooksDeliverTheFeedAtLeastOnce(t *testing.T) {
 	}
 	rcv.secret = secret
 	w := webhook.NewWorker(webhook.WorkerConfig{Store: c.store, Render: openapi.RenderMessage, BatchSize: 3,
-		Sender:  webhook.Sender{Client: webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second)},
+		Sender: webhook.Sender{Client: webhook.Dialer{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}.Client(5 * time.Second)},
 		// One second, capped: long enough that "not due yet" holds on a
 		// loaded machine, short enough for three failures in a row.
 		Backoff: time.Second, MaxBackoff: time.Second, MaxFailures: 3})
