@@ -17,7 +17,7 @@ type BuyerInput struct {
 	Country    string `json:"country" minLength:"2" maxLength:"2" doc:"ISO 3166-1 alpha-2 code of the buyer's seat." example:"DE"`
 	Ownership  string `json:"ownership" enum:"public,private" doc:"Public or private organisation: the buyer kind its projects are assessed for by default." example:"public"`
 	NIS2Entity string `json:"nis2_entity" enum:"essential,important,none" doc:"Classification under the NIS2 Directive (EU) 2022/2555; hospitals are usually essential entities." example:"essential"`
-	VATNumber  string `json:"vat_number" maxLength:"20" doc:"EU VAT identification number with its country prefix; unique among buyers." example:"DE811907980"`
+	VATNumber  string `json:"vat_number" maxLength:"20" doc:"VAT identification number with its country prefix, in that country's format and with its national check digits where the country defines them; unique among buyers." example:"DE811907980"`
 	LEI        string `json:"lei,omitempty" maxLength:"20" doc:"ISO 17442 Legal Entity Identifier, checked with its check digits." example:"5299000J2N45DDNE4Y28"`
 }
 
