@@ -141,18 +141,27 @@ const sha256Size = 32
 // active ones. Locking the vendor or buyer serializes key creation per
 // owner, so the count cannot be raced past the limit.
 func checkKeyCount(ctx context.Context, tx pgx.Tx, k APIKey) error {
-	owner, table, column, noun := k.VendorID, "vendors", "vendor_id", "vendor"
+	owner, column, noun := k.VendorID, "vendor_id", "vendor"
+	row := func() pgx.Row {
+		return tx.QueryRow(ctx, `
+			SELECT (SELECT count(*) FROM api_keys
+				WHERE vendor_id = o.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
+			FROM vendors o WHERE o.id = $1 FOR UPDATE`, k.VendorID)
+	}
 	if k.BuyerID != uuid.Nil {
-		owner, table, column, noun = k.BuyerID, "buyers", "buyer_id", "buyer"
+		owner, column, noun = k.BuyerID, "buyer_id", "buyer"
+		row = func() pgx.Row {
+			return tx.QueryRow(ctx, `
+				SELECT (SELECT count(*) FROM api_keys
+					WHERE buyer_id = o.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
+				FROM buyers o WHERE o.id = $1 FOR UPDATE`, k.BuyerID)
+		}
 	}
 	if owner == uuid.Nil {
 		return nil
 	}
 	var n int
-	err := tx.QueryRow(ctx, `
-		SELECT (SELECT count(*) FROM api_keys
-			WHERE `+column+` = o.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
-		FROM `+table+` o WHERE o.id = $1 FOR UPDATE`, owner).Scan(&n)
+	err := row().Scan(&n)
 	if err != nil {
 		if translate(err) == ErrNotFound {
 			return Invalid(column, "is not a registered "+noun, owner.String())

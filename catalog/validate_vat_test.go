@@ -68,7 +68,7 @@ func TestVATCheckDigitsCatchTypos(t *testing.T) {
 		for range 300 {
 			b := []byte(tpl)
 			for i, c := range b {
-				if c == '9' && !(prefix == "BE" && i == 0) {
+				if c == '9' && (prefix != "BE" || i != 0) {
 					b[i] = byte('0' + r.IntN(10))
 				}
 			}

@@ -34,7 +34,7 @@ func (m Mapping) Mapped() bool {
 
 // selectionCriteria are the 32 codes of the eForms selection-criterion
 // codelist (SDK 1.15, testdata/selection-criterion.gc) with their English
-// labels and mappings. Only six codes map:
+// labels and mappings. Five codes map:
 //
 //   - slc-sec-proc (security to process, store and transmit classified
 //     information) states the classified_information fact, and
@@ -47,10 +47,11 @@ func (m Mapping) Mapped() bool {
 //     the personal certifications of the reference data (CISSP, CISA, OSCP,
 //     ISO 27001 lead auditor);
 //   - slc-abil-ref-services (references on specified services) by an
-//     offering's healthcare references;
-//   - slc-abil-staff-yrly-avg-mp and the other staff, turnover, insurance,
-//     register, facility, sample, supply-chain and environmental criteria
-//     stay unmapped: the catalogue records none of them.
+//     offering's healthcare references.
+//
+// The other 27 (turnover, insurance, registers, facilities, staff numbers,
+// samples, supply chain, environmental management, ...) stay unmapped: the
+// catalogue records none of them.
 var selectionCriteria = map[string]struct {
 	label string
 	Mapping
