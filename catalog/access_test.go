@@ -26,7 +26,7 @@ func reason(err error) string {
 func TestStore_Keys(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	v := mustVendor(t, s, "DE500000001")
+	v := mustVendor(t, s, "DE500000007")
 
 	k, token, err := s.CreateKey(admin, catalog.APIKey{Name: "integration", Role: catalog.RoleVendor, VendorID: v.ID})
 	if err != nil {
@@ -163,7 +163,7 @@ func TestStore_Keys(t *testing.T) {
 	})
 
 	t.Run("a vendor has at most MaxVendorKeys active keys", func(t *testing.T) {
-		w := mustVendor(t, s, "DE500000002")
+		w := mustVendor(t, s, "DE500000023")
 		for range catalog.MaxVendorKeys {
 			if _, _, err := s.CreateKey(admin, catalog.APIKey{Name: "k", Role: catalog.RoleVendor, VendorID: w.ID}); err != nil {
 				t.Fatal(err)
@@ -176,7 +176,7 @@ func TestStore_Keys(t *testing.T) {
 	})
 
 	t.Run("keys die with their vendor", func(t *testing.T) {
-		w := mustVendor(t, s, "DE500000003")
+		w := mustVendor(t, s, "DE500000031")
 		_, wtoken, err := s.CreateKey(admin, catalog.APIKey{Name: "k", Role: catalog.RoleVendor, VendorID: w.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -193,8 +193,8 @@ func TestStore_Keys(t *testing.T) {
 func TestStore_Visibility(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	active := mustVendor(t, s, "DE510000001")
-	pendingV := vendor("DE510000002")
+	active := mustVendor(t, s, "DE510000004")
+	pendingV := vendor("DE510000029")
 	pendingV.Status = catalog.VendorPending
 	pending, err := s.CreateVendor(ctx, pendingV)
 	if err != nil {
@@ -339,7 +339,7 @@ func TestStore_Visibility(t *testing.T) {
 func TestStore_Verification(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	v := mustVendor(t, s, "DE520000001")
+	v := mustVendor(t, s, "DE520000008")
 	a, err := s.CreateOffering(ctx, offering(v.ID))
 	if err != nil {
 		t.Fatal(err)

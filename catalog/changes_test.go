@@ -34,7 +34,7 @@ func TestStore_WritesRecordAuditAndOutbox(t *testing.T) {
 	s, _ := catalogtest.NewStore(t)
 	actx := catalog.WithActor(ctx, catalog.Actor{ID: "key-123", Role: "vendor", RequestID: "req-1"})
 
-	v, err := s.CreateVendor(actx, vendor("DE300000001"))
+	v, err := s.CreateVendor(actx, vendor("DE300000002"))
 	if err != nil {
 		t.Fatal(err)
 	}

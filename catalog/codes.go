@@ -42,11 +42,14 @@ type vatFormat struct {
 }
 
 // vatFormats maps each VAT prefix to its format: the 27 Member States (EL for
-// Greece), XI for Northern Ireland, and NO for Norway (an EEA state outside
-// VIES whose VAT number is the organisation number followed by MVA, per the
-// Norwegian Tax Administration). The EU formats are those of the VIES
-// help page "VAT number formats"; they check the shape only, not the
-// national check digits.
+// Greece), XI for Northern Ireland, and the EEA states outside VIES: NO for
+// Norway (the organisation number followed by MVA, per the Norwegian Tax
+// Administration), IS for Iceland (the 5- or 6-digit VSK number of the
+// Icelandic Revenue and Customs) and LI for Liechtenstein (the 5-digit
+// MWST number, which Liechtenstein kept when Switzerland moved to the CHE
+// UID, per its Tax Administration). The EU formats are those of the VIES
+// help page "VAT number formats"; they check the shape, and
+// vatCheckDigits (validate_vat.go) the national check digits.
 var vatFormats = map[string]vatFormat{
 	"AT": {"Austrian", regexp.MustCompile(`^U[0-9]{8}$`), "ATU followed by 8 digits"},
 	"BE": {"Belgian", regexp.MustCompile(`^[01][0-9]{9}$`), "BE followed by 10 digits, the first 0 or 1"},
@@ -57,8 +60,8 @@ var vatFormats = map[string]vatFormat{
 	"DK": {"Danish", regexp.MustCompile(`^[0-9]{8}$`), "DK followed by 8 digits"},
 	"EE": {"Estonian", regexp.MustCompile(`^[0-9]{9}$`), "EE followed by 9 digits"},
 	"EL": {"Greek", regexp.MustCompile(`^[0-9]{9}$`), "EL followed by 9 digits"},
-	"ES": {"Spanish", regexp.MustCompile(`^(?:[A-Z][0-9]{7}[0-9A-Z]|[0-9]{8}[A-Z])$`),
-		"ES followed by 9 characters: a letter or digit, 7 digits and a letter or digit, not digits at both ends"},
+	"ES": {"Spanish", regexp.MustCompile(`^(?:[A-HJ-NP-SU-Z][0-9]{7}[0-9A-Z]|[0-9]{8}[A-Z])$`),
+		"ES followed by 9 characters: a letter (not I, O or T) or digit, 7 digits and a letter or digit, not digits at both ends"},
 	"FI": {"Finnish", regexp.MustCompile(`^[0-9]{8}$`), "FI followed by 8 digits"},
 	"FR": {"French", regexp.MustCompile(`^[0-9A-HJ-NP-Z]{2}[0-9]{9}$`),
 		"FR followed by a 2-character key (digits or letters other than I and O) and the 9-digit SIREN number"},
@@ -66,7 +69,9 @@ var vatFormats = map[string]vatFormat{
 	"HU": {"Hungarian", regexp.MustCompile(`^[0-9]{8}$`), "HU followed by 8 digits"},
 	"IE": {"Irish", regexp.MustCompile(`^(?:[0-9]{7}[A-W][A-W]?|[0-9][A-Z+*][0-9]{5}[A-W])$`),
 		"IE followed by 7 digits and one or two letters (or the older form: a digit, a letter, 5 digits and a letter)"},
+	"IS": {"Icelandic", regexp.MustCompile(`^[0-9]{5,6}$`), "IS followed by the 5- or 6-digit VSK number"},
 	"IT": {"Italian", regexp.MustCompile(`^[0-9]{11}$`), "IT followed by 11 digits"},
+	"LI": {"Liechtenstein", regexp.MustCompile(`^[0-9]{5}$`), "LI followed by the 5-digit MWST number"},
 	"LT": {"Lithuanian", regexp.MustCompile(`^(?:[0-9]{9}|[0-9]{12})$`), "LT followed by 9 or 12 digits"},
 	"LU": {"Luxembourgish", regexp.MustCompile(`^[0-9]{8}$`), "LU followed by 8 digits"},
 	"LV": {"Latvian", regexp.MustCompile(`^[0-9]{11}$`), "LV followed by 11 digits"},

@@ -16,7 +16,7 @@ import (
 func outboxFixture(t *testing.T) (*catalog.Store, catalog.Offering, catalog.Offering) {
 	t.Helper()
 	s, _ := catalogtest.NewStore(t)
-	v := mustVendor(t, s, "DE123456789")
+	v := mustVendor(t, s, "DE123456788")
 	a, err := s.CreateOffering(ctx, offering(v.ID))
 	if err != nil {
 		t.Fatal(err)
@@ -193,8 +193,8 @@ func TestOutbox_Enqueue(t *testing.T) {
 func TestStore_PublicOfferings(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	active := mustVendor(t, s, "DE123456789")
-	pending := vendor("DE987654321")
+	active := mustVendor(t, s, "DE123456788")
+	pending := vendor("DE987654328")
 	pending.Status = catalog.VendorPending
 	pendingV, err := s.CreateVendor(ctx, pending)
 	if err != nil {

@@ -23,9 +23,11 @@ type Project struct {
 	Country   string    `json:"country" validate:"required,country"`
 	BuyerKind Ownership `json:"buyer_kind" validate:"required,oneof=public private"`
 	Lots      []Lot     `json:"lots" validate:"max=100,dive"`
-	// Context names the tender-context facts that apply, such as
-	// "processes-health-data"; free names until the tender-context engine lands.
-	Context []string `json:"context" validate:"max=50,dive,slug"`
+	// Context states tender-context facts of the burden engine, such as
+	// "health_data_hosted", or "-security_sensitive" to state one off; the
+	// facts not listed take their category default. The API checks the
+	// names against the engine's facts.
+	Context []string `json:"context" validate:"max=50,dive,fact"`
 	// Seed breaks ties in the ranking of results, per project.
 	Seed     []byte     `json:"-"`
 	LockedAt *time.Time `json:"locked_at"`

@@ -39,6 +39,7 @@ const MaxVendorKeys = 20
 // KeyFilter selects keys for ListKeys. Zero fields do not filter.
 type KeyFilter struct {
 	VendorID uuid.UUID
+	BuyerID  uuid.UUID
 	Role     Role
 	// Revoked includes revoked keys; by default lists show keys that are not.
 	Revoked bool
@@ -69,23 +70,8 @@ func createKey(ctx context.Context, tx pgx.Tx, k APIKey) (APIKey, string, error)
 	if err := k.Clean(time.Now()); err != nil {
 		return APIKey{}, "", err
 	}
-	if k.VendorID != uuid.Nil {
-		// Locking the vendor serializes key creation per vendor, so the
-		// count below cannot be raced past the limit.
-		var n int
-		err := tx.QueryRow(ctx, `
-			SELECT (SELECT count(*) FROM api_keys
-				WHERE vendor_id = v.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
-			FROM vendors v WHERE v.id = $1 FOR UPDATE`, k.VendorID).Scan(&n)
-		if err != nil {
-			if translate(err) == ErrNotFound {
-				return APIKey{}, "", Invalid("vendor_id", "is not a registered vendor", k.VendorID.String())
-			}
-			return APIKey{}, "", translate(err)
-		}
-		if n >= MaxVendorKeys {
-			return APIKey{}, "", &ConflictError{Field: "vendor_id", Message: fmt.Sprintf("this vendor has %d active keys already; revoke one first", n)}
-		}
+	if err := checkKeyCount(ctx, tx, k); err != nil {
+		return APIKey{}, "", err
 	}
 	id, token, hash := newToken()
 	created, err := scanKey(tx.QueryRow(ctx, `
@@ -101,7 +87,8 @@ func createKey(ctx context.Context, tx pgx.Tx, k APIKey) (APIKey, string, error)
 
 // Authenticate returns the key a token belongs to. It returns *AuthError
 // (matching ErrUnauthenticated) when the token is malformed, names no key,
-// carries the wrong secret, or its key is revoked or expired.
+// carries the wrong secret, or its key is revoked or expired, or is the key
+// of a suspended buyer organisation.
 //
 // It records the use in last_used_at when the stored value is older than
 // LastUsedInterval, so a busy key costs one write a minute, not one per
@@ -132,6 +119,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (_ APIKey, err e
 	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):
 		return APIKey{}, &AuthError{Reason: "expired"}
 	}
+	if err := s.checkKeyOwner(ctx, k); err != nil {
+		return APIKey{}, err
+	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= LastUsedInterval {
 		// The condition in SQL keeps replicas from all writing the same minute.
 		if _, err := s.pool.Exec(ctx, `
@@ -146,6 +136,59 @@ func (s *Store) Authenticate(ctx context.Context, token string) (_ APIKey, err e
 }
 
 const sha256Size = 32
+
+// checkKeyCount refuses a vendor's or buyer's key beyond MaxVendorKeys
+// active ones. Locking the vendor or buyer serializes key creation per
+// owner, so the count cannot be raced past the limit.
+func checkKeyCount(ctx context.Context, tx pgx.Tx, k APIKey) error {
+	owner, column, noun := k.VendorID, "vendor_id", "vendor"
+	row := func() pgx.Row {
+		return tx.QueryRow(ctx, `
+			SELECT (SELECT count(*) FROM api_keys
+				WHERE vendor_id = o.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
+			FROM vendors o WHERE o.id = $1 FOR UPDATE`, k.VendorID)
+	}
+	if k.BuyerID != uuid.Nil {
+		owner, column, noun = k.BuyerID, "buyer_id", "buyer"
+		row = func() pgx.Row {
+			return tx.QueryRow(ctx, `
+				SELECT (SELECT count(*) FROM api_keys
+					WHERE buyer_id = o.id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))
+				FROM buyers o WHERE o.id = $1 FOR UPDATE`, k.BuyerID)
+		}
+	}
+	if owner == uuid.Nil {
+		return nil
+	}
+	var n int
+	err := row().Scan(&n)
+	if err != nil {
+		if translate(err) == ErrNotFound {
+			return Invalid(column, "is not a registered "+noun, owner.String())
+		}
+		return translate(err)
+	}
+	if n >= MaxVendorKeys {
+		return &ConflictError{Field: column, Message: fmt.Sprintf("this %s has %d active keys already; revoke one first", noun, n)}
+	}
+	return nil
+}
+
+// checkKeyOwner refuses a buyer key whose buyer organisation staff suspended
+// (*AuthError "suspended"): its keys stop working, its projects stay.
+func (s *Store) checkKeyOwner(ctx context.Context, k APIKey) error {
+	if k.Role != RoleBuyer {
+		return nil
+	}
+	var status VendorStatus
+	if err := s.pool.QueryRow(ctx, `SELECT status FROM buyers WHERE id = $1`, k.BuyerID).Scan(&status); err != nil {
+		return translate(err)
+	}
+	if status == VendorSuspended {
+		return &AuthError{Reason: "suspended"}
+	}
+	return nil
+}
 
 // FindKey returns the key with id, or ErrNotFound.
 func (s *Store) FindKey(ctx context.Context, id uuid.UUID) (_ APIKey, err error) {
@@ -168,8 +211,9 @@ func (s *Store) ListKeys(ctx context.Context, f KeyFilter) (_ Page[APIKey], err 
 		  AND ($2::uuid IS NULL OR vendor_id = $2)
 		  AND ($3 = '' OR role = $3)
 		  AND ($4 OR revoked_at IS NULL)
+		  AND ($6::uuid IS NULL OR buyer_id = $6)
 		ORDER BY id
-		LIMIT $5`, after, nullID(f.VendorID), string(f.Role), f.Revoked, size+1)
+		LIMIT $5`, after, nullID(f.VendorID), string(f.Role), f.Revoked, size+1, nullID(f.BuyerID))
 	if err != nil {
 		return Page[APIKey]{}, translate(err)
 	}

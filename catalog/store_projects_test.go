@@ -34,7 +34,7 @@ func lockedProject(t *testing.T, body []byte) (*catalog.Store, catalog.Project, 
 		t.Fatal(err)
 	}
 	p, err := s.CreateProject(ctx, catalog.Project{BuyerID: b.ID, Title: "MDR", Category: "incident-response",
-		Country: "DE", BuyerKind: catalog.OwnershipPublic, Context: []string{"processes-health-data"}})
+		Country: "DE", BuyerKind: catalog.OwnershipPublic, Context: []string{"health_data_processed"}})
 	if err != nil {
 		t.Fatal(err)
 	}

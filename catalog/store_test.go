@@ -157,7 +157,7 @@ func TestStore_UpdateVendor(t *testing.T) {
 	s, _ := catalogtest.NewStore(t)
 
 	t.Run("stale version", func(t *testing.T) {
-		v := mustVendor(t, s, "NL123456789B01")
+		v := mustVendor(t, s, "NL123456782B01")
 		if _, err := s.UpdateVendor(ctx, v.ID, v.Version, func(v *catalog.Vendor) error { v.TradingName = "A"; return nil }); err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestStore_UpdateVendor(t *testing.T) {
 	})
 
 	t.Run("identity cannot change", func(t *testing.T) {
-		v := mustVendor(t, s, "BE0123456789")
+		v := mustVendor(t, s, "BE0123456749")
 		got, err := s.UpdateVendor(ctx, v.ID, 0, func(x *catalog.Vendor) error {
 			x.ID, x.Version, x.CreatedAt = uuid.New(), 99, time.Time{}
 			return nil
@@ -186,7 +186,7 @@ func TestStore_UpdateVendor(t *testing.T) {
 	})
 
 	t.Run("invalid change stores nothing", func(t *testing.T) {
-		v := mustVendor(t, s, "AT U12345678")
+		v := mustVendor(t, s, "AT U12345675")
 		_, err := s.UpdateVendor(ctx, v.ID, 0, func(x *catalog.Vendor) error { x.Contact.Email = "nope"; return nil })
 		if fieldOf(t, err) != "contact.email" {
 			t.Fatalf("got %v", err)
@@ -198,7 +198,7 @@ func TestStore_UpdateVendor(t *testing.T) {
 	})
 
 	t.Run("concurrent changes are never lost", func(t *testing.T) {
-		v := mustVendor(t, s, "IT12345678901")
+		v := mustVendor(t, s, "IT12345678903")
 		countries := []string{"AT", "BE", "BG", "CY", "CZ", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "LT", "LU"}
 		var wg sync.WaitGroup
 		errs := make(chan error, len(countries))
@@ -227,7 +227,7 @@ func TestStore_UpdateVendor(t *testing.T) {
 	})
 
 	t.Run("concurrent conditional changes: exactly one wins", func(t *testing.T) {
-		v := mustVendor(t, s, "ES B12345678")
+		v := mustVendor(t, s, "ES B12345674")
 		const n = 8
 		var wg sync.WaitGroup
 		results := make(chan error, n)
@@ -401,7 +401,7 @@ func TestStore_ListOfferings(t *testing.T) {
 func TestStore_Certifications(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	v, other := mustVendor(t, s, "PL1234567890"), mustVendor(t, s, "CZ12345678")
+	v, other := mustVendor(t, s, "PL1234567802"), mustVendor(t, s, "CZ12345678")
 	mine, err := s.CreateOffering(ctx, offering(v.ID))
 	if err != nil {
 		t.Fatal(err)

@@ -66,6 +66,7 @@ var validate = sync.OnceValue(func() *validator.Validate {
 		"euid":     isEUID,
 		"cpv":      isCPV,
 		"slug":     isSlug,
+		"fact":     isFactName,
 		"notblank": validators.NotBlank,
 		// The validator's own e164 makes the plus sign optional; the
 		// database (vendors_contact_phone_check) and E.164 do not.
@@ -99,19 +100,12 @@ func IsLanguage(code string) bool {
 	return ok
 }
 
-// isVAT reports whether the field is an EU VAT identification number in
-// compact form: the prefix of a Member State (EL for Greece) or XI for
-// Northern Ireland, then the national number in that state's format, such as
-// DE123456789 or NL123456789B01. Only the format is checked, not the national
-// check digits, so that no real number is ever rejected.
-func isVAT(fl validator.FieldLevel) bool {
-	s := fl.Field().String()
-	if len(s) < 3 {
-		return false
-	}
-	f, ok := vatFormats[s[:2]]
-	return ok && f.re.MatchString(s[2:])
-}
+// isVAT reports whether the field is a VAT identification number in compact
+// form: the prefix of a Member State (EL for Greece), XI for Northern
+// Ireland, or IS, LI or NO for the EEA states, then the national number in
+// that state's format with its national check digits where the state defines
+// them (validate_vat.go), such as DE812847601 or NL001241643B01.
+func isVAT(fl validator.FieldLevel) bool { return ValidVAT(fl.Field().String()) }
 
 // isLEI reports whether the field is an ISO 17442 Legal Entity Identifier:
 // 18 digits or capital letters and 2 check digits that pass ISO 7064
@@ -184,6 +178,14 @@ var phonePattern = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 // isPhone reports whether the field is a phone number in E.164 form, such
 // as +4930123456789.
 func isPhone(fl validator.FieldLevel) bool { return phonePattern.MatchString(fl.Field().String()) }
+
+// factPattern is a tender-context fact as a project states it: a name in
+// lower-case words joined by underscores, on, or off after a '-'.
+var factPattern = regexp.MustCompile(`^-?[a-z0-9]+(?:_[a-z0-9]+)*$`)
+
+// isFactName reports whether the field is written as a tender-context fact,
+// such as health_data_hosted or -security_sensitive.
+func isFactName(fl validator.FieldLevel) bool { return factPattern.MatchString(fl.Field().String()) }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
@@ -293,6 +295,7 @@ var fixedMessages = map[string]string{
 	"sha256":   "must be the SHA-256 checksum of the document: 64 characters 0-9 and a-f",
 	"notblank": "must not be blank",
 	"slug":     "must be lower-case letters and digits, words joined by single hyphens, for example iso-iec-27001",
+	"fact":     "must be a tender-context fact: lower-case words joined by underscores, '-' before it to state it off, for example health_data_hosted",
 	"country":  "must be a two-letter ISO 3166-1 country code in capitals, for example DE or FR",
 	"language": "must be a two-letter ISO 639-1 language code in lower case, for example en, de or fr",
 	"lei": "must be a Legal Entity Identifier (LEI, ISO 17442): 20 letters and digits " +
@@ -336,19 +339,24 @@ func countOf(n, one, many string) string {
 	return n + " " + many
 }
 
-// vatMessage explains what is wrong with VAT number s, in the format of its
-// country when the prefix is known.
+// vatMessage explains what is wrong with VAT number s: the prefix, the
+// format of its country, or its check digits.
 func vatMessage(s string) string {
-	if strings.HasPrefix(s, "GR") {
+	switch checkVAT(s) {
+	case vatGreekPrefix:
 		return "must use the prefix EL for Greece, not GR: EL followed by 9 digits"
+	case vatBadCheck:
+		f := vatFormats[s[:2]]
+		return fmt.Sprintf("is not a valid %s VAT number: the check digit does not match; "+
+			"check the number for typing errors", f.country)
 	}
 	if len(s) >= 2 {
 		if f, ok := vatFormats[s[:2]]; ok {
 			return fmt.Sprintf("is not a valid %s VAT number: expected %s", f.country, f.format)
 		}
 	}
-	return "must be an EU VAT number: the country prefix (EL for Greece, XI for Northern Ireland) " +
-		"followed by the national number without spaces, for example DE123456789"
+	return "must be an EU or EEA VAT number: the country prefix (EL for Greece, XI for Northern Ireland) " +
+		"followed by the national number without spaces, for example DE812847601"
 }
 
 // cpvMessage explains what is wrong with CPV code s, giving the right check

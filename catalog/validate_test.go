@@ -484,7 +484,12 @@ func TestMessages(t *testing.T) {
 			v := validVendor()
 			v.VATNumber = "CHE123456789"
 			return Validate(v)
-		}, "must be an EU VAT number: the country prefix (EL for Greece, XI for Northern Ireland) followed by the national number without spaces, for example DE123456789"},
+		}, "must be an EU or EEA VAT number: the country prefix (EL for Greece, XI for Northern Ireland) followed by the national number without spaces, for example DE812847601"},
+		{"vat check digit", func() error {
+			v := validVendor()
+			v.VATNumber = "DE812847602"
+			return Validate(v)
+		}, "is not a valid German VAT number: the check digit does not match; check the number for typing errors"},
 		{"cpv wrong check digit", func() error {
 			o := validOffering()
 			o.CPVCodes = []string{"72212730-4"}
@@ -615,9 +620,10 @@ func TestVAT(t *testing.T) {
 		"SK": {"SK1078449064", "SK2022193459"},
 		"XI": {"XI432525179"},
 		"NO": {"NO923609016MVA", "NO923609016"}, // Equinor ASA, with and without the MVA suffix
+		"IS": {"IS00621"},                       // python-stdnum's example
 	}
 	for prefix := range vatFormats {
-		if len(numbers[prefix]) == 0 {
+		if len(numbers[prefix]) == 0 && prefix != "LI" { // LI: see format only
 			t.Errorf("no real VAT number for prefix %s", prefix)
 		}
 	}
@@ -627,11 +633,13 @@ func TestVAT(t *testing.T) {
 	t.Run("format only", func(t *testing.T) {
 		// Shapes VIES describes that have no public example above.
 		checkTag(t, "vat", true,
-			"BE1000000033",   // Belgian numbers starting with 1 (since 2023)
+			"BE1000000021",   // Belgian numbers starting with 1 (since 2023)
 			"XI123456789012", // Northern Irish branch trader
 			"XIGD001",        // UK government department
 			"XIHA599",        // UK health authority
 			"RO18",           // 2-digit Romanian CUI
+			"LI12345",        // Liechtenstein's 5-digit MWST number
+			"IS123456",       // 6-digit Icelandic VSK number
 		)
 	})
 	t.Run("invalid", func(t *testing.T) {
@@ -670,6 +678,11 @@ func TestVAT(t *testing.T) {
 			"SK123456789",     // 9 digits
 			"HR1234567890",    // 10 digits
 			"LV1234567890123", // 13 digits
+			"LI1234",          // 4 digits
+			"LI123456",        // 6 digits
+			"IS1234",          // 4 digits
+			"IS1234567",       // 7 digits
+			"ESI1234567A",     // I is no NIF letter
 		)
 	})
 }

@@ -39,6 +39,9 @@ type Notice struct {
 	NUTS []string
 	// Lots are the notice's lots (groups of lots are left out).
 	Lots []Lot
+	// Selection are the selection criteria of the lots (BT-809), in notice
+	// order, each with what it means in the catalogue (selection.go).
+	Selection []Criterion
 }
 
 // Lot is one lot of a notice.
@@ -151,8 +154,9 @@ type xmlLocation struct {
 }
 
 type xmlLot struct {
-	ID      xmlID      `xml:"ID"`
-	Project xmlProject `xml:"ProcurementProject"`
+	ID        xmlID          `xml:"ID"`
+	Project   xmlProject     `xml:"ProcurementProject"`
+	Selection []xmlCriterion `xml:"TenderingTerms>UBLExtensions>UBLExtension>ExtensionContent>EformsExtension>SelectionCriteria"`
 }
 
 type xmlID struct {
@@ -181,6 +185,9 @@ func (n xmlNotice) notice() (Notice, error) {
 		countries, _ := l.Project.places()
 		out.Lots = append(out.Lots, Lot{ID: strings.TrimSpace(l.ID.Text), Title: title(l.Project.Names),
 			CPV: l.Project.cpv(), Countries: countries})
+		for _, c := range l.Selection {
+			out.Selection = append(out.Selection, c.criterion(strings.TrimSpace(l.ID.Text)))
+		}
 	}
 	for _, c := range slices.Concat([]string{out.CPVMain}, out.CPVAdditional) {
 		if !isCPV(c) {

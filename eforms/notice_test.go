@@ -24,7 +24,8 @@ func TestParse_SDKExamples(t *testing.T) {
 		"cn_24_multilingual.xml": {
 			ID: "55aae64f-88a8-44a5-b2fb-8228e97fe6ee", Title: opTitle,
 			CPVMain: "72230000", CPVAdditional: []string{"72260000"}, Countries: []string{"LU"}, NUTS: []string{"LU000"},
-			Lots: []Lot{{ID: "LOT-0000", Title: opTitle, CPV: []string{"72230000", "72260000"}, Countries: []string{"LU"}}},
+			Lots:      []Lot{{ID: "LOT-0000", Title: opTitle, CPV: []string{"72230000", "72260000"}, Countries: []string{"LU"}}},
+			Selection: sdkCriteria(asStated, "LOT-0000"),
 		},
 		// Two lots and a group of lots (GLO-0001), which is not a lot.
 		"cn_24_maximal.xml": {
@@ -34,6 +35,7 @@ func TestParse_SDKExamples(t *testing.T) {
 				{ID: "LOT-0001", Title: "Title ---", CPV: []string{"75121000"}, Countries: []string{"LU", "GB"}},
 				{ID: "LOT-0002", Title: "Title Lot 2---", CPV: []string{"75121000"}, Countries: []string{"LU", "GB"}},
 			},
+			Selection: sdkCriteria("Selection Criteria Description ---", "LOT-0001", "LOT-0002"),
 		},
 	} {
 		t.Run(file, func(t *testing.T) {
@@ -51,6 +53,22 @@ func TestParse_SDKExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// asStated is the English description of the multilingual example's criteria.
+const asStated = "As stated in the procurement documents."
+
+// sdkCriteria are the three selection criteria each lot of the SDK examples
+// has, none of which the catalogue records.
+func sdkCriteria(description string, lots ...string) []Criterion {
+	var out []Criterion
+	for _, lot := range lots {
+		out = append(out,
+			Criterion{Lot: lot, Code: "slc-suit-reg-prof", Label: "Enrolment in a relevant professional register", Description: description},
+			Criterion{Lot: lot, Code: "slc-stand-other", Label: "Other economic or financial requirements", Description: description},
+			Criterion{Lot: lot, Code: "slc-abil-staff-tech-work", Label: "Technicians or technical bodies to carry out the work", Description: description})
+	}
+	return out
 }
 
 func minimal(t *testing.T) string {

@@ -67,10 +67,10 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	c := newClient(t)
 	w := &world{admin: c, anon: c.anonymous()}
-	w.aID, w.aToken = c.register("DE600000001")
+	w.aID, w.aToken = c.register("DE600000004")
 	w.bID, w.bToken = c.register("FR40303265045")
 	var pToken string
-	w.pID, pToken = c.register("NL123456789B01")
+	w.pID, pToken = c.register("NL123456782B01")
 	w.a, w.b, w.p = c.as(w.aToken), c.as(w.bToken), c.as(pToken)
 	w.verifier, w.analyst = c.as(c.key(catalog.RoleVerifier, "")), c.as(c.key(catalog.RoleAnalyst, ""))
 	w.verifierKeyName = "test verifier"
@@ -101,7 +101,7 @@ func newWorld(t *testing.T) *world {
 func TestAPI_SelfRegistration(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	id, token := c.register("DE610000001")
+	id, token := c.register("DE610000008")
 	vendor, anon := c.as(token), c.anonymous()
 	path := "/v1/vendors/" + id
 
@@ -149,7 +149,7 @@ func TestAPI_SelfRegistration(t *testing.T) {
 
 	t.Run("an admin registers active vendors and gets no key", func(t *testing.T) {
 		var r registration
-		c.do(http.MethodPost, "/v1/vendors", validVendor("DE610000002")).want(http.StatusCreated).decode(&r)
+		c.do(http.MethodPost, "/v1/vendors", validVendor("DE610000024")).want(http.StatusCreated).decode(&r)
 		if r.Status != "active" || r.APIKey != nil {
 			t.Errorf("admin registration: %+v", r)
 		}
@@ -162,7 +162,7 @@ func TestAPI_SelfRegistration(t *testing.T) {
 				Token string `json:"token"`
 			} `json:"api_key"`
 		}
-		anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE610000003"), "offerings": []obj{validOffering()}}).
+		anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE610000032"), "offerings": []obj{validOffering()}}).
 			want(http.StatusCreated).decode(&out)
 		if out.Vendor.Status != "pending" || out.APIKey == nil || out.APIKey.Token == "" {
 			t.Fatalf("bundle self-registration: %+v", out)
@@ -172,7 +172,7 @@ func TestAPI_SelfRegistration(t *testing.T) {
 
 	t.Run("a failed registration leaves neither vendor nor key", func(t *testing.T) {
 		before := c.auditCount()
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE610000001")).problem(http.StatusConflict)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE610000008")).problem(http.StatusConflict)
 		if c.auditCount() != before {
 			t.Error("a refused registration left audit events")
 		}
@@ -237,7 +237,7 @@ func TestAPI_Keys(t *testing.T) {
 
 	t.Run("a vendor key makes no other kind of key", func(t *testing.T) {
 		vendor.do(http.MethodPost, "/v1/keys", obj{"name": "escalate", "role": "admin"}).problem(http.StatusForbidden)
-		other := c.createVendor("DE620000002")
+		other := c.createVendor("DE620000028")
 		vendor.do(http.MethodPost, "/v1/keys", obj{"name": "x", "role": "vendor", "vendor_id": other.ID}).problem(http.StatusForbidden)
 	})
 
@@ -440,8 +440,8 @@ func TestAPI_AuditTrail(t *testing.T) {
 		w.anon.do(http.MethodPatch, "/v1/vendors/"+w.aID, obj{"trading_name": "X"}).problem(http.StatusUnauthorized)
 		w.a.do(http.MethodPost, "/v1/vendors/"+w.aID+"/certifications", with(validCertification(), "scheme", "astrology")).problem(http.StatusUnprocessableEntity)
 		w.a.do(http.MethodPatch, "/v1/vendors/"+w.aID, obj{"vat_number": "FR40303265045"}).problem(http.StatusConflict)
-		w.a.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE630000001"), "offerings": []obj{with(validOffering(), "category", "astrology")}}).problem(http.StatusForbidden)
-		w.anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE630000001"), "offerings": []obj{with(validOffering(), "category", "astrology")}}).problem(http.StatusUnprocessableEntity)
+		w.a.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE630000005"), "offerings": []obj{with(validOffering(), "category", "astrology")}}).problem(http.StatusForbidden)
+		w.anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE630000005"), "offerings": []obj{with(validOffering(), "category", "astrology")}}).problem(http.StatusUnprocessableEntity)
 		w.verifier.do(http.MethodPost, "/v1/certifications/"+w.aRejected+"/suspend", obj{"reason": "x"}).problem(http.StatusConflict)
 		if after := w.admin.auditCount(); after != before {
 			t.Errorf("failed writes left %d audit events", after-before)

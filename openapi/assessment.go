@@ -158,6 +158,9 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAssessmentQuery(a.Compliance.Current().Reference, in); err != nil {
+		return nil, err
+	}
 	o, err := a.Catalog.VisibleOffering(ctx, in.ID, viewerFrom(ctx))
 	if err != nil {
 		return nil, err
@@ -175,9 +178,6 @@ func (a *assessmentHandlers) getOfferingAssessment(ctx context.Context, in *GetO
 	out := &GetOfferingAssessmentOutput{Body: AssessmentList{Offering: o.ID.String(), Reference: snap.Reference.Version,
 		Context: contextView(snap.Reference, tc, o.Category)}}
 	lang := strings.ToLower(strings.TrimSpace(in.Language))
-	if lang != "" && !catalog.IsLanguage(lang) {
-		return nil, catalog.Invalid("query.language", "is not an ISO 639-1 language code", in.Language)
-	}
 	out.Body.Detail = in.Detail
 	if out.Body.Detail == "" {
 		out.Body.Detail = map[bool]string{true: "compact", false: "full"}[in.Country == ""]
@@ -225,11 +225,14 @@ type GetVendorRoadmapInput struct {
 	budgetGiven bool
 }
 
-// Resolve notes whether the budget was given at all: 0 is a budget of zero.
+// Resolve notes whether the budget was given at all (0 is a budget of
+// zero), and checks the countries against the embedded reference data, and
+// the day and context (this Resolve hides theirs from huma).
 func (in *GetVendorRoadmapInput) Resolve(ctx huma.Context) []error {
 	u := ctx.URL()
 	in.budgetGiven = u.Query().Has("budget")
-	return nil
+	return slices.Concat(in.DayParam.Resolve(ctx), in.ContextParam.Resolve(ctx),
+		rejected(checkCountries(embeddedReference(), "query.countries", splitCountries(in.Countries))))
 }
 
 // GetVendorRoadmapOutput is the vendor's certification roadmap.
@@ -244,6 +247,10 @@ func (a *assessmentHandlers) getVendorRoadmap(ctx context.Context, in *GetVendor
 	if err != nil {
 		return nil, err
 	}
+	snap := a.Compliance.Current()
+	if err := checkCountries(snap.Reference, "query.countries", splitCountries(in.Countries)); err != nil {
+		return nil, err
+	}
 	ps, err := a.publishedProfiles(ctx, in.ID)
 	if err != nil {
 		return nil, err
@@ -252,7 +259,6 @@ func (a *assessmentHandlers) getVendorRoadmap(ctx context.Context, in *GetVendor
 	if in.budgetGiven {
 		budget = &in.Budget
 	}
-	snap := a.Compliance.Current()
 	r, err := snap.Engine.WithContext(tc).Roadmap(ps, splitCountries(in.Countries), budget, day)
 	if err != nil {
 		return nil, placeInput(err, map[string]string{"countries": "query.countries", "country": "query.countries"})
@@ -359,16 +365,26 @@ func (a *assessmentHandlers) runWhatIf(ctx context.Context, in *RunWhatIfInput) 
 		}
 		day = d
 	}
-	tc, err := tenderContext("body.context", in.Body.Context)
-	if err != nil {
-		return nil, err
-	}
 	snap := a.Compliance.Current()
+	scenario := mapSlice(in.Body.Recognitions, Recognition.domain)
+	tc, err := tenderContext("body.context", in.Body.Context)
+	if err != nil { // report the scenario's bad entries with it
+		var r rejections
+		_ = r.add(err)
+		if _, err := whatIf(snap.Engine, nil, day, scenario); r.add(err) != nil {
+			return nil, err
+		}
+		return nil, r.err()
+	}
 	listings, _, err := a.cache.get(ctx, a.Catalog)
 	if err != nil {
 		return nil, err
 	}
-	res, err := snap.Engine.WithContext(tc).Simulate(profiles(listings), day, mapSlice(in.Body.Recognitions, Recognition.domain), changedLimit(in.Body.ChangedLimit))
+	engine := snap.Engine.WithContext(tc)
+	if _, err := whatIf(engine, nil, day, scenario); err != nil { // every bad entry in one answer
+		return nil, err
+	}
+	res, err := engine.Simulate(profiles(listings), day, scenario, changedLimit(in.Body.ChangedLimit))
 	if err != nil {
 		return nil, placeScenario(err)
 	}

@@ -63,7 +63,7 @@ func (c *client) assess(offering, query string) []assessment {
 func TestAPI_Assessment(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	vendor, offering := germanCloud(c, "DE400000001")
+	vendor, offering := germanCloud(c, "DE400000000")
 
 	t.Run("without C5 a German cloud host is not eligible and the gap names C5 type 2", func(t *testing.T) {
 		as := c.assess(offering, "country=DE&buyer=public&date=2026-11-28")
@@ -204,10 +204,10 @@ func TestAPI_Assessment(t *testing.T) {
 func TestAPI_Analytics(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	soc2Vendor, soc2Offering := germanCloud(c, "DE400000002")
+	soc2Vendor, soc2Offering := germanCloud(c, "DE400000026")
 	soc2 := with(with(validCertification(soc2Offering), "scheme", "soc-2"), "level", "type-2")
 	c.do(http.MethodPost, "/v1/vendors/"+soc2Vendor+"/certifications", soc2).want(http.StatusCreated)
-	germanCloud(c, "DE400000003") // no certification at all
+	germanCloud(c, "DE400000034") // no certification at all
 
 	t.Run("barriers matrix", func(t *testing.T) {
 		var all struct {
@@ -330,7 +330,7 @@ func TestAPI_Analytics(t *testing.T) {
 func TestAPI_EditRequirement(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	_, offering := germanCloud(c, "DE400000004")
+	_, offering := germanCloud(c, "DE400000042")
 	soc2 := with(with(validCertification(offering), "scheme", "soc-2"), "level", "type-2")
 	var o struct {
 		VendorID string `json:"vendor_id"`

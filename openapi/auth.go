@@ -294,7 +294,7 @@ func (h *handlers) keyHolder(api huma.API, hctx huma.Context, header, addr strin
 			return Principal{}, false
 		}
 		detail := "The API key is not valid."
-		if aerr.Reason == "revoked" || aerr.Reason == "expired" {
+		if aerr.Reason == "revoked" || aerr.Reason == "expired" || aerr.Reason == "suspended" {
 			detail = "The API key is " + aerr.Reason + "."
 		}
 		unauthorized(api, hctx, `error="invalid_token"`, detail)

@@ -86,7 +86,7 @@ func TestAPI_ErrorsAreBounded(t *testing.T) {
 	srv := httptest.NewServer(c.h)
 	defer srv.Close()
 	whatIf := `{"recognitions":[{"country":"DE","scheme":"soc-2","level":"type-2","requirement":"de-c5-sgbv-393"}]}`
-	vendor := `{"legal_name":"Amplify GmbH","vat_number":"DE123456789","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
+	vendor := `{"legal_name":"Amplify GmbH","vat_number":"DE123456788","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
 	for _, tc := range []struct {
 		name, path, body string
 		wantCount        string // the count of errors the detail must state, or ""

@@ -17,7 +17,7 @@ type BuyerInput struct {
 	Country    string `json:"country" minLength:"2" maxLength:"2" doc:"ISO 3166-1 alpha-2 code of the buyer's seat." example:"DE"`
 	Ownership  string `json:"ownership" enum:"public,private" doc:"Public or private organisation: the buyer kind its projects are assessed for by default." example:"public"`
 	NIS2Entity string `json:"nis2_entity" enum:"essential,important,none" doc:"Classification under the NIS2 Directive (EU) 2022/2555; hospitals are usually essential entities." example:"essential"`
-	VATNumber  string `json:"vat_number" maxLength:"20" doc:"EU VAT identification number with its country prefix; unique among buyers." example:"DE811907980"`
+	VATNumber  string `json:"vat_number" maxLength:"20" doc:"VAT identification number with its country prefix, in that country's format and with its national check digits where the country defines them; unique among buyers." example:"DE811907980"`
 	LEI        string `json:"lei,omitempty" maxLength:"20" doc:"ISO 17442 Legal Entity Identifier, checked with its check digits." example:"5299000J2N45DDNE4Y28"`
 }
 
@@ -76,6 +76,12 @@ type ApproveBuyerInput struct {
 	IfMatch
 }
 
+// SuspendBuyerInput names the buyer to suspend.
+type SuspendBuyerInput struct {
+	BuyerPath
+	IfMatch
+}
+
 // BuyerOutput is one buyer with its ETag.
 type BuyerOutput struct {
 	ETag string `header:"ETag" doc:"Strong entity tag of the returned version."`
@@ -109,6 +115,13 @@ func (h *handlers) registerBuyers(api huma.API) {
 		Tags:        tags, Errors: []int{401, 403, 404, 412},
 		Metadata: allow(staffOnly),
 	}, h.approveBuyer)
+	huma.Register(api, huma.Operation{
+		OperationID: "suspend-buyer", Method: http.MethodPost, Path: "/v1/buyers/{id}/suspend",
+		Summary:     "Suspend a buyer organisation",
+		Description: "Suspends a buyer: every key bound to it stops working at once (401, \"The API key is suspended.\"), its projects, locked snapshots and outcomes stay as they are and staff still read them. Approving the buyer again revives its keys. Suspending a suspended buyer changes nothing.",
+		Tags:        tags, Errors: []int{401, 403, 404, 412},
+		Metadata: allow(staffOnly),
+	}, h.suspendBuyer)
 }
 
 func (h *handlers) createBuyer(ctx context.Context, in *CreateBuyerInput) (*CreateBuyerOutput, error) {
@@ -153,11 +166,20 @@ func (h *handlers) getBuyer(ctx context.Context, in *GetBuyerInput) (*BuyerOutpu
 }
 
 func (h *handlers) approveBuyer(ctx context.Context, in *ApproveBuyerInput) (*BuyerOutput, error) {
-	version, err := in.IfMatch.version()
+	return h.setBuyerStatus(ctx, in.ID, in.IfMatch, catalog.VendorActive)
+}
+
+func (h *handlers) suspendBuyer(ctx context.Context, in *SuspendBuyerInput) (*BuyerOutput, error) {
+	return h.setBuyerStatus(ctx, in.ID, in.IfMatch, catalog.VendorSuspended)
+}
+
+// setBuyerStatus admits or suspends a buyer, a staff action.
+func (h *handlers) setBuyerStatus(ctx context.Context, id uuid.UUID, m IfMatch, status catalog.VendorStatus) (*BuyerOutput, error) {
+	version, err := m.version()
 	if err != nil {
 		return nil, err
 	}
-	b, err := h.Catalog.SetBuyerStatus(ctx, in.ID, version, catalog.VendorActive)
+	b, err := h.Catalog.SetBuyerStatus(ctx, id, version, status)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func BenchmarkChangeFeed(b *testing.B) {
 		if head >= 10_000 {
 			break
 		}
-		vendorWithOfferings(b, store, fmt.Sprintf("DE7%08d", v), 100)
+		vendorWithOfferings(b, store, catalog.WithVATCheckDigits(fmt.Sprintf("DE7%07d0", v)), 100)
 	}
 	h := openapi.New(openapi.Deps{Catalog: store, Limits: noLimits})
 	for b.Loop() {

@@ -140,7 +140,7 @@ func constraintCases() map[string]constraintCase {
 }
 
 const (
-	checkVendor        = `{"legal_name":"Check GmbH","vat_number":"DE123456789","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
+	checkVendor        = `{"legal_name":"Check GmbH","vat_number":"DE123456788","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
 	checkOffering      = `{"name":"Pentest","category":"penetration-testing","summary":{"en":"Tests"},"delivery":"remote","countries":["DE"],"languages":["de"]}`
 	checkBuyer         = `{"legal_name":"Check Klinikum","country":"DE","ownership":"public","nis2_entity":"essential","vat_number":"DE811907980"}`
 	checkProject       = `{"title":"Check project","category":"incident-response","country":"DE"}`

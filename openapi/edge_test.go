@@ -57,7 +57,7 @@ func TestAPI_TextRule(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
 	vendor := func(legalName string) string {
-		return `{"legal_name":"` + legalName + `","vat_number":"DE123456789","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
+		return `{"legal_name":"` + legalName + `","vat_number":"DE123456788","country":"DE","size":"small","contact":{"email":"a@example.eu"}}`
 	}
 	for _, tc := range []struct {
 		name, method, path, body, location string

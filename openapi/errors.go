@@ -3,6 +3,7 @@ package openapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -42,6 +43,7 @@ func newError(hctx huma.Context, status int, msg string, errs ...error) huma.Sta
 	if hctx != nil {
 		ctx = hctx.Context()
 	}
+	errs = joinRejections(status, errs)
 	if p := domainProblem(errs); p != nil {
 		p.Instance = instance(ctx)
 		if secs := retryAfterOf(errs); hctx != nil && secs > 0 {
@@ -125,6 +127,50 @@ func pointAtMissingField(d *huma.ErrorDetail) {
 		d.Location += "." + m[1]
 		d.Message = "is required"
 	}
+}
+
+// joinRejections merges huma's schema errors with the rejections that input
+// resolvers (input_resolvers.go) found in the same request, so that every
+// fault of a body is in one problem, each once: a field huma rejected is not
+// listed again. When huma could not parse the body (400, 415) the resolvers
+// saw an empty body, and their rejections are dropped.
+func joinRejections(status int, errs []error) []error {
+	var domain []catalog.FieldError
+	var others []error
+	rejecting := 0 // errors that reject values
+	for _, err := range errs {
+		if fe := fieldErrors(err); fe != nil {
+			domain = append(domain, fe...)
+			rejecting++
+		} else if err != nil {
+			others = append(others, err)
+		}
+	}
+	switch {
+	case rejecting == 0 || rejecting == 1 && len(others) == 0:
+		return errs // nothing to merge; one rejection keeps its own status
+	case status == http.StatusBadRequest || status == http.StatusUnsupportedMediaType:
+		return others
+	}
+	joined := &catalog.ValidationError{}
+	seen := map[string]bool{}
+	for _, err := range others {
+		d, ok := err.(huma.ErrorDetailer)
+		if !ok {
+			return errs // not only rejected values: leave it to the usual mapping
+		}
+		detail := d.ErrorDetail()
+		pointAtMissingField(detail)
+		seen[detail.Location] = true
+		joined.Fields = append(joined.Fields, catalog.FieldError{Field: detail.Location, Message: detail.Message, Value: detail.Value})
+	}
+	for _, f := range domain {
+		if key := f.Field + "\x00" + fmt.Sprint(f.Value); !seen[f.Field] && !seen[key] {
+			seen[key] = true
+			joined.Fields = append(joined.Fields, f)
+		}
+	}
+	return []error{joined}
 }
 
 // domainProblem returns the problem for the first domain error in errs, or nil.

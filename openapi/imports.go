@@ -63,7 +63,8 @@ func (h *handlers) importProject(ctx context.Context, in *ImportProjectInput) (*
 // projectFromNotice maps a notice onto a project: CPV codes with their check
 // digits, the country and category from the reference data.
 func projectFromNotice(ref *compliance.Reference, n eforms.Notice, category, country string) (catalog.Project, error) {
-	p := catalog.Project{Title: n.Title, Category: strings.ToLower(strings.TrimSpace(category)), Lots: []catalog.Lot{}}
+	p := catalog.Project{Title: n.Title, Category: strings.ToLower(strings.TrimSpace(category)), Lots: []catalog.Lot{},
+		Context: n.Facts()} // the facts the selection criteria (BT-809) state
 	for _, code := range slices.Concat([]string{n.CPVMain}, n.CPVAdditional) {
 		checked, ok := catalog.CheckedCPV(code)
 		if !ok {

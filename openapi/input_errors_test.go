@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/compliance"
 )
 
@@ -94,5 +95,35 @@ func TestUnknownReferenceProblems(t *testing.T) {
 		if p == nil || p.Status != tc.status || len(p.Errors) != 1 || p.Errors[0].Location != tc.location || p.Errors[0].Message != tc.text || p.Detail == "" {
 			t.Errorf("%v: %+v", tc.err, p)
 		}
+	}
+}
+
+func TestJoinRejections(t *testing.T) {
+	schema := &huma.ErrorDetail{Location: "body.size", Message: "expected value to be one of", Value: "huge"}
+	missing := &huma.ErrorDetail{Location: "body", Message: "expected required property legal_name to be present", Value: map[string]any{"x": 1}}
+	domain := catalog.Invalid("vat_number", "check digit does not match", "FR12345678901")
+	dup := catalog.Invalid("size", "must be one of: micro, small", "huge")
+	got := joinRejections(422, []error{schema, missing, domain, dup})
+	var verr *catalog.ValidationError
+	if len(got) != 1 || !errors.As(got[0], &verr) {
+		t.Fatalf("got %v, want one *catalog.ValidationError", got)
+	}
+	var locations []string
+	for _, f := range verr.Fields {
+		locations = append(locations, f.Field)
+	}
+	if diff := cmp.Diff([]string{"body.size", "body.legal_name", "body.vat_number"}, locations); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+	if got := joinRejections(400, []error{schema, domain}); len(got) != 1 || got[0] != error(schema) {
+		t.Errorf("an unparsed body keeps huma's errors alone: %v", got)
+	}
+	one := unknownCountry("query.country", "XX")
+	if got := joinRejections(500, []error{one}); len(got) != 1 || got[0] != one {
+		t.Errorf("one rejection is left alone: %v", got)
+	}
+	two := joinRejections(422, []error{one, domain})
+	if len(two) != 1 || problemOf(two[0]).Status != 422 || len(problemOf(two[0]).Errors) != 2 {
+		t.Errorf("two rejections: %v", two)
 	}
 }

@@ -91,8 +91,9 @@ const selfRegistrationKey = "self-registration"
 // KeyInput is what a caller sends to make a key.
 type KeyInput struct {
 	Name      string     `json:"name" minLength:"1" maxLength:"100" doc:"Whose key it is, for key lists and the audit trail." example:"Nordlicht integration"`
-	Role      string     `json:"role" enum:"admin,verifier,analyst,vendor" doc:"What the key may do. Vendor keys may only make vendor keys for their own vendor." example:"vendor"`
+	Role      string     `json:"role" enum:"admin,verifier,analyst,vendor,buyer" doc:"What the key may do. Vendor keys may only make vendor keys for their own vendor, buyer keys buyer keys for their own buyer organisation." example:"vendor"`
 	VendorID  *uuid.UUID `json:"vendor_id,omitempty" doc:"The vendor a vendor key acts for; defaults to the caller's own vendor for vendor keys." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
+	BuyerID   *uuid.UUID `json:"buyer_id,omitempty" doc:"The buyer organisation a buyer key acts for; defaults to the caller's own organisation for buyer keys." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a80"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"When the key stops working (RFC 3339); never when absent." example:"2027-11-28T00:00:00Z"`
 }
 
@@ -108,14 +109,22 @@ type KeyList struct {
 }
 
 // mayManageKey checks the caller may see or revoke k: admins any key, a
-// vendor key the keys of its own vendor. Others' keys do not exist for it (404).
+// vendor key the keys of its own vendor, a buyer key those of its own buyer
+// organisation. Others' keys do not exist for it (404).
 func mayManageKey(ctx context.Context, k catalog.APIKey) error {
 	p := PrincipalFrom(ctx)
-	if p.Role == catalog.RoleAdmin || (p.Role == catalog.RoleVendor && k.VendorID == p.VendorID) {
+	switch {
+	case p.Role == catalog.RoleAdmin,
+		p.Role == catalog.RoleVendor && k.VendorID == p.VendorID,
+		p.Role == catalog.RoleBuyer && k.Role == catalog.RoleBuyer && k.BuyerID == p.BuyerID:
 		return nil
 	}
 	return catalog.ErrNotFound
 }
+
+// keyOwners: admins, and vendor and buyer keys for the keys of their own
+// vendor or buyer organisation (the handlers check which are theirs).
+var keyOwners = access{roles: []catalog.Role{catalog.RoleAdmin, catalog.RoleBuyer}, owner: true}
 
 // CreateKeyInput is the key to make.
 type CreateKeyInput struct {
@@ -134,7 +143,8 @@ type GetCurrentKeyInput struct{}
 // ListKeysInput filters and pages the key list.
 type ListKeysInput struct {
 	VendorID uuid.UUID `query:"vendor_id" doc:"Only keys of this vendor (admins; vendor keys always see their own vendor's)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a69"`
-	Role     string    `query:"role" enum:"admin,verifier,analyst,vendor" doc:"Only keys with this role." example:"vendor"`
+	BuyerID  uuid.UUID `query:"buyer_id" doc:"Only keys of this buyer organisation (admins; buyer keys always see their own organisation's)." example:"0192f1e0-7b1c-7c3e-9a4b-2f1d3c4b5a80"`
+	Role     string    `query:"role" enum:"admin,verifier,analyst,vendor,buyer" doc:"Only keys with this role." example:"vendor"`
 	Revoked  bool      `query:"revoked" doc:"Include revoked keys." example:"false"`
 	PageParams
 }
@@ -165,9 +175,9 @@ func (h *handlers) registerKeys(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-key", Method: http.MethodPost, Path: "/v1/keys", DefaultStatus: http.StatusCreated,
 		Summary:     "Make an API key",
-		Description: "Makes a key and returns its token, once: the service stores only a hash. Admins make keys of any role; a vendor key makes vendor keys for its own vendor (to rotate keys), at most 20 active per vendor (409 beyond).",
+		Description: "Makes a key and returns its token, once: the service stores only a hash. Admins make keys of any role; a vendor key makes vendor keys for its own vendor (to rotate keys), and a buyer key buyer keys for its own buyer organisation (for a colleague or an integration), at most 20 active per vendor or buyer (409 beyond). A pending or suspended buyer makes none.",
 		Tags:        tags, Errors: []int{401, 403, 409, 422},
-		Metadata: allow(ownerOrAdmin),
+		Metadata: allow(keyOwners),
 	}, h.createKey)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-current-key", Method: http.MethodGet, Path: "/v1/keys/current",
@@ -179,23 +189,23 @@ func (h *handlers) registerKeys(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-keys", Method: http.MethodGet, Path: "/v1/keys",
 		Summary:     "List API keys",
-		Description: "Lists keys oldest first, without their secrets. Admins see every key; a vendor key sees the keys of its own vendor.",
+		Description: "Lists keys oldest first, without their secrets. Admins see every key; a vendor key sees the keys of its own vendor, a buyer key those of its own buyer organisation.",
 		Tags:        tags, Errors: []int{401, 403},
-		Metadata: allow(ownerOrAdmin),
+		Metadata: allow(keyOwners),
 	}, h.listKeys)
 	huma.Register(api, huma.Operation{
 		OperationID: "get-key", Method: http.MethodGet, Path: "/v1/keys/{id}",
 		Summary:     "Get an API key",
-		Description: "Returns one key, without its secret. A vendor key sees only the keys of its own vendor (404 for others).",
+		Description: "Returns one key, without its secret. A vendor or buyer key sees only the keys of its own vendor or buyer organisation (404 for others).",
 		Tags:        tags, Errors: []int{401, 403, 404},
-		Metadata: allow(ownerOrAdmin),
+		Metadata: allow(keyOwners),
 	}, h.getKey)
 	huma.Register(api, huma.Operation{
 		OperationID: "revoke-key", Method: http.MethodPost, Path: "/v1/keys/{id}/revoke",
 		Summary:     "Revoke an API key",
-		Description: "Revokes a key: it stops working at once, on every replica. The key stays listed (with revoked_at) for the audit trail. Revoking a revoked key changes nothing. A vendor key may revoke the keys of its own vendor, itself included (404 for others).",
+		Description: "Revokes a key: it stops working at once, on every replica. The key stays listed (with revoked_at) for the audit trail. Revoking a revoked key changes nothing. A vendor or buyer key may revoke the keys of its own vendor or buyer organisation, itself included (404 for others).",
 		Tags:        tags, Errors: []int{401, 403, 404},
-		Metadata: allow(ownerOrAdmin),
+		Metadata: allow(keyOwners),
 	}, h.revokeKey)
 }
 
@@ -204,8 +214,16 @@ func (h *handlers) createKey(ctx context.Context, in *CreateKeyInput) (*CreateKe
 	if in.Body.VendorID != nil {
 		k.VendorID = *in.Body.VendorID
 	}
+	if in.Body.BuyerID != nil {
+		k.BuyerID = *in.Body.BuyerID
+	}
 	if err := mayMakeKey(PrincipalFrom(ctx), &k); err != nil {
 		return nil, err
+	}
+	if PrincipalFrom(ctx).Role == catalog.RoleBuyer {
+		if _, err := h.activeBuyer(ctx); err != nil {
+			return nil, err
+		}
 	}
 	created, token, err := h.Catalog.CreateKey(ctx, k)
 	if err != nil {
@@ -215,9 +233,14 @@ func (h *handlers) createKey(ctx context.Context, in *CreateKeyInput) (*CreateKe
 }
 
 // mayMakeKey checks p may make the key k: a vendor key makes vendor keys of
-// its own vendor only (k's vendor defaults to it). Admins may make any key.
+// its own vendor only (k's vendor defaults to it), a buyer key buyer keys of
+// its own organisation (likewise). Admins may make any key.
 func mayMakeKey(p Principal, k *catalog.APIKey) error {
-	if p.Role != catalog.RoleVendor {
+	switch p.Role {
+	case catalog.RoleBuyer:
+		return mayMakeBuyerKey(p, k)
+	case catalog.RoleVendor:
+	default:
 		return nil
 	}
 	if k.Role != catalog.RoleVendor {
@@ -232,6 +255,20 @@ func mayMakeKey(p Principal, k *catalog.APIKey) error {
 	return nil
 }
 
+// mayMakeBuyerKey is mayMakeKey for a buyer key.
+func mayMakeBuyerKey(p Principal, k *catalog.APIKey) error {
+	if k.Role != catalog.RoleBuyer {
+		return denied("A buyer key may only make buyer keys.")
+	}
+	if k.BuyerID == uuid.Nil {
+		k.BuyerID = p.BuyerID
+	}
+	if k.BuyerID != p.BuyerID {
+		return denied("A buyer key may only make keys for its own buyer organisation.")
+	}
+	return nil
+}
+
 func (h *handlers) getCurrentKey(ctx context.Context, _ *GetCurrentKeyInput) (*KeyOutput, error) {
 	k, err := h.Catalog.FindKey(ctx, PrincipalFrom(ctx).KeyID)
 	if err != nil {
@@ -241,9 +278,13 @@ func (h *handlers) getCurrentKey(ctx context.Context, _ *GetCurrentKeyInput) (*K
 }
 
 func (h *handlers) listKeys(ctx context.Context, in *ListKeysInput) (*KeyListOutput, error) {
-	f := catalog.KeyFilter{VendorID: in.VendorID, Role: catalog.Role(in.Role), Revoked: in.Revoked, Cursor: in.Cursor, Limit: in.Limit}
-	if p := PrincipalFrom(ctx); p.Role == catalog.RoleVendor {
-		f.VendorID = p.VendorID
+	f := catalog.KeyFilter{VendorID: in.VendorID, BuyerID: in.BuyerID, Role: catalog.Role(in.Role), Revoked: in.Revoked,
+		Cursor: in.Cursor, Limit: in.Limit}
+	switch p := PrincipalFrom(ctx); p.Role {
+	case catalog.RoleVendor:
+		f.VendorID, f.BuyerID = p.VendorID, uuid.Nil
+	case catalog.RoleBuyer:
+		f.VendorID, f.BuyerID = uuid.Nil, p.BuyerID
 	}
 	page, err := h.Catalog.ListKeys(ctx, f)
 	if err != nil {
@@ -258,6 +299,9 @@ func (h *handlers) listKeys(ctx context.Context, in *ListKeysInput) (*KeyListOut
 	q := url.Values{"role": {in.Role}, "limit": {itoa(in.Limit)}}
 	if f.VendorID != uuid.Nil {
 		q.Set("vendor_id", f.VendorID.String())
+	}
+	if f.BuyerID != uuid.Nil {
+		q.Set("buyer_id", f.BuyerID.String())
 	}
 	if in.Revoked {
 		q.Set("revoked", "true")

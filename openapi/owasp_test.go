@@ -105,7 +105,7 @@ func TestOWASP_API1_ObjectLevelAuthorization(t *testing.T) {
 		"delete-webhook":          {{"DELETE", "/v1/webhooks/" + aHook.ID, nil, 404}},
 		"enable-webhook":          {{"POST", "/v1/webhooks/" + aHook.ID + "/enable", nil, 404}},
 		"list-webhook-deliveries": {{"GET", "/v1/webhooks/" + aHook.ID + "/deliveries", nil, 404}},
-		"replace-vendor":          {{"PUT", "/v1/vendors/" + w.aID, validVendor("DE600000001"), 403}, {"PUT", "/v1/vendors/" + w.pID, validVendor("NL123456789B01"), 404}},
+		"replace-vendor":          {{"PUT", "/v1/vendors/" + w.aID, validVendor("DE600000004"), 403}, {"PUT", "/v1/vendors/" + w.pID, validVendor("NL123456782B01"), 404}},
 		"update-vendor":           {{"PATCH", "/v1/vendors/" + w.aID, obj{"trading_name": "Mine now"}, 403}, {"PATCH", "/v1/vendors/" + w.pID, obj{"trading_name": "Mine"}, 404}},
 		"delete-vendor":           {{"DELETE", "/v1/vendors/" + w.aID, nil, 403}, {"DELETE", "/v1/vendors/" + w.pID, nil, 404}},
 		"create-offering": {{"POST", "/v1/vendors/" + w.aID + "/offerings", validOffering(), 403},
@@ -236,7 +236,7 @@ func TestOWASP_API2_BrokenAuthentication(t *testing.T) {
 	var logs bytes.Buffer
 	c := newClient(t)
 	c.h = openapi.New(openapi.Deps{Catalog: c.store, Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Limits: noLimits})
-	vendorID, token := c.register("DE640000001")
+	vendorID, token := c.register("DE640000009")
 	path := "/v1/vendors/" + vendorID
 	patch := obj{"trading_name": "x"}
 
@@ -384,17 +384,17 @@ func TestOWASP_API3_PropertyLevelAuthorization(t *testing.T) {
 			body               obj
 			property           string
 		}{
-			{"vendor status on self-registration", "POST", "/v1/vendors", w.anon, with(validVendor("DE650000001"), "status", "active"), "status"},
+			{"vendor status on self-registration", "POST", "/v1/vendors", w.anon, with(validVendor("DE650000019"), "status", "active"), "status"},
 			{"vendor status in a bundle", "POST", "/v1/bundles", w.anon, obj{"vendor": with(validVendor("DE650000002"), "status", "active")}, "vendor.status"},
 			{"vendor status by PATCH", "PATCH", "/v1/vendors/" + w.pID, w.p, obj{"status": "active"}, "status"},
-			{"vendor status by PUT", "PUT", "/v1/vendors/" + w.pID, w.p, with(validVendor("NL123456789B01"), "status", "active"), "status"},
+			{"vendor status by PUT", "PUT", "/v1/vendors/" + w.pID, w.p, with(validVendor("NL123456782B01"), "status", "active"), "status"},
 			{"vendor id and version", "PATCH", "/v1/vendors/" + w.aID, w.a, obj{"id": w.bID, "version": 99}, "id"},
 			{"offering's vendor", "POST", "/v1/vendors/" + w.aID + "/offerings", w.a, with(validOffering(), "vendor_id", w.bID), "vendor_id"},
 			{"offering's vendor by PATCH", "PATCH", "/v1/offerings/" + w.aDraft, w.a, obj{"vendor_id": w.bID}, "vendor_id"},
 			{"verification on a new claim", "POST", "/v1/vendors/" + w.aID + "/certifications", w.a, merge(validCertification(), privileged), "status"},
 			{"verification by PATCH", "PATCH", "/v1/certifications/" + w.aCert, w.a, privileged, "status"},
 			{"verification by PUT", "PUT", "/v1/certifications/" + w.aCert, w.a, merge(validCertification(w.aPublished), privileged), "status"},
-			{"verification in a bundle", "POST", "/v1/bundles", w.anon, obj{"vendor": validVendor("DE650000003"), "certifications": []obj{merge(validCertification(), privileged)}}, "certifications[0].status"},
+			{"verification in a bundle", "POST", "/v1/bundles", w.anon, obj{"vendor": validVendor("DE650000035"), "certifications": []obj{merge(validCertification(), privileged)}}, "certifications[0].status"},
 			{"a key's creator and vendor", "POST", "/v1/keys", w.a, obj{"name": "x", "role": "vendor", "created_by": "admin"}, "created_by"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -453,7 +453,7 @@ func TestOWASP_API4_ResourceConsumption(t *testing.T) {
 		for i := range many {
 			many[i] = uuid.NewString()
 		}
-		v := c.createVendor("DE660000001")
+		v := c.createVendor("DE660000006")
 		p := c.do(http.MethodPost, "/v1/vendors/"+v.ID+"/certifications", with(validCertification(), "offering_ids", many)).problem(http.StatusUnprocessableEntity)
 		if !p.names("body.offering_ids") {
 			t.Errorf("names %v", p.locations())
@@ -505,7 +505,7 @@ func TestOWASP_API4_ResourceConsumption(t *testing.T) {
 	})
 	t.Run("a vendor cannot mint keys without end", func(t *testing.T) {
 		c := newClient(t)
-		id, token := c.register("DE660000002")
+		id, token := c.register("DE660000022")
 		v := c.as(token)
 		for range catalog.MaxVendorKeys - 1 {
 			v.do(http.MethodPost, "/v1/keys", obj{"name": "k", "role": "vendor"}).want(http.StatusCreated)
@@ -521,7 +521,7 @@ func TestOWASP_API4_ResourceConsumption(t *testing.T) {
 func TestOWASP_API5_FunctionLevelAuthorization(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	vendorID, vendorToken := c.register("DE670000001")
+	vendorID, vendorToken := c.register("DE670000000")
 	keys := map[string]*client{
 		"vendor":   c.as(vendorToken),
 		"analyst":  c.as(c.key(catalog.RoleAnalyst, "")),
@@ -563,7 +563,7 @@ func TestOWASP_API5_FunctionLevelAuthorization(t *testing.T) {
 		v := keys["vendor"]
 		v.do(http.MethodGet, "/v1/audit", nil).problem(http.StatusForbidden)
 		v.do(http.MethodPost, "/v1/vendors/"+vendorID+"/approve", nil).problem(http.StatusForbidden)
-		v.do(http.MethodPost, "/v1/vendors", validVendor("DE670000002")).problem(http.StatusForbidden)
+		v.do(http.MethodPost, "/v1/vendors", validVendor("DE670000026")).problem(http.StatusForbidden)
 		keys["verifier"].do(http.MethodPost, "/v1/keys", obj{"name": "x", "role": "admin"}).problem(http.StatusForbidden)
 		keys["verifier"].do(http.MethodPatch, "/v1/vendors/"+vendorID, obj{"trading_name": "x"}).problem(http.StatusForbidden)
 	})
@@ -583,29 +583,29 @@ func TestOWASP_API6_SensitiveBusinessFlows(t *testing.T) {
 	t.Run("self-registration per address", func(t *testing.T) {
 		c := newClientWith(t, limits)
 		anon := c.anonymous()
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000001")).want(http.StatusCreated)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000118")).want(http.StatusCreated)
 		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE68")).problem(http.StatusUnprocessableEntity) // does not count
-		anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE680000002")}).want(http.StatusCreated)
+		anon.do(http.MethodPost, "/v1/bundles", obj{"vendor": validVendor("DE680000020")}).want(http.StatusCreated)
 		r := anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000003"), "X-Forwarded-For", "198.51.100.7")
 		r.problem(http.StatusTooManyRequests)
 		if r.Header().Get("Retry-After") == "" {
 			t.Error("no Retry-After")
 		}
-		c.do(http.MethodPost, "/v1/vendors", validVendor("DE680000004")).want(http.StatusCreated) // admins are not limited
+		c.do(http.MethodPost, "/v1/vendors", validVendor("DE680000046")).want(http.StatusCreated) // admins are not limited
 	})
 	t.Run("behind a trusted proxy the forwarded address counts", func(t *testing.T) {
 		trusted := limits
 		trusted.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")} // httptest's peer address
 		c := newClientWith(t, trusted)
 		anon := c.anonymous()
-		for i, vat := range []string{"DE680000011", "DE680000012"} {
+		for i, vat := range []string{"DE680000011", "DE680000126"} {
 			anon.do(http.MethodPost, "/v1/vendors", validVendor(vat), "X-Forwarded-For", fmt.Sprintf("203.0.113.%d, 192.0.2.9", i)).want(http.StatusCreated)
 		}
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000013"), "X-Forwarded-For", "203.0.113.200").want(http.StatusCreated)
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000014"), "X-Forwarded-For", "203.0.113.200").want(http.StatusCreated)
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000015"), "X-Forwarded-For", "203.0.113.200").problem(http.StatusTooManyRequests)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000038"), "X-Forwarded-For", "203.0.113.200").want(http.StatusCreated)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000142"), "X-Forwarded-For", "203.0.113.200").want(http.StatusCreated)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000054"), "X-Forwarded-For", "203.0.113.200").problem(http.StatusTooManyRequests)
 		// The client cannot prepend its way out: only the last untrusted hop counts.
-		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000016"), "X-Forwarded-For", "10.9.9.9, 203.0.113.200").problem(http.StatusTooManyRequests)
+		anon.do(http.MethodPost, "/v1/vendors", validVendor("DE680000062"), "X-Forwarded-For", "10.9.9.9, 203.0.113.200").problem(http.StatusTooManyRequests)
 	})
 }
 
@@ -620,7 +620,7 @@ func TestOWASP_API7_ServerSideRequestForgery(t *testing.T) {
 	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer internal.Close()
 	c := newClient(t)
-	v := c.createVendor("DE690000001")
+	v := c.createVendor("DE690000007")
 	var cert created
 	c.do(http.MethodPost, "/v1/vendors/"+v.ID+"/certifications", with(validCertification(), "evidence_url", internal.URL+"/admin")).
 		want(http.StatusCreated).decode(&cert)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cybermarket/cybermarket/catalog"
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 // ProjectInput is what a buyer sends to start a procurement project.
@@ -21,7 +22,7 @@ type ProjectInput struct {
 	Country   string     `json:"country" minLength:"2" maxLength:"2" doc:"Where the services are performed (ISO 3166-1 alpha-2); eligibility is assessed for this country." example:"DE"`
 	BuyerKind string     `json:"buyer_kind,omitempty" enum:"public,private" doc:"Buyer kind eligibility is assessed for; default: the buyer organisation's ownership." example:"public"`
 	Lots      []LotInput `json:"lots,omitempty" maxItems:"100" doc:"Lots of the procurement."`
-	Context   []string   `json:"context,omitempty" maxItems:"50" doc:"Names of the tender-context facts that apply (lower-case, dash-separated). Stored and echoed; the tender-context engine will give them meaning." example:"[\"processes-health-data\"]"`
+	Context   []string   `json:"context,omitempty" maxItems:"50" doc:"Tender context: the facts of the procurement, each stated on, or off with a leading '-' (health_data_hosted, health_data_processed, cloud_delivered, classified_information, security_sensitive, nis2_entity); facts not listed take their category default. An unknown fact is a 422 naming it, with suggestions. The locked snapshot assesses every result in this context." example:"[\"health_data_hosted\",\"-security_sensitive\"]"`
 }
 
 // LotInput is one lot of a project.
@@ -270,8 +271,8 @@ func (h *handlers) createProject(ctx context.Context, in *CreateProjectInput) (*
 		return nil, err
 	}
 	p := in.Body.domain(buyer)
-	if _, ok := h.Compliance.Current().Reference.Country(strings.ToUpper(strings.TrimSpace(p.Country))); !ok {
-		return nil, catalog.Invalid("country", "is not a country of the reference data (see GET /v1/countries)", p.Country)
+	if err := checkProject(h.Compliance.Current().Reference, p); err != nil {
+		return nil, err
 	}
 	created, err := h.Catalog.CreateProject(ctx, p)
 	if err != nil {
@@ -280,6 +281,19 @@ func (h *handlers) createProject(ctx context.Context, in *CreateProjectInput) (*
 	out := projectOutput(catalog.ProjectState{Project: created})
 	out.Location = "/v1/projects/" + created.ID.String()
 	return out, nil
+}
+
+// checkProject checks p as the store will and against the reference data
+// ref (its country, its tender-context facts), reporting every fault at once.
+func checkProject(ref *compliance.Reference, p catalog.Project) error {
+	var r rejections
+	country := p.Country
+	_ = r.add(checkProjectContext("context", p.Context)) // first: its messages suggest facts
+	_ = r.add(p.Clean())
+	if !knownCountry(ref, strings.ToUpper(strings.TrimSpace(country))) {
+		_ = r.add(catalog.Invalid("country", "is not a country of the reference data (see GET /v1/countries)", country))
+	}
+	return r.err()
 }
 
 func (h *handlers) listProjects(ctx context.Context, in *ListProjectsInput) (*ProjectListOutput, error) {

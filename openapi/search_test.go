@@ -115,7 +115,7 @@ func TestSearchAPI_Search(t *testing.T) {
 	worker := search.NewWorker(search.WorkerConfig{Catalog: a.store, Index: ix,
 		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
 
-	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",
+	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456788",
 		Country: "DE", Size: catalog.SizeSmall, Contact: catalog.Contact{Email: "tenders@nordlicht.example"}})
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +259,7 @@ func TestSearchAPI_TotalBeyondThePagingLimit(t *testing.T) {
 	rules := search.NewRules(mustEmbedded(t), 0)
 	worker := search.NewWorker(search.WorkerConfig{Catalog: a.store, Index: ix,
 		Rules: func(context.Context) (*search.Rules, error) { return rules, nil }})
-	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456789",
+	v, err := a.store.CreateVendor(ctx, catalog.Vendor{LegalName: "Nordlicht Cyber Defence GmbH (fictional)", VATNumber: "DE123456788",
 		Country: "DE", Size: catalog.SizeSmall, Contact: catalog.Contact{Email: "tenders@nordlicht.example"}})
 	if err != nil {
 		t.Fatal(err)

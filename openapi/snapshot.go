@@ -51,6 +51,10 @@ type SnapshotSearch struct {
 	Query   string            `json:"query" doc:"The full-text query."`
 	Filters map[string]string `json:"filters" doc:"The filters."`
 	SavedAt time.Time         `json:"saved_at" doc:"When it was saved (UTC)."`
+	// Results and ResultsNote were added after the first snapshots: those
+	// locked before have neither.
+	Results     []SnapshotHit `json:"results,omitempty" doc:"What the search returned at the lock: its first 100 results in its order (absent when it could not be run, see results_note)."`
+	ResultsNote string        `json:"results_note,omitempty" doc:"Why the results are absent or empty: no search index at the lock, or filters the reference data no longer knows."`
 }
 
 // SnapshotResult is one shortlisted offering with its eligibility at the lock.
@@ -150,7 +154,12 @@ func (h *handlers) buildSnapshot(ctx context.Context, st catalog.ProjectState, a
 		s.Project.Lots = append(s.Project.Lots, LotInput(l))
 	}
 	for _, q := range st.Searches {
-		s.Searches = append(s.Searches, SnapshotSearch{Query: q.Query, Filters: q.Filters, SavedAt: q.CreatedAt})
+		hits, note, err := h.savedSearchHits(ctx, q)
+		if err != nil {
+			return Snapshot{}, err
+		}
+		s.Searches = append(s.Searches, SnapshotSearch{Query: q.Query, Filters: q.Filters, SavedAt: q.CreatedAt,
+			Results: hits, ResultsNote: note})
 	}
 	for _, e := range st.Shortlist {
 		r, err := h.assessForSnapshot(ctx, ref, p, e, day)
@@ -178,7 +187,7 @@ func (h *handlers) assessForSnapshot(ctx context.Context, ref *compliance.Snapsh
 	if err != nil {
 		return SnapshotResult{}, err
 	}
-	a, err := ref.Engine.Assess(compliance.ProfileOf(v, o, certs), p.Country, compliance.Buyer(p.BuyerKind), day)
+	a, err := ref.Engine.WithContext(projectContext(p.Context)).Assess(compliance.ProfileOf(v, o, certs), p.Country, compliance.Buyer(p.BuyerKind), day)
 	if err != nil {
 		return SnapshotResult{}, err
 	}

@@ -16,7 +16,7 @@ import (
 type VendorInput struct {
 	LegalName     string       `json:"legal_name" maxLength:"200" doc:"Registered name of the legal entity." example:"Nordlicht Cyber Defence GmbH (fictional)"`
 	TradingName   string       `json:"trading_name,omitempty" maxLength:"200" doc:"Name the vendor trades under, when different from the legal name." example:"Nordlicht Cyber"`
-	VATNumber     string       `json:"vat_number" maxLength:"20" doc:"EU VAT identification number with its country prefix (EL for Greece, XI for Northern Ireland). Spaces and dots are ignored." example:"DE811907980"`
+	VATNumber     string       `json:"vat_number" maxLength:"20" doc:"VAT identification number with its country prefix (EL for Greece, XI for Northern Ireland; IS, LI, NO for the EEA states), in that country's format and, for AT, BE, DE, ES, FR, IT, NL and PL, with its national check digits. Spaces and dots are ignored." example:"DE811907980"`
 	LEI           string       `json:"lei,omitempty" maxLength:"20" doc:"ISO 17442 Legal Entity Identifier, checked with its check digits." example:"5299000J2N45DDNE4Y28"`
 	EUID          string       `json:"euid,omitempty" maxLength:"60" doc:"European Unique Identifier of the company register entry (BRIS)." example:"DEK1101R.HRB116737"`
 	Country       string       `json:"country" minLength:"2" maxLength:"2" doc:"ISO 3166-1 alpha-2 code of the head-office country." example:"DE"`
@@ -212,7 +212,7 @@ func (h *handlers) registerVendors(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-vendor", Method: http.MethodPost, Path: "/v1/vendors", DefaultStatus: http.StatusCreated,
 		Summary:     "Register a vendor",
-		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU VAT number and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits. Without a key this is self-registration: the vendor is pending (not public until staff approve it) and the response carries its vendor key, once; registrations per client address are rate-limited. With an admin key the vendor is active at once.",
+		Description: "Registers an organisation that sells cybersecurity services. The VAT number must be a well-formed EU or EEA VAT number (with its national check digits where the country defines them) and unique in the catalogue (409 otherwise); the LEI, when given, must pass its ISO 17442 check digits. Without a key this is self-registration: the vendor is pending (not public until staff approve it) and the response carries its vendor key, once; registrations per client address are rate-limited. With an admin key the vendor is active at once.",
 		Tags:        tags, Errors: []int{401, 403, 409, 429},
 		Metadata: allow(selfRegistration),
 	}, h.createVendor)

@@ -152,7 +152,7 @@ func (e *env) seed() catalogue {
 func (e *env) seedOnly() catalogue {
 	e.t.Helper()
 	var c catalogue
-	nord := e.vendor(vendorOf("Nordlicht Cyber Defence GmbH (fictional)", "DE123456789", "DE", catalog.SizeSmall, catalog.VendorActive))
+	nord := e.vendor(vendorOf("Nordlicht Cyber Defence GmbH (fictional)", "DE123456788", "DE", catalog.SizeSmall, catalog.VendorActive))
 	c.pentest = e.offering(offeringOf(nord.ID, "Penetration testing for hospital networks", "penetration-testing",
 		"Network and application penetration tests of clinical systems.", catalog.DeliveryOnSite,
 		[]string{"DE", "AT"}, []string{"de", "en"}))
@@ -169,14 +169,14 @@ func (e *env) seedOnly() catalogue {
 	e.certification(catalog.Certification{VendorID: secu.ID, Scheme: "hds", Number: "HDS-1", Issuer: "Example CB (fictional)",
 		ValidFrom: day.AddDate(-1, 0, 0), ValidUntil: day.AddDate(2, 0, 0), Status: catalog.Verified, OfferingIDs: []uuid.UUID{c.mdr.ID}})
 
-	resp := e.vendor(vendorOf("Respuesta Rápida SL (fictional)", "ESB12345678", "ES", catalog.SizeMicro, catalog.VendorActive))
+	resp := e.vendor(vendorOf("Respuesta Rápida SL (fictional)", "ESB12345674", "ES", catalog.SizeMicro, catalog.VendorActive))
 	c.ir = e.offering(offeringOf(resp.ID, "Incident response retainer", "incident-response",
 		"Forensics and recovery team on call for hospitals.", catalog.DeliveryHybrid,
 		[]string{"ES", "PT"}, []string{"es", "pt", "en"}))
 	e.certification(catalog.Certification{VendorID: resp.ID, Scheme: "ens", Level: "media", Number: "ENS-1", Issuer: "Example CB (fictional)",
 		ValidFrom: day.AddDate(-1, 0, 0), ValidUntil: day.AddDate(1, 0, 0), Status: catalog.SelfDeclared})
 
-	c.cloudVendor = e.vendor(vendorOf("Wolke Sieben GmbH (fictional)", "DE987654321", "DE", catalog.SizeLarge, catalog.VendorActive))
+	c.cloudVendor = e.vendor(vendorOf("Wolke Sieben GmbH (fictional)", "DE987654328", "DE", catalog.SizeLarge, catalog.VendorActive))
 	c.cloud = e.offering(offeringOf(c.cloudVendor.ID, "Sovereign hospital cloud", "cloud-hosting",
 		"Hosting of clinical systems in German data centres.", catalog.DeliveryRemote,
 		[]string{"DE"}, []string{"de", "en"}))

@@ -38,7 +38,7 @@ func BenchmarkReplicasFreshness(b *testing.B) {
 	f := search.NewFollower(search.FollowerConfig{Catalog: store, Index: ixs[1], Name: "bench", Rules: rulesOf})
 	go w.Run(ctx)
 	go f.Run(ctx)
-	v, err := store.CreateVendor(ctx, vendorOf("Bench GmbH (fictional)", "DE123456789", "DE", catalog.SizeSmall, catalog.VendorActive))
+	v, err := store.CreateVendor(ctx, vendorOf("Bench GmbH (fictional)", "DE123456788", "DE", catalog.SizeSmall, catalog.VendorActive))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func TestReplicas_SurviveALostInstance(t *testing.T) {
 	r.bothInSync("seeded")
 	var vendors []catalog.Vendor
 	for i := range 3 {
-		vendors = append(vendors, r.vendor(vendorOf(fmt.Sprintf("Vendor %d (fictional)", i), fmt.Sprintf("DE81%07d", i), "DE", catalog.SizeSmall, catalog.VendorActive)))
+		vendors = append(vendors, r.vendor(vendorOf(fmt.Sprintf("Vendor %d (fictional)", i), catalog.WithVATCheckDigits(fmt.Sprintf("DE81%06d0", i)), "DE", catalog.SizeSmall, catalog.VendorActive)))
 	}
 	rng := rand.New(rand.NewPCG(14, 1))
 	stop := make(chan struct{})

@@ -266,7 +266,7 @@ func TestSync_SurvivesMeilisearchOutage(t *testing.T) {
 		switch {
 		case i < 20 || len(offerings) < 5:
 			v, verr := e.store.CreateVendor(wctx, vendorOf(fmt.Sprintf("Outage Vendor %d (fictional)", i),
-				fmt.Sprintf("DE%09d", 100000000+i), "DE", catalog.SizeSmall, catalog.VendorActive))
+				catalog.WithVATCheckDigits(fmt.Sprintf("DE%08d0", 10000000+i)), "DE", catalog.SizeSmall, catalog.VendorActive))
 			if err = verr; err == nil {
 				vendors = append(vendors, v)
 				var o catalog.Offering

@@ -239,7 +239,7 @@ func vatPrefix(country string) string {
 }
 
 // vatNumber draws a well-formed (made-up) VAT number for the prefix, in the
-// format catalog validates.
+// format catalog validates, with its national check digits.
 func vatNumber(r *rand.Rand, prefix string) string {
 	var n string
 	switch prefix {
@@ -272,7 +272,26 @@ func vatNumber(r *rand.Rand, prefix string) string {
 	default: // BG, DE, EE, EL, LT, PT, XI
 		n = digits(r, 9)
 	}
-	return prefix + n
+	return withCheckDigits(prefix + n)
+}
+
+// withCheckDigits gives a drawn VAT number the national check digits catalog
+// checks, without drawing again: a Spanish entity letter that no NIF uses
+// (I, O, T) becomes B, and a Polish number that no check digit can make
+// valid gets its first digit changed.
+func withCheckDigits(vat string) string {
+	if strings.HasPrefix(vat, "ES") && strings.IndexByte("IOT", vat[2]) >= 0 {
+		vat = "ESB" + vat[3:]
+	}
+	for range 10 {
+		if s := catalog.WithVATCheckDigits(vat); s != "" {
+			return s
+		}
+		b := []byte(vat)
+		b[2] = '0' + (b[2]-'0'+1)%10
+		vat = string(b)
+	}
+	panic("synth: no check digits for " + vat) // unreachable: some first digit fits
 }
 
 // lei draws an ISO 17442 Legal Entity Identifier with valid check digits.
