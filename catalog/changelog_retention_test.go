@@ -18,7 +18,7 @@ import (
 func TestPruneChanges(t *testing.T) {
 	t.Parallel()
 	s, _ := catalogtest.NewStore(t)
-	v := mustVendor(t, s, "DE520000001")
+	v := mustVendor(t, s, "DE520000008")
 	o, err := s.CreateOffering(ctx, offering(v.ID))
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestPruneChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	removal := headOf(t, s)
-	kept := mustVendor(t, s, "NL123456789B01") // recent: stays whatever happens
+	kept := mustVendor(t, s, "NL123456782B01") // recent: stays whatever happens
 	before := readFrom(t, s, 0)
 
 	// A consumer at position 2 holds everything after it.

@@ -11,10 +11,10 @@ import (
 func TestAPI_WhatIfNamesChanges(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	vendor, offering := germanCloud(c, "DE400000004")
+	vendor, offering := germanCloud(c, "DE600000502")
 	soc2 := with(with(validCertification(offering), "scheme", "soc-2"), "level", "type-2")
 	c.do(http.MethodPost, "/v1/vendors/"+vendor+"/certifications", soc2).want(http.StatusCreated)
-	germanCloud(c, "DE400000005") // no certification: unchanged
+	germanCloud(c, "DE600000609") // no certification: unchanged
 
 	type market struct{ Country, Buyer string }
 	var out struct {

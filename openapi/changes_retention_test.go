@@ -34,7 +34,7 @@ func TestAPI_ChangesAfterRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.createVendor("NL123456789B01")
+	c.createVendor("NL123456782B01")
 	if _, err := c.store.Pool().Exec(ctx, `UPDATE change_log SET at = at - interval '100 days' WHERE position <= $1`, removal); err != nil {
 		t.Fatal(err)
 	}

@@ -63,10 +63,10 @@ func column(t *testing.T, table [][]string, name string) []string {
 func TestAPI_OpenDataFiles(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	vendor, offering := germanCloud(c, "DE400000006")
+	vendor, offering := germanCloud(c, "DE600000107")
 	soc2 := with(with(validCertification(offering), "scheme", "soc-2"), "level", "type-2")
 	c.do(http.MethodPost, "/v1/vendors/"+vendor+"/certifications", soc2).want(http.StatusCreated)
-	germanCloud(c, "DE400000007")
+	germanCloud(c, "DE600000203")
 	var feed struct {
 		NextAfter int64 `json:"next_after"`
 	}
@@ -126,10 +126,10 @@ func TestAPI_OpenDataFiles(t *testing.T) {
 func TestAPI_OpenDataOfferings(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
-	vendor, offering := germanCloud(c, "DE400000008")
+	vendor, offering := germanCloud(c, "DE600000300")
 	soc2 := with(with(validCertification(offering), "scheme", "soc-2"), "level", "type-2")
 	c.do(http.MethodPost, "/v1/vendors/"+vendor+"/certifications", soc2).want(http.StatusCreated)
-	_, other := germanCloud(c, "DE400000009")
+	_, other := germanCloud(c, "DE600000406")
 	var feed struct {
 		NextAfter int64 `json:"next_after"`
 	}

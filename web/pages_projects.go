@@ -101,9 +101,9 @@ func (o outcomeView) Value() int64 {
 
 // tenderFacts are the tender-context facts a project may state: the name
 // the project operations take, and its label (an interface text).
-var tenderFacts = []option{{"health-data-hosted", "Health data is hosted"}, {"health-data-processed", "Health data is processed"},
-	{"cloud-delivered", "Delivered from the cloud"}, {"classified-information", "Classified information"},
-	{"security-sensitive", "Security-sensitive"}, {"nis2-entity", "The buyer is a NIS2 entity"}}
+var tenderFacts = []option{{"health_data_hosted", "Health data is hosted"}, {"health_data_processed", "Health data is processed"},
+	{"cloud_delivered", "Delivered from the cloud"}, {"classified_information", "Classified information"},
+	{"security_sensitive", "Security-sensitive"}, {"nis2_entity", "The buyer is a NIS2 entity"}}
 
 // factLabel is the label of tender-context fact name, or name.
 func factLabel(name string) string {

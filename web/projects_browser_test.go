@@ -61,7 +61,7 @@ func TestBrowser_BuyerProject(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-category"), "cloud-hosting"),
 		chromedp.SendKeys(chromedp.CSS("#f-cpv-codes"), "72212730-5"),
 		chromedp.SetValue(chromedp.CSS("#f-country"), "FR"),
-		chromedp.Click(chromedp.CSS("#f-context-health-data-hosted")),
+		chromedp.Click(chromedp.CSS("#f-context-health_data_hosted")),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
 	waitText(t, ctx, "Project started.")
 	checkA11y(t, ctx, "new project")
@@ -197,7 +197,7 @@ func TestBrowser_KeyboardOnly_BuyerProject(t *testing.T) {
 	waitFor(t, ctx, `document.querySelector('#f-title') !== null`)
 	checkA11y(t, ctx, "project form (keyboard)")
 	for _, step := range []struct{ css, keys string }{{"#f-title", "Hosting of the patient record"}, {"#f-category", "Secure"},
-		{"#f-country", "France"}, {"#f-context-health-data-hosted", " "}} {
+		{"#f-country", "France"}, {"#f-context-health_data_hosted", " "}} {
 		tabTo(t, ctx, step.css)
 		run(t, ctx, "type into "+step.css, chromedp.KeyEvent(step.keys))
 	}

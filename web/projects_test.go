@@ -61,13 +61,13 @@ func TestPages_BuyerProjectWithoutJavaScript(t *testing.T) {
 	b.get("/projects").want(http.StatusOK, "Sign in") // signed out: sent to sign in
 	b.post("/signin", url.Values{"key": {key}}).want(http.StatusOK, "Your procurement projects", "admitted", `href="/projects/new"`)
 
-	b.get("/projects/new").want(http.StatusOK, `name="cpv_codes"`, `value="health-data-hosted"`)
+	b.get("/projects/new").want(http.StatusOK, `name="cpv_codes"`, `value="health_data_hosted"`)
 	b.post("/projects", url.Values{"cpv_codes": {"12345678-0"}}).want(http.StatusUnprocessableEntity, `class="error-summary"`,
 		`href="#f-title"`, `href="#f-country"`, `value="12345678-0"`)
 	b.post("/projects", url.Values{"title": {"Hosting"}, "country": {"FR"}, "cpv_codes": {"12345678-0"}}).
 		want(http.StatusUnprocessableEntity, `href="#f-category"`, `href="#f-cpv-codes"`)
 	p := b.post("/projects", url.Values{"title": {"Hosting of the patient record"}, "category": {"cloud-hosting"},
-		"cpv_codes": {"72212730-5"}, "country": {"FR"}, "context": {"health-data-hosted"}})
+		"cpv_codes": {"72212730-5"}, "country": {"FR"}, "context": {"health_data_hosted"}})
 	p.want(http.StatusOK, "Project started.", "Hosting of the patient record", "72212730-5", "Health data is hosted", "open")
 	id := submatch(t, `/projects/([0-9a-f-]{36})\?done=created`, p.URL)
 
