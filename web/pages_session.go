@@ -38,7 +38,9 @@ func (s *Server) signIn(q *request) error {
 			[]field{{Name: "key", Label: v.T("API key")}})
 		return q.render(http.StatusUnauthorized, "signin", v)
 	}
-	s.sessions.start(q.w, q.r, session{key: key, role: k.Role, name: k.Name, vendor: k.VendorID})
+	if err := s.sessions.start(q.w, q.r, session{key: key, role: k.Role, name: k.Name, vendor: k.VendorID}); err != nil {
+		return err
+	}
 	return q.redirect("/dashboard")
 }
 
@@ -101,8 +103,10 @@ func (s *Server) signUp(q *request) error {
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}
 	}
-	s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "vendor", name: out.APIKey.Name,
-		vendor: out.ID, newKey: out.APIKey.Token})
+	if err := s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "vendor", name: out.APIKey.Name,
+		vendor: out.ID, showKey: true}); err != nil {
+		return err
+	}
 	return q.redirect("/dashboard")
 }
 
