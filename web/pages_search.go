@@ -20,10 +20,10 @@ type searchData struct {
 	Country string
 	// CountryOptions are the country select's options (countryOptionsHTML).
 	CountryOptions template.HTML
-	Buyer   string
-	Results *searchResults
-	Cards   []card
-	Facets  []facet
+	Buyer          string
+	Results        *searchResults
+	Cards          []card
+	Facets         []facet
 	// NextOffset and PrevOffset page through the results; -1 when none.
 	NextOffset, PrevOffset int
 	// Unavailable is the API's sentence when search does not answer.
