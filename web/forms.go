@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -75,16 +76,35 @@ var index = regexp.MustCompile(`\[[^\]]*\]`)
 // field its location names (body.legal_name -> legal_name,
 // body.contact.email -> contact.email, body.countries[2] -> countries), or
 // in the summary alone when no field matches.
+//
+// A rejected value (422) is put in words for the user in the page's
+// language (humanMessage), under one summary sentence; other problems (a
+// conflict, a stale version) keep the API's words.
 func (f *form) addProblem(p *problem, fields []field) {
+	f.addProblemIn(nil, p, fields)
+}
+
+// addProblemIn is addProblem with the page's view v for the wording of
+// rejected values (nil: the API's words).
+func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 	f.Detail = p.Detail
+	invalid := v != nil && p.Status == http.StatusUnprocessableEntity && len(p.Errors) > 0
+	if invalid {
+		f.Detail = v.T("Some answers need changing. Correct each one below and send the form again.")
+	}
 	for _, e := range p.Errors {
-		fe := fieldError{Message: e.Message}
+		msg := e.Message
+		if invalid {
+			msg = humanMessage(v, msg)
+		}
+		fe := fieldError{Message: msg}
 		if fld, ok := fieldOf(e.Location, fields); ok {
 			fe.Field, fe.Label = fld.Name, fld.Label
-			if f.errors[fld.Name] == "" {
-				f.errors[fld.Name] = e.Message
-			} else {
-				f.errors[fld.Name] += "; " + e.Message
+			switch old := f.errors[fld.Name]; {
+			case old == "":
+				f.errors[fld.Name] = msg
+			case !strings.Contains(old, msg):
+				f.errors[fld.Name] = old + "; " + msg
 			}
 		}
 		f.Summary = append(f.Summary, fe)

@@ -326,4 +326,26 @@ var translations = map[string]translation{
 	"Too Many Requests":     {"Trop de requêtes", "Zu viele Anfragen"},
 	"Internal Server Error": {"Erreur interne", "Interner Fehler"},
 	"Service Unavailable":   {"Service indisponible", "Dienst nicht verfügbar"},
+
+	// Form errors in words (web/form_messages.go), the staff vendor status
+	// filter and the basis of an eligible answer (wt-webperf).
+	"Some answers need changing. Correct each one below and send the form again.": {"Certaines réponses sont à corriger. Corrigez chacune ci-dessous et envoyez à nouveau le formulaire.", "Einige Angaben müssen geändert werden. Korrigieren Sie jede unten und senden Sie das Formular erneut."},
+	"Enter or choose a value":                       {"Saisissez ou choisissez une valeur", "Geben Sie einen Wert ein oder wählen Sie einen aus"},
+	"Enter at least %d characters":                  {"Saisissez au moins %d caractères", "Geben Sie mindestens %d Zeichen ein"},
+	"Enter at most %d characters":                   {"Saisissez au plus %d caractères", "Geben Sie höchstens %d Zeichen ein"},
+	"Choose at least %d":                            {"Choisissez-en au moins %d", "Wählen Sie mindestens %d aus"},
+	"Choose at most %d":                             {"Choisissez-en au plus %d", "Wählen Sie höchstens %d aus"},
+	"Choose one of the options":                     {"Choisissez l'une des options", "Wählen Sie eine der Möglichkeiten"},
+	"Choose a country from the list":                {"Choisissez un pays dans la liste", "Wählen Sie ein Land aus der Liste"},
+	"Choose a language from the list":               {"Choisissez une langue dans la liste", "Wählen Sie eine Sprache aus der Liste"},
+	"Enter an e-mail address, like name@example.eu": {"Saisissez une adresse e-mail, par exemple nom@example.eu", "Geben Sie eine E-Mail-Adresse ein, zum Beispiel name@example.eu"},
+	"Enter a web address starting with https://":    {"Saisissez une adresse web commençant par https://", "Geben Sie eine Webadresse ein, die mit https:// beginnt"},
+	"Enter an international phone number: a plus sign, the country code and the number, like +4930123456": {"Saisissez un numéro de téléphone international : le signe plus, l'indicatif du pays et le numéro, par exemple +33123456789", "Geben Sie eine internationale Telefonnummer ein: ein Pluszeichen, die Ländervorwahl und die Nummer, zum Beispiel +4930123456"},
+	"Enter a valid VAT number with its country prefix, like DE811907980":                                  {"Saisissez un numéro de TVA valide avec le préfixe du pays, par exemple FR40303265045", "Geben Sie eine gültige USt-IdNr. mit Länderkennung ein, zum Beispiel DE811907980"},
+	"Enter a date, like 2027-06-30":            {"Saisissez une date, par exemple 2027-06-30", "Geben Sie ein Datum ein, zum Beispiel 2027-06-30"},
+	"Enter a later date":                       {"Saisissez une date plus tardive", "Geben Sie ein späteres Datum ein"},
+	"Enter a number of at least %d":            {"Saisissez un nombre d'au moins %d", "Geben Sie eine Zahl von mindestens %d ein"},
+	"Enter a number of at most %d":             {"Saisissez un nombre d'au plus %d", "Geben Sie eine Zahl von höchstens %d ein"},
+	"Enter a whole number":                     {"Saisissez un nombre entier", "Geben Sie eine ganze Zahl ein"},
+	"Enter a value in the form the hint shows": {"Saisissez une valeur sous la forme indiquée", "Geben Sie einen Wert in der angegebenen Form ein"},
 }
