@@ -348,4 +348,9 @@ var translations = map[string]translation{
 	"Enter a number of at most %d":             {"Saisissez un nombre d'au plus %d", "Geben Sie eine Zahl von höchstens %d ein"},
 	"Enter a whole number":                     {"Saisissez un nombre entier", "Geben Sie eine ganze Zahl ein"},
 	"Enter a value in the form the hint shows": {"Saisissez une valeur sous la forme indiquée", "Geben Sie einen Wert in der angegebenen Form ein"},
+	"Basis:":        {"Fondement :", "Grundlage:"},
+	"none required": {"aucun exigé", "keines verlangt"},
+	"every requirement is met by certificates staff verified.":                                     {"chaque exigence est satisfaite par des certificats vérifiés par l'équipe.", "jede Anforderung ist durch vom Team geprüfte Zertifikate erfüllt."},
+	"at least one requirement is met only by a certificate the vendor declared, not yet verified.": {"au moins une exigence n'est satisfaite que par un certificat déclaré par le prestataire, pas encore vérifié.", "mindestens eine Anforderung ist nur durch ein vom Anbieter erklärtes, noch nicht geprüftes Zertifikat erfüllt."},
+	"no requirement here asks for a certificate.":                                                  {"aucune exigence ne demande ici de certificat.", "hier verlangt keine Anforderung ein Zertifikat."},
 }
