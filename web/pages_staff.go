@@ -17,7 +17,7 @@ const (
 	// vendorScanPages bounds the pages of list-vendors read to find the
 	// vendors of a status: the operation has no status filter yet.
 	vendorScanPages = 20
-	claimsPerPage    = 50
+	claimsPerPage   = 50
 )
 
 // staffData is the moderation page's data.
