@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -67,6 +68,9 @@ type field struct {
 	Name  string // form field name, also the API location after "body."
 	Label string // shown in the summary, translated
 	API   string // the API's name of the field, when not Name
+	// Choice marks a select: a missing, short or unknown value reads as
+	// "choose one from the list", not as typing advice.
+	Choice bool
 }
 
 // index matches array indices and map keys in locations: body.countries[0].
@@ -93,12 +97,16 @@ func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 		f.Detail = v.T("Some answers need changing. Correct each one below and send the form again.")
 	}
 	for _, e := range p.Errors {
+		fld, known := fieldOf(e.Location, fields)
 		msg := e.Message
-		if invalid {
+		switch {
+		case invalid && known && fld.Choice:
+			msg = v.T("Choose one from the list")
+		case invalid:
 			msg = humanMessage(v, msg)
 		}
 		fe := fieldError{Message: msg}
-		if fld, ok := fieldOf(e.Location, fields); ok {
+		if known {
 			fe.Field, fe.Label = fld.Name, fld.Label
 			switch old := f.errors[fld.Name]; {
 			case old == "":
@@ -109,6 +117,14 @@ func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 		}
 		f.Summary = append(f.Summary, fe)
 	}
+	// In the order of the form (GOV.UK), errors without a field last.
+	order := func(e fieldError) int {
+		if i := slices.IndexFunc(fields, func(f field) bool { return f.Name == e.Field }); i >= 0 && e.Field != "" {
+			return i
+		}
+		return len(fields)
+	}
+	slices.SortStableFunc(f.Summary, func(a, b fieldError) int { return order(a) - order(b) })
 }
 
 // fieldOf finds the field of an API error location: the longest field name

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -16,11 +17,11 @@ func TestForms_SignUpErrorsInOneRoundInWords(t *testing.T) {
 	bad := url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR123"}, "country": {"FR"},
 		"size": {""}, "contact.email": {"not-an-address"}, "contact.phone": {"0123"}}
 	for lang, words := range map[string][]string{
-		"en": {"Some answers need changing.", "Choose one of the options", "Enter a valid VAT number with its country prefix",
+		"en": {"Some answers need changing.", "Choose one from the list", "Enter a valid VAT number with its country prefix",
 			"Enter an e-mail address, like name@example.eu", "Enter an international phone number"},
-		"fr": {"Certaines réponses sont à corriger.", "Choisissez l&#39;une des options", "Saisissez un numéro de TVA valide",
+		"fr": {"Certaines réponses sont à corriger.", "Choisissez-en un dans la liste", "Saisissez un numéro de TVA valide",
 			"Saisissez une adresse e-mail", "Saisissez un numéro de téléphone international"},
-		"de": {"Einige Angaben müssen geändert werden.", "Wählen Sie eine der Möglichkeiten", "gültige USt-IdNr.",
+		"de": {"Einige Angaben müssen geändert werden.", "Wählen Sie einen Eintrag aus der Liste", "gültige USt-IdNr.",
 			"Geben Sie eine E-Mail-Adresse ein", "internationale Telefonnummer"},
 	} {
 		b := s.browser()
@@ -29,6 +30,16 @@ func TestForms_SignUpErrorsInOneRoundInWords(t *testing.T) {
 		p.want(http.StatusUnprocessableEntity, `href="#f-size"`, `href="#f-vat-number"`, `href="#f-contact-email"`, `href="#f-contact-phone"`,
 			`id="f-size-error"`, `id="f-vat-number-error"`, `id="f-contact-email-error"`, `id="f-contact-phone-error"`)
 		p.lacks("validation failed", "expected ", "must be an EU VAT number", "must be an e-mail address")
+	}
+	// An empty form: the summary lists the fields in the form's order.
+	p := s.browser().post("/signup", url.Values{}).want(http.StatusUnprocessableEntity)
+	last := -1
+	for _, id := range []string{"f-legal-name", "f-vat-number", "f-country", "f-size", "f-contact-email"} {
+		i := strings.Index(p.Body, `href="#`+id+`"`)
+		if i < last {
+			t.Errorf("summary entry %s out of the form's order", id)
+		}
+		last = i
 	}
 }
 

@@ -59,7 +59,7 @@ func (s *Server) signOut(q *request) error {
 func vendorFields(v *view) []field {
 	return []field{
 		{Name: "legal_name", Label: v.T("Legal name")}, {Name: "trading_name", Label: v.T("Trading name")}, {Name: "vat_number", Label: v.T("VAT number")},
-		{Name: "country", Label: v.T("Head-office country")}, {Name: "size", Label: v.T("Company size")}, {Name: "website", Label: v.T("Website")},
+		{Name: "country", Label: v.T("Head-office country"), Choice: true}, {Name: "size", Label: v.T("Company size"), Choice: true}, {Name: "website", Label: v.T("Website")},
 		{Name: "contact.name", Label: v.T("Contact name")}, {Name: "contact.email", Label: v.T("Contact e-mail")}, {Name: "contact.phone", Label: v.T("Contact phone")},
 	}
 }

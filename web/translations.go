@@ -335,6 +335,7 @@ var translations = map[string]translation{
 	"Enter at most %d characters":                   {"Saisissez au plus %d caractères", "Geben Sie höchstens %d Zeichen ein"},
 	"Choose at least %d":                            {"Choisissez-en au moins %d", "Wählen Sie mindestens %d aus"},
 	"Choose at most %d":                             {"Choisissez-en au plus %d", "Wählen Sie höchstens %d aus"},
+	"Choose one from the list":                      {"Choisissez-en un dans la liste", "Wählen Sie einen Eintrag aus der Liste"},
 	"Choose one of the options":                     {"Choisissez l'une des options", "Wählen Sie eine der Möglichkeiten"},
 	"Choose a country from the list":                {"Choisissez un pays dans la liste", "Wählen Sie ein Land aus der Liste"},
 	"Choose a language from the list":               {"Choisissez une langue dans la liste", "Wählen Sie eine Sprache aus der Liste"},
