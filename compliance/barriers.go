@@ -38,16 +38,21 @@ type BarrierRow struct {
 	// ShareEligible is Eligible / Offerings, nil without offerings.
 	ShareEligible         *float64 `json:"share_eligible"`
 	ShareEligibleVerified *float64 `json:"share_eligible_verified"`
-	// MedianGapCostEUR is the median gap cost over the ineligible offerings
+	// MedianGapCostEUR and MedianGapCostHighEUR are the medians of the low
+	// and high ends of the gap cost ranges over the ineligible offerings
 	// whose gap is complete (certification alone makes them eligible) and of
-	// known cost; GapCostUnknown counts those left out for an unknown cost.
-	// NotClosable counts the ineligible offerings that no certification makes
-	// eligible (a condition fails, or a requirement has no obtainable full
-	// satisfier). Nil when there is no value.
-	MedianGapCostEUR *float64 `json:"median_gap_cost_eur"`
-	GapCostUnknown   int      `json:"gap_cost_unknown"`
-	NotClosable      int      `json:"not_closable"`
-	// MedianLeadTimeMonths is the same median over lead times.
+	// known cost; GapCostUnknown counts those left out for an unknown cost
+	// and GapCostUnknownSchemes names the schemes of unknown cost in their
+	// gaps. NotClosable counts the ineligible offerings that no certification
+	// makes eligible (a condition fails, or a requirement has no obtainable
+	// full satisfier). Nil when there is no value.
+	MedianGapCostEUR      *float64 `json:"median_gap_cost_eur"`
+	MedianGapCostHighEUR  *float64 `json:"median_gap_cost_high_eur"`
+	GapCostUnknown        int      `json:"gap_cost_unknown"`
+	GapCostUnknownSchemes []string `json:"gap_cost_unknown_schemes"`
+	NotClosable           int      `json:"not_closable"`
+	// MedianLeadTimeMonths is the median of the high ends of the gap lead
+	// time ranges (the longest the gap is expected to take).
 	MedianLeadTimeMonths *float64 `json:"median_lead_time_months"`
 	LeadTimeUnknown      int      `json:"lead_time_unknown"`
 	// TopBarrier is the binding requirement that excludes most offerings
@@ -267,7 +272,7 @@ func (e *Engine) barrierRow(code string, cl *cell, idx int, states [][]cellStats
 	row.ShareEligibleVerified = share(row.EligibleVerified, row.Offerings)
 	row.HomeBias.shares()
 	row.TopBarrier = topBarrier(cl, excluded)
-	gapMedians(&row, tallies)
+	e.gapMedians(&row, tallies)
 	return row
 }
 
@@ -311,9 +316,11 @@ func topBarrier(cl *cell, excluded []int) *Barrier {
 }
 
 // gapMedians sets the gap medians of row, and counts the offerings left
-// out: no certification makes them eligible, or the cost or lead time is unknown.
-func gapMedians(row *BarrierRow, tallies []*gapTally) {
-	var costs, leads []weighted
+// out: no certification makes them eligible, or the cost or lead time is
+// unknown (naming the schemes of unknown cost).
+func (e *Engine) gapMedians(row *BarrierRow, tallies []*gapTally) {
+	var lows, highs, leads []weighted
+	row.GapCostUnknownSchemes = []string{}
 	for _, t := range tallies {
 		if !t.plan.complete {
 			row.NotClosable += t.count
@@ -321,15 +328,22 @@ func gapMedians(row *BarrierRow, tallies []*gapTally) {
 		}
 		if t.plan.unknown > 0 {
 			row.GapCostUnknown += t.count
+			for _, pk := range t.plan.picks {
+				if s := &e.ref.Schemes[pk.scheme]; s.Cost == nil && !slices.Contains(row.GapCostUnknownSchemes, s.ID) {
+					row.GapCostUnknownSchemes = append(row.GapCostUnknownSchemes, s.ID)
+				}
+			}
 		} else {
-			costs = append(costs, weighted{float64(t.plan.known), t.count})
+			lows = append(lows, weighted{float64(t.plan.known.LowEUR), t.count})
+			highs = append(highs, weighted{float64(t.plan.known.HighEUR), t.count})
 		}
 		if t.plan.lead == nil {
 			row.LeadTimeUnknown += t.count
 		} else {
-			leads = append(leads, weighted{*t.plan.lead, t.count})
+			leads = append(leads, weighted{t.plan.lead.HighMonths, t.count})
 		}
 	}
-	row.MedianGapCostEUR = median(costs)
+	slices.Sort(row.GapCostUnknownSchemes)
+	row.MedianGapCostEUR, row.MedianGapCostHighEUR = median(lows), median(highs)
 	row.MedianLeadTimeMonths = median(leads)
 }

@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -63,9 +64,9 @@ func TestTallyFailures(t *testing.T) {
 	}
 	var tallies []string
 	for _, g := range s.gaps {
-		tallies = append(tallies, fmt.Sprintf("x%d complete=%v known=%d", g.count, g.plan.complete, g.plan.known))
+		tallies = append(tallies, fmt.Sprintf("x%d complete=%v known=%s", g.count, g.plan.complete, eurString(&g.plan.known)))
 	}
-	if diff := cmp.Diff([]string{"x2 complete=false known=150", "x1 complete=true known=50"}, tallies,
+	if diff := cmp.Diff([]string{"x2 complete=false known=150-300", "x1 complete=true known=50-100"}, tallies,
 		cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("gap tallies (-want +got):\n%s", diff)
 	}
@@ -87,7 +88,7 @@ func TestBarrierRow_MergesWorkers(t *testing.T) {
 	e := NewEngine(analyticsRef())
 	idx := e.cellIndex(e.countryIdx["DE"], e.catIdx["cloud"], 0)
 	cl := &e.cells[idx]
-	complete := &gapTally{count: 2, plan: gapPlan{complete: true, known: 100, lead: ptr(6.0)}}
+	complete := &gapTally{count: 2, plan: gapPlan{complete: true, known: EURRange{100, 150}, lead: &MonthRange{3, 6}}}
 	closed := &gapTally{count: 1, plan: gapPlan{complete: false}}
 	s1, s2 := make([]cellStats, len(e.cells)), make([]cellStats, len(e.cells))
 	s1[idx] = cellStats{offerings: 4, eligible: 1, domestic: 2, domesticEligible: 1, excluded: []int{1, 2, 0},
@@ -95,7 +96,7 @@ func TestBarrierRow_MergesWorkers(t *testing.T) {
 	s2[idx] = cellStats{offerings: 2, other: 2, excluded: []int{0, 1, 0}, slow: []*gapTally{closed}}
 	row := e.barrierRow("DE", cl, idx, [][]cellStats{s1, s2})
 	if row.Offerings != 6 || row.Eligible != 1 || *row.ShareEligible != 1.0/6 || row.NotClosable != 1 ||
-		*row.MedianGapCostEUR != 100 || row.HomeBias.DomesticMinusOtherEEA == nil || *row.HomeBias.DomesticMinusOtherEEA != 0.5 {
+		*row.MedianGapCostEUR != 100 || *row.MedianGapCostHighEUR != 150 || row.HomeBias.DomesticMinusOtherEEA == nil || *row.HomeBias.DomesticMinusOtherEEA != 0.5 {
 		t.Errorf("%+v", row)
 	}
 	if row.TopBarrier == nil || row.TopBarrier.Requirement != cl.reqs[cl.binding[1]].r.ID || row.TopBarrier.Excluded != 3 {
@@ -144,20 +145,22 @@ func TestTopBarrier(t *testing.T) {
 
 func TestGapMedians(t *testing.T) {
 	tallies := []*gapTally{
-		{count: 2, plan: gapPlan{complete: true, known: 100, lead: ptr(6.0)}},
-		{count: 1, plan: gapPlan{complete: true, known: 300, lead: nil}},
-		{count: 1, plan: gapPlan{complete: true, known: 50, unknown: 1, lead: ptr(3.0)}},
-		{count: 4, plan: gapPlan{complete: false, known: 10}},
+		{count: 2, plan: gapPlan{complete: true, known: EURRange{100, 400}, lead: &MonthRange{2, 6}}},
+		{count: 1, plan: gapPlan{complete: true, known: EURRange{300, 350}, lead: nil}},
+		{count: 1, plan: gapPlan{complete: true, known: EURRange{50, 60}, unknown: 1, lead: &MonthRange{1, 3}, picks: []gapPick{{scheme: 0}, {scheme: 3}}}},
+		{count: 4, plan: gapPlan{complete: false, known: EURRange{10, 10}}},
 	}
+	e := NewEngine(analyticsRef()) // schemes a, b, c, u (unknown cost), lv
 	var row BarrierRow
-	gapMedians(&row, tallies)
-	// Costs 100, 100, 300: median 100; leads 3, 6, 6: median 6.
+	e.gapMedians(&row, tallies)
+	// Lows 100, 100, 300: median 100; highs 400, 400, 350: median 400; lead highs 3, 6, 6: median 6.
 	if row.NotClosable != 4 || row.GapCostUnknown != 1 || row.LeadTimeUnknown != 1 ||
-		row.MedianGapCostEUR == nil || *row.MedianGapCostEUR != 100 || row.MedianLeadTimeMonths == nil || *row.MedianLeadTimeMonths != 6 {
+		row.MedianGapCostEUR == nil || *row.MedianGapCostEUR != 100 || *row.MedianGapCostHighEUR != 400 ||
+		row.MedianLeadTimeMonths == nil || *row.MedianLeadTimeMonths != 6 || !slices.Equal(row.GapCostUnknownSchemes, []string{"u"}) {
 		t.Errorf("%+v", row)
 	}
 	var empty BarrierRow
-	gapMedians(&empty, nil)
+	e.gapMedians(&empty, nil)
 	if empty.MedianGapCostEUR != nil || empty.MedianLeadTimeMonths != nil {
 		t.Errorf("no tallies: %+v", empty)
 	}

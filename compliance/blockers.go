@@ -30,11 +30,12 @@ type Blocker struct {
 	Kind        ActionKind `json:"kind"`
 	// Action says in words what to do (or why nothing can be done).
 	Action string `json:"action"`
-	// Scheme, Level, CostEUR and LeadTimeMonths describe an obtain-scheme action.
-	Scheme         string   `json:"scheme,omitempty"`
-	Level          string   `json:"level,omitempty"`
-	CostEUR        *int     `json:"cost_eur,omitempty"`
-	LeadTimeMonths *float64 `json:"lead_time_months,omitempty"`
+	// Scheme, Level, CostRangeEUR and LeadTimeRangeMonths describe an
+	// obtain-scheme action (the ranges nil when unknown).
+	Scheme              string      `json:"scheme,omitempty"`
+	Level               string      `json:"level,omitempty"`
+	CostRangeEUR        *EURRange   `json:"cost_range_eur,omitempty"`
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months,omitempty"`
 	// Languages are those of an add-language action.
 	Languages []string `json:"languages,omitempty"`
 	// Region is the country code, EU or EEA of an establishment, data or
@@ -70,7 +71,8 @@ func (a Assessment) Blockers() []Blocker {
 		}
 		b := Blocker{Requirement: r.ID, Title: r.Title, Kind: NoAction, Action: why[r.ID]}
 		if s, ok := closers[r.ID]; ok {
-			b.Kind, b.Scheme, b.Level, b.CostEUR, b.LeadTimeMonths = ObtainScheme, s.Scheme, s.Level, s.CostEUR, s.LeadTimeMonths
+			b.Kind, b.Scheme, b.Level = ObtainScheme, s.Scheme, s.Level
+			b.CostRangeEUR, b.LeadTimeRangeMonths = s.CostRangeEUR, s.LeadTimeRangeMonths
 			b.Action = "obtain " + s.Name
 			if s.Level != "" {
 				b.Action += " (level " + s.Level + " or higher)"

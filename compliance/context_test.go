@@ -125,15 +125,20 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"at-nisg-audit-body", "AT", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"at-rkeg-reliability-checks", "AT", "incident-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"be-cab-authorisation", "BE", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
+		// Clearance rules added 2026-12-02 (research/check-2026-12-02-a.md): dksi.bg, ceskezakony.cz decree
+		// 384/2024, kapo.ee, narodne-novine.nn.hr NN 85/2008, nbf.hu - binding only with classified information.
+		{"bg-classified-information-clearance", "BG", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"cz-cloud-computing-catalogue", "CZ", "managed-detection-response", Public, "cloud_delivered", "-cloud_delivered", true},
 		{"cz-cloud-computing-catalogue", "CZ", "managed-detection-response", Public, "cloud_delivered", "-cloud_delivered", true},
+		{"cz-nbu-security-clearance", "CZ", "security-audit", Public, "classified_information", "security_sensitive", false},
 		{"de-c5-sgbv-393", "DE", "managed-detection-response", Public, "health_data_processed,cloud_delivered", "-health_data_processed", true},
 		{"de-c5-sgbv-393", "DE", "managed-detection-response", Public, "health_data_processed,cloud_delivered", "-cloud_delivered", true},
 		{"de-kritis-pruefende-stelle", "DE", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"de-sue-clearance", "DE", "incident-response", Public, "security_sensitive", "-security_sensitive,-classified_information", false},
 		{"de-sue-clearance", "DE", "security-audit", Public, "classified_information", "", false},
 		{"dk-pet-security-clearance", "DK", "incident-response", Public, "classified_information", "security_sensitive", false},
-		{"ee-health-information-system-special-measures", "EE", "cloud-hosting", Public, "health_data_hosted", "-health_data_hosted", true},
+		// The EE health-information-system lead was dropped 2026-12-02 (unconfirmed; research/dropped-leads-2026-12-02.md).
+		{"ee-state-secrets-access", "EE", "penetration-testing", Public, "classified_information", "-classified_information", false},
 		{"es-eu-location-public-registries", "ES", "cloud-hosting", Public, "health_data_hosted", "-health_data_hosted", true},
 		{"fi-client-data-act-system-certification", "FI", "cloud-hosting", Public, "health_data_processed", "-health_data_processed", true},
 		{"fi-findata-secure-operating-environment", "FI", "cloud-hosting", Public, "health_data_processed", "-health_data_processed", true},
@@ -142,22 +147,34 @@ func TestAssess_EveryConditionalRule(t *testing.T) {
 		{"fr-hds", "FR", "managed-detection-response", Public, "health_data_hosted", "-health_data_hosted", false},
 		{"fr-hds", "FR", "cloud-hosting", Private, "health_data_hosted", "-health_data_hosted", true},
 		{"fr-pgssi-s-eid", "FR", "cloud-hosting", Public, "health_data_processed", "-health_data_processed", true},
+		{"hr-security-vetting-classified", "HR", "managed-security-services", Public, "classified_information", "-classified_information", false},
+		{"hu-nbf-industrial-security", "HU", "cloud-hosting", Public, "classified_information", "-classified_information", false},
 		{"hu-sztfh-registered-cyber-auditor", "HU", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"it-acn-cloud-qualification", "IT", "managed-detection-response", Public, "cloud_delivered", "-cloud_delivered", true},
 		{"it-perimetro-cvcn", "IT", "managed-detection-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-untrusted-supplier-exclusion", "LT", "incident-response", Public, "security_sensitive", "-security_sensitive", false},
 		{"lt-state-information-resources-hosting", "LT", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// likumi.lv, MK 417 (2018): industrial security certificate only for classified procurements.
+		{"lv-classified-information-industrial-security", "LV", "penetration-testing", Public, "classified_information", "-classified_information", false},
 		{"nl-nen7510", "NL", "incident-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"nl-nen7510", "NL", "penetration-testing", Public, "health_data_processed", "-health_data_processed", false},
 		{"no-security-act-supplier-clearance", "NO", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"pl-cybersecurity-service-provider-conditions", "PL", "incident-response", Public, "nis2_entity", "-nis2_entity", true},
 		{"pl-ksc-audit-qualifications", "PL", "penetration-testing", Public, "nis2_entity", "-nis2_entity", true},
+		// bip.abw.gov.pl, industrial security: certificate and staff clearance only for classified contracts.
+		{"pl-classified-information-clearance", "PL", "incident-response", Public, "classified_information", "-classified_information", false},
 		{"ro-attested-cybersecurity-auditor", "RO", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"ro-government-cloud", "RO", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// orniss.ro, HG 585/2002 chapter VII: industrial security only for classified contracts.
+		{"ro-classified-information-clearance", "RO", "cloud-hosting", Public, "classified_information", "-classified_information", false},
+		// pisrs.si, ZTP art. 1(3) and the 2007 regulation: clearance only for classified orders.
+		{"si-classified-information-clearance", "SI", "managed-security-services", Public, "classified_information", "-classified_information", false},
 		{"se-protective-security-agreement", "SE", "incident-response", Public, "classified_information", "-classified_information,-security_sensitive", false},
 		{"se-outsourcing-confidentiality", "SE", "managed-detection-response", Public, "health_data_processed", "-health_data_processed", true},
 		{"sk-certified-cybersecurity-auditor", "SK", "security-audit", Public, "nis2_entity", "-nis2_entity", true},
 		{"sk-government-cloud-catalogue", "SK", "cloud-hosting", Public, "cloud_delivered", "-cloud_delivered", true},
+		// nbu.gov.sk, bezpečnostné previerky: NBÚ clearance only where classified information is passed on.
+		{"sk-classified-information-clearance", "SK", "security-audit", Public, "classified_information", "-classified_information", false},
 	}
 	covered := map[string]bool{}
 	for _, tc := range cases {

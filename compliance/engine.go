@@ -244,23 +244,28 @@ type UnmetCondition struct {
 // candidates. One scheme can close several requirements. The set is exact
 // (branch-and-bound over covers; cells have a dozen binding requirements at
 // most, so it is small) and minimal in the order: number of schemes of
-// unknown cost, sum of known costs, number of schemes, scheme ids. A
+// unknown cost, sum of the low ends of the known cost ranges, number of
+// schemes, scheme ids. A
 // requirement whose condition fails, or that no obtainable scheme satisfies
 // fully, is listed in NotClosable instead.
 type Gap struct {
 	// Schemes is the chosen set, by scheme id.
 	Schemes []GapScheme `json:"schemes"`
-	// CostEUR is the total, nil when any chosen scheme's cost is unknown or
-	// the gap is not Complete (it is never 0 for unknown; it is 0 for an
-	// empty, complete set). LeadTimeMonths is nil in the same cases.
-	CostEUR *int `json:"cost_eur"`
-	// KnownCostEUR is the sum of the known costs.
-	KnownCostEUR int `json:"known_cost_eur"`
-	// UnknownCost counts the chosen schemes of unknown cost.
-	UnknownCost int `json:"unknown_cost"`
-	// LeadTimeMonths is the longest lead time of the chosen schemes (they can
-	// be pursued in parallel), nil when any is unknown.
-	LeadTimeMonths *float64 `json:"lead_time_months"`
+	// CostRangeEUR sums the cost ranges (lows and highs) of the chosen schemes
+	// whose cost is known; nil when none is known, so an unknown or
+	// incomplete gap never shows 0 (an empty, complete gap is 0-0).
+	CostRangeEUR *EURRange `json:"cost_range_eur"`
+	// UnknownCost counts the chosen schemes of unknown cost and
+	// UnknownCostSchemes names them: CostRangeEUR leaves them out.
+	UnknownCost        int      `json:"unknown_cost"`
+	UnknownCostSchemes []string `json:"unknown_cost_schemes"`
+	// TotalCostRangeEUR is CostRangeEUR when it is the whole price: the gap is
+	// Complete and no chosen scheme's cost is unknown; nil otherwise.
+	TotalCostRangeEUR *EURRange `json:"total_cost_range_eur"`
+	// LeadTimeRangeMonths is the longest lead time of the chosen schemes (they
+	// can be pursued in parallel): the largest low and the largest high; nil
+	// when any is unknown or the gap is not Complete.
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months"`
 	// NotClosable are failing binding requirements no certification closes:
 	// a condition fails, or no obtainable scheme satisfies them fully.
 	NotClosable []NotClosable `json:"not_closable"`
@@ -275,9 +280,11 @@ type GapScheme struct {
 	Name   string `json:"name"`
 	// Level is the level to obtain: the highest any closed requirement needs;
 	// empty when any level (or none) will do.
-	Level          string   `json:"level"`
-	CostEUR        *int     `json:"cost_eur"`
-	LeadTimeMonths *float64 `json:"lead_time_months"`
+	Level string `json:"level"`
+	// CostRangeEUR and LeadTimeRangeMonths are the scheme's typical cost and
+	// lead time (Scheme.Cost, Scheme.LeadTime); nil when unknown.
+	CostRangeEUR        *EURRange   `json:"cost_range_eur"`
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months"`
 	// Closes lists the failing binding requirements it closes.
 	Closes []string `json:"closes"`
 }

@@ -160,6 +160,11 @@ func TestAssess_Requirements(t *testing.T) {
 		{"no Spanish support", "ES", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pt"} }, "es-language", Unmet},
 		{"Polish provider conditions need Polish and English", "PL", "incident-response", Private, []Held{held("iso-iec-27001", "")},
 			func(p *Profile) { p.Languages = []string{"pl"} }, "pl-cybersecurity-service-provider-conditions", Unmet},
+		// tender language in Slovakia (ZVO § 21(6), akkk.sk 2022-01-18): Slovak, or Czech without translation.
+		{"Czech support in a Slovak tender", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"cs"} }, "sk-procurement-language", Met},
+		{"no Slovak or Czech support", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pl"} }, "sk-procurement-language", Unmet},
+		// tender language in Slovenia (ZJN-3 art. 36, forum-media.si): Slovenian unless the buyer allows otherwise.
+		{"no Slovenian support", "SI", "security-audit", Public, nil, func(p *Profile) { p.Languages = []string{"en"} }, "si-procurement-language", Unmet},
 		{"Danish clearance", "DK", "penetration-testing", Public, nil, nil, "dk-pet-security-clearance", Met},
 		{"no Danish clearance", "DK", "penetration-testing", Public, nil, func(p *Profile) { p.ClearedIn = []string{"SE"} }, "dk-pet-security-clearance", Unmet},
 		// draft schemes cannot be held.
@@ -261,6 +266,9 @@ func TestAssess_Binding(t *testing.T) {
 		{"DE", "cloud-hosting", Private, "de-c5-sgbv-393", true},        // mandatory
 		{"FR", "consulting-governance", Private, "fr-pacs", false},      // optional and pending
 		{"NL", "penetration-testing", Private, "nl-ccv-pentest", false}, // optional
+		// Act 1406/2011 § 3 (finlex.fi) binds state administration authorities only, not the
+		// wellbeing services counties that run public hospitals: optional since the 2026-12-02 check.
+		{"FI", "penetration-testing", Public, "fi-accredited-inspection-body-authorities", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.req+"/"+string(tc.buyer), func(t *testing.T) {
@@ -374,11 +382,16 @@ func TestGap_RealData(t *testing.T) {
 	if g.Scheme != "bsi-c5" || g.Level != "type-2" || !slices.Equal(g.Closes, []string{"de-c5-sgbv-393"}) {
 		t.Errorf("gap scheme = %+v, want bsi-c5 type-2 closing de-c5-sgbv-393", g)
 	}
-	if a.Gap.CostEUR != nil || a.Gap.UnknownCost != 1 || a.Gap.KnownCostEUR != 0 {
-		t.Errorf("C5 has no cost in the data: cost = %v, unknown = %d, known = %d", a.Gap.CostEUR, a.Gap.UnknownCost, a.Gap.KnownCostEUR)
+	c5 := e.ref.Schemes[slices.IndexFunc(e.ref.Schemes, func(s Scheme) bool { return s.ID == "bsi-c5" })]
+	if c5.Cost == nil {
+		if a.Gap.CostRangeEUR != nil || a.Gap.TotalCostRangeEUR != nil || a.Gap.UnknownCost != 1 || !slices.Equal(a.Gap.UnknownCostSchemes, []string{"bsi-c5"}) {
+			t.Errorf("C5 has no cost in the data: gap = %+v", a.Gap)
+		}
+	} else if a.Gap.TotalCostRangeEUR == nil || *a.Gap.TotalCostRangeEUR != c5.Cost.Range() || a.Gap.UnknownCost != 0 {
+		t.Errorf("C5 costs %+v (%s): gap = %+v", c5.Cost.Range(), c5.Cost.Source.URL, a.Gap)
 	}
-	if a.Gap.LeadTimeMonths == nil || *a.Gap.LeadTimeMonths != 12 {
-		t.Errorf("lead time = %v, want 12 (C5)", a.Gap.LeadTimeMonths)
+	if a.Gap.LeadTimeRangeMonths == nil || *a.Gap.LeadTimeRangeMonths != (MonthRange{6, 12}) {
+		t.Errorf("lead time = %v, want 6-12 months (C5, agor-legal.com)", a.Gap.LeadTimeRangeMonths)
 	}
 	if !a.Gap.Complete || len(a.Gap.NotClosable) != 0 {
 		t.Errorf("gap complete = %v, not closable = %+v; want complete with nothing unclosable", a.Gap.Complete, a.Gap.NotClosable)
@@ -589,4 +602,22 @@ func TestProperty_InvalidCertificationIsAbsent(t *testing.T) {
 			t.Fatalf("an invalid certification changed the assessment:\n%s", diff)
 		}
 	})
+}
+
+// TestReference_GovernmentCloudsAreNotBinding encodes two corrections of the
+// 2026-12-02 check: the Slovak government cloud binds only cloud used for the
+// exercise of public authority (Zákon 305/2013 § 10a(5), cloud.statneit.sk),
+// and the Romanian one binds central authorities, not hospitals (Law 180/2023
+// approving OUG 89/2022, lexcafe.ro 2023-06-28). Neither binds a public buyer.
+func TestReference_GovernmentCloudsAreNotBinding(t *testing.T) {
+	e := mustEngine(t)
+	for _, id := range []string{"sk-government-cloud-catalogue", "ro-government-cloud"} {
+		i := slices.IndexFunc(e.ref.Requirements, func(r Requirement) bool { return r.ID == id })
+		if i < 0 {
+			t.Fatalf("%s missing", id)
+		}
+		if r := e.ref.Requirements[i]; r.Strength != Optional || r.Binding(Public) {
+			t.Errorf("%s: strength %s, binding for public buyers %v; want optional, not binding", id, r.Strength, r.Binding(Public))
+		}
+	}
 }

@@ -24,8 +24,9 @@ import (
 // The search is exact: a branch-and-bound over set covers that branches on
 // the schemes closing the first uncovered requirement, pruning a branch once
 // it cannot beat the best cover found. Sets are ordered by (number of
-// schemes of unknown cost, sum of the known costs, number of schemes, the
-// sorted scheme ids); an unknown cost is never taken as 0. Sizes are small -
+// schemes of unknown cost, sum of the low ends of the known cost ranges,
+// number of schemes, the sorted scheme ids); an unknown cost is never taken
+// as 0. Sizes are small -
 // in the reference data a cell has at most a dozen binding requirements, each
 // with a handful of full satisfiers - so the search stays tiny; analytics
 // memoize it per distinct set of failing requirements.
@@ -35,10 +36,10 @@ import (
 // so analytics memoize it.
 type gapPlan struct {
 	picks    []gapPick
-	unknown  int      // picks of unknown cost
-	known    int      // sum of the known costs
-	lead     *float64 // longest lead time; nil when any is unknown
-	complete bool     // every failing requirement is closed
+	unknown  int         // picks of unknown cost
+	known    EURRange    // sums of the known cost ranges
+	lead     *MonthRange // longest lead time; nil when any is unknown
+	complete bool        // every failing requirement is closed
 }
 
 // gapPick is a scheme of a plan.
@@ -48,13 +49,22 @@ type gapPick struct {
 	closes   []int // indexes into the cell's requirements
 }
 
-// cost is the plan's total cost, nil when any part is unknown.
-func (g *gapPlan) cost() *int {
-	if g.unknown > 0 {
+// costRange is the plan's known cost range: nil when no pick's cost is
+// known, except for an empty complete plan (0-0).
+func (g *gapPlan) costRange() *EURRange {
+	if len(g.picks) == g.unknown && (len(g.picks) > 0 || !g.complete) {
 		return nil
 	}
-	c := g.known
-	return &c
+	return ptrTo(g.known)
+}
+
+// totalCost is the plan's whole cost range, nil when any part is unknown or
+// certificates alone cannot close the gap.
+func (g *gapPlan) totalCost() *EURRange {
+	if g.unknown > 0 || !g.complete {
+		return nil
+	}
+	return ptrTo(g.known)
 }
 
 // candidate is a scheme that can close some of the closable requirements.
@@ -64,7 +74,7 @@ type candidate struct {
 	levelIdx int
 	covers   []int // positions in the closable list
 	unknown  int   // 1 when the cost is unknown
-	cost     int   // the known cost
+	cost     int   // the low end of the known cost range
 }
 
 // plan solves the gap for the closable requirements (indexes into cl.reqs,
@@ -78,10 +88,10 @@ func (e *Engine) plan(cl *cell, closable []int, complete bool) gapPlan {
 			if j < 0 {
 				s := &e.ref.Schemes[o.scheme]
 				c := candidate{scheme: o.scheme, id: s.ID, levelIdx: -1}
-				if s.CostEUR == nil {
+				if s.Cost == nil {
 					c.unknown = 1
 				} else {
-					c.cost = *s.CostEUR
+					c.cost = s.Cost.LowEUR
 				}
 				cands = append(cands, c)
 				j = len(cands) - 1
@@ -105,28 +115,33 @@ func (e *Engine) plan(cl *cell, closable []int, complete bool) gapPlan {
 	s := solver{cands: cands, byReq: byReq, covered: make([]int, len(closable))}
 	s.search(0, 0)
 
-	g := gapPlan{complete: complete}
-	zero := 0.0
-	g.lead = &zero
+	g := gapPlan{complete: complete, lead: &MonthRange{}}
 	for _, ci := range s.best {
 		c := &cands[ci]
+		sc := &e.ref.Schemes[c.scheme]
 		g.unknown += c.unknown
-		g.known += c.cost
+		if sc.Cost != nil {
+			g.known.LowEUR += sc.Cost.LowEUR
+			g.known.HighEUR += sc.Cost.HighEUR
+		}
 		pick := gapPick{scheme: c.scheme, levelIdx: c.levelIdx}
 		for _, pos := range c.covers {
 			pick.closes = append(pick.closes, closable[pos])
 		}
 		slices.Sort(pick.closes)
 		g.picks = append(g.picks, pick)
-		lt := e.ref.Schemes[c.scheme].LeadTimeMonths
-		if lt == nil {
-			g.lead = nil
-		} else if g.lead != nil && *lt > *g.lead {
-			v := *lt
-			g.lead = &v
-		}
+		g.lead = longer(g.lead, sc.LeadTime)
 	}
 	return g
+}
+
+// longer is the lead time of pursuing lt alongside acc in parallel: the
+// larger low and the larger high; nil when either is unknown.
+func longer(acc *MonthRange, lt *SchemeLeadTime) *MonthRange {
+	if acc == nil || lt == nil {
+		return nil
+	}
+	return &MonthRange{LowMonths: max(acc.LowMonths, lt.LowMonths), HighMonths: max(acc.HighMonths, lt.HighMonths)}
 }
 
 // solver is the branch-and-bound over covers.
@@ -203,14 +218,17 @@ func (e *Engine) gap(cl *cell, failures []failure, results []RequirementResult) 
 	}
 	p := e.plan(cl, closable, len(g.NotClosable) == 0)
 	g.Complete = p.complete
-	g.CostEUR, g.KnownCostEUR, g.UnknownCost, g.LeadTimeMonths = p.cost(), p.known, p.unknown, p.lead
-	if !g.Complete {
-		// Certificates alone cannot close it: no total, never a cost of 0.
-		g.CostEUR, g.LeadTimeMonths = nil, nil
+	g.CostRangeEUR, g.TotalCostRangeEUR, g.UnknownCost = p.costRange(), p.totalCost(), p.unknown
+	g.UnknownCostSchemes = []string{}
+	if g.Complete {
+		g.LeadTimeRangeMonths = p.lead
 	}
 	for _, pk := range p.picks {
 		s := &e.ref.Schemes[pk.scheme]
-		gs := GapScheme{Scheme: s.ID, Name: s.Name, CostEUR: s.CostEUR, LeadTimeMonths: s.LeadTimeMonths}
+		gs := GapScheme{Scheme: s.ID, Name: s.Name, CostRangeEUR: s.CostRange(), LeadTimeRangeMonths: s.LeadTimeRange()}
+		if s.Cost == nil {
+			g.UnknownCostSchemes = append(g.UnknownCostSchemes, s.ID)
+		}
 		if pk.levelIdx >= 0 {
 			gs.Level = s.Levels[pk.levelIdx]
 		}

@@ -54,8 +54,29 @@ func fixtureRef(schemes []Scheme, reqs ...Requirement) *Reference {
 	}
 }
 
+// sch is a fixture scheme whose cost ranges from cost to twice cost and
+// whose lead time from half lead to lead (nil: unknown).
 func sch(id string, cost *int, lead *float64, levels ...string) Scheme {
-	return Scheme{ID: id, Name: "Scheme " + id, CostEUR: cost, LeadTimeMonths: lead, Levels: levels}
+	s := Scheme{ID: id, Name: "Scheme " + id, Levels: levels}
+	if cost != nil {
+		s.Cost = &SchemeCost{LowEUR: *cost, HighEUR: 2 * *cost}
+	}
+	if lead != nil {
+		s.LeadTime = &SchemeLeadTime{LowMonths: *lead / 2, HighMonths: *lead}
+	}
+	return s
+}
+
+// schRange is a fixture scheme with the cost range low-high and no lead time.
+func schRange(id string, low, high int) Scheme {
+	return Scheme{ID: id, Name: "Scheme " + id, Cost: &SchemeCost{LowEUR: low, HighEUR: high}}
+}
+
+func eurString(r *EURRange) string {
+	if r == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%d-%d", r.LowEUR, r.HighEUR)
 }
 
 func full(scheme, min string) Satisfier {
@@ -90,14 +111,12 @@ func describeGap(g Gap) string {
 		}
 		fmt.Fprintf(&b, "%v ", s.Closes)
 	}
-	cost, lead := "nil", "nil"
-	if g.CostEUR != nil {
-		cost = fmt.Sprint(*g.CostEUR)
+	lead := "nil"
+	if g.LeadTimeRangeMonths != nil {
+		lead = fmt.Sprintf("%g-%g", g.LeadTimeRangeMonths.LowMonths, g.LeadTimeRangeMonths.HighMonths)
 	}
-	if g.LeadTimeMonths != nil {
-		lead = fmt.Sprint(*g.LeadTimeMonths)
-	}
-	fmt.Fprintf(&b, "cost=%s known=%d unknown=%d lead=%s", cost, g.KnownCostEUR, g.UnknownCost, lead)
+	fmt.Fprintf(&b, "cost=%s total=%s unknown=%d%v lead=%s", eurString(g.CostRangeEUR), eurString(g.TotalCostRangeEUR),
+		g.UnknownCost, g.UnknownCostSchemes, lead)
 	for _, n := range g.NotClosable {
 		fmt.Fprintf(&b, " !%s", n.Requirement)
 	}
@@ -130,56 +149,64 @@ func TestGap_Fixtures(t *testing.T) {
 	}{
 		{"one scheme closes two requirements more cheaply than two",
 			fixtureRef([]Scheme{big, a60, b60}, rq("r1", full("big", ""), full("a", "")), rq("r2", full("big", ""), full("b", ""))), nil,
-			nil, "big[r1 r2] cost=100 known=100 unknown=0 lead=6 complete"},
+			nil, "big[r1 r2] cost=100-200 total=100-200 unknown=0[] lead=3-6 complete"},
 		{"two cheap schemes beat one dear one",
 			fixtureRef([]Scheme{big, a40, b40}, rq("r1", full("big", ""), full("a", "")), rq("r2", full("big", ""), full("b", ""))), nil,
-			nil, "a[r1] b[r2] cost=80 known=80 unknown=0 lead=9 complete"},
+			nil, "a[r1] b[r2] cost=80-160 total=80-160 unknown=0[] lead=4.5-9 complete"},
 		{"an unknown cost is never free",
 			fixtureRef([]Scheme{big, unk}, rq("r1", full("unk", ""), full("big", ""))), nil,
-			nil, "big[r1] cost=100 known=100 unknown=0 lead=6 complete"},
+			nil, "big[r1] cost=100-200 total=100-200 unknown=0[] lead=3-6 complete"},
 		{"only an unknown-cost scheme",
 			fixtureRef([]Scheme{unkLead}, rq("r1", full("unk-lead", ""))), nil,
-			nil, "unk-lead[r1] cost=nil known=0 unknown=1 lead=2 complete"},
+			nil, "unk-lead[r1] cost=nil total=nil unknown=1[unk-lead] lead=1-2 complete"},
 		{"known and unknown parts",
 			fixtureRef([]Scheme{unk, a60}, rq("r1", full("unk", "")), rq("r2", full("a", ""))), nil,
-			nil, "a[r2] unk[r1] cost=nil known=60 unknown=1 lead=nil complete"},
+			nil, "a[r2] unk[r1] cost=60-120 total=nil unknown=1[unk] lead=nil complete"},
 		{"fewer unknown-cost schemes first, even at a higher known cost",
 			fixtureRef([]Scheme{unk, unkLead, big}, rq("r1", full("unk", ""), full("big", "")), rq("r2", full("unk-lead", ""), full("big", ""))), nil,
-			nil, "big[r1 r2] cost=100 known=100 unknown=0 lead=6 complete"},
+			nil, "big[r1 r2] cost=100-200 total=100-200 unknown=0[] lead=3-6 complete"},
 		{"draft schemes are not candidates",
 			fixtureRef([]Scheme{draft, a60}, rq("r1", full("draft", ""), full("a", ""))), nil,
-			nil, "a[r1] cost=60 known=60 unknown=0 lead=3 complete"},
+			nil, "a[r1] cost=60-120 total=60-120 unknown=0[] lead=1.5-3 complete"},
 		{"only draft or partial satisfiers: not assessable, not in the gap",
 			fixtureRef([]Scheme{draft, a60}, rq("r1", full("draft", ""), partial("a", ""))), nil,
-			nil, "cost=0 known=0 unknown=0 lead=0 complete"},
+			nil, "cost=0-0 total=0-0 unknown=0[] lead=0-0 complete"},
 		{"a level too low: the same scheme at the highest needed level",
 			fixtureRef([]Scheme{lvl}, rq("r1", full("lvl", "l2")), rq("r2", full("lvl", "l3"))), []Held{held("lvl", "l1")},
-			nil, "lvl@l3[r1 r2] cost=50 known=50 unknown=0 lead=2 complete"},
+			nil, "lvl@l3[r1 r2] cost=50-100 total=50-100 unknown=0[] lead=1-2 complete"},
 		{"a held level closes what it reaches",
 			fixtureRef([]Scheme{lvl}, rq("r1", full("lvl", "l2")), rq("r2", full("lvl", "l3"))), []Held{held("lvl", "l2")},
-			nil, "lvl@l3[r2] cost=50 known=50 unknown=0 lead=2 complete"},
+			nil, "lvl@l3[r2] cost=50-100 total=50-100 unknown=0[] lead=1-2 complete"},
 		{"equal cost: ids decide",
 			fixtureRef([]Scheme{b60, a60}, rq("r1", full("b", ""), full("a", ""))), nil,
-			nil, "a[r1] cost=60 known=60 unknown=0 lead=3 complete"},
+			nil, "a[r1] cost=60-120 total=60-120 unknown=0[] lead=1.5-3 complete"},
 		{"equal cost: fewer schemes win",
 			fixtureRef([]Scheme{y, z, x}, rq("r1", full("x", ""), full("y", "")), rq("r2", full("x", ""), full("z", ""))), nil,
-			nil, "x[r1 r2] cost=50 known=50 unknown=0 lead=1 complete"},
+			nil, "x[r1 r2] cost=50-100 total=50-100 unknown=0[] lead=0.5-1 complete"},
 		{"partly met requirements are in the gap",
 			fixtureRef([]Scheme{a60, b60}, rq("r1", full("a", ""), partial("b", ""))), []Held{held("b", "")},
-			nil, "a[r1] cost=60 known=60 unknown=0 lead=3 complete"},
+			nil, "a[r1] cost=60-120 total=60-120 unknown=0[] lead=1.5-3 complete"},
 		{"a failing condition is not closable",
 			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", SatisfiedBy: []Satisfier{full("a", "")}, Conditions: []Condition{{Kind: EstablishmentCondition, Region: InCountry}}},
 				Requirement{ID: "r2", Country: "EEA", SatisfiedBy: []Satisfier{full("a", "")}}), nil,
 			func(p *Profile) { p.EstablishedIn = []string{"FR"} },
-			"a[r2] cost=nil known=60 unknown=0 lead=nil !r1"}, // incomplete: no total, never 0
+			"a[r2] cost=60-120 total=nil unknown=0[] lead=nil !r1"}, // incomplete: no total, never 0
 		{"an incomplete gap with nothing to obtain has no total",
 			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", SatisfiedBy: []Satisfier{full("a", "")}, Conditions: []Condition{{Kind: EstablishmentCondition, Region: InCountry}}}), nil,
 			func(p *Profile) { p.EstablishedIn = []string{"FR"} },
-			"cost=nil known=0 unknown=0 lead=nil !r1"},
+			"cost=nil total=nil unknown=0[] lead=nil !r1"},
+		{"the low end of the cost range decides, not the high end",
+			fixtureRef([]Scheme{schRange("narrow", 50, 60), schRange("wide", 30, 500)}, rq("r1", full("narrow", ""), full("wide", ""))), nil,
+			nil, "wide[r1] cost=30-500 total=30-500 unknown=0[] lead=nil complete"},
+		{"an incomplete gap of unknown cost shows no cost, not 0",
+			fixtureRef([]Scheme{unk}, Requirement{ID: "r1", SatisfiedBy: []Satisfier{full("unk", "")}, Conditions: []Condition{{Kind: EstablishmentCondition, Region: InCountry}}},
+				Requirement{ID: "r2", Country: "EEA", SatisfiedBy: []Satisfier{full("unk", "")}}), nil,
+			func(p *Profile) { p.EstablishedIn = []string{"FR"} },
+			"unk[r2] cost=nil total=nil unknown=1[unk] lead=nil !r1"},
 		{"non-binding requirements are left out",
 			fixtureRef([]Scheme{a60}, Requirement{ID: "r1", Strength: DeFactoExpected, SatisfiedBy: []Satisfier{full("a", "")}},
 				Requirement{ID: "r2", Status: RequirementPending, SatisfiedBy: []Satisfier{full("a", "")}}), nil,
-			nil, "cost=0 known=0 unknown=0 lead=0 complete"},
+			nil, "cost=0-0 total=0-0 unknown=0[] lead=0-0 complete"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -266,10 +293,10 @@ func TestGap_ExactAgainstBruteForce(t *testing.T) {
 				}
 				ids = append(ids, schemes[j].ID)
 				k.n++
-				if schemes[j].CostEUR == nil {
+				if schemes[j].Cost == nil {
 					k.unknown++
 				} else {
-					k.cost += *schemes[j].CostEUR
+					k.cost += schemes[j].Cost.LowEUR
 				}
 			}
 			if !ok {
@@ -300,7 +327,7 @@ func TestGap_ExactAgainstBruteForce(t *testing.T) {
 		for _, p := range got.picks {
 			gotIDs = append(gotIDs, ref.Schemes[p.scheme].ID)
 		}
-		gotKey := key{got.unknown, got.known, len(got.picks), strings.Join(gotIDs, "\x00")}
+		gotKey := key{got.unknown, got.known.LowEUR, len(got.picks), strings.Join(gotIDs, "\x00")}
 		if best == nil || gotKey != *best {
 			t.Fatalf("plan = %+v, brute force = %+v", gotKey, best)
 		}

@@ -271,16 +271,80 @@ type Scheme struct {
 	// ValidityYears is how long a certificate lasts; nil when unknown or varying.
 	ValidityYears *float64 `yaml:"validity_years" json:"validity_years"`
 	ValidityNote  string   `yaml:"validity_note,omitempty" json:"validity_note,omitempty"`
-	// CostEUR is a typical cost stated by a source; nil = unknown.
-	CostEUR  *int   `yaml:"cost_eur" json:"cost_eur"`
-	CostNote string `yaml:"cost_note,omitempty" json:"cost_note,omitempty"`
-	// LeadTimeMonths is a typical lead time stated by a source; nil = unknown.
-	LeadTimeMonths *float64 `yaml:"lead_time_months" json:"lead_time_months"`
-	LeadTimeNote   string   `yaml:"lead_time_note,omitempty" json:"lead_time_note,omitempty"`
+	// Cost is the typical cost range a source states; nil = unknown, and
+	// CostNote then says why (what was searched).
+	Cost     *SchemeCost `yaml:"cost" json:"cost"`
+	CostNote string      `yaml:"cost_note,omitempty" json:"cost_note,omitempty"`
+	// LeadTime is the typical lead time range a source states; nil = unknown,
+	// and LeadTimeNote then says why.
+	LeadTime     *SchemeLeadTime `yaml:"lead_time" json:"lead_time"`
+	LeadTimeNote string          `yaml:"lead_time_note,omitempty" json:"lead_time_note,omitempty"`
 	// Recognition lists where the scheme is recognised beyond its origin.
 	Recognition []string `yaml:"recognition,omitempty" json:"recognition,omitempty"`
 	Notes       []string `yaml:"notes,omitempty" json:"notes,omitempty"`
 	Sources     []Source `yaml:"sources" json:"sources"`
+}
+
+// SchemeCost is a typical cost range of obtaining a scheme, as one source
+// states it in euros (never converted without a read exchange-rate source).
+type SchemeCost struct {
+	// LowEUR and HighEUR bound the range (equal for a single figure), whole
+	// euros, both above 0.
+	LowEUR  int `yaml:"low_eur" json:"low_eur"`
+	HighEUR int `yaml:"high_eur" json:"high_eur"`
+	// Covers says what the price covers (certification-body fee, exam fee,
+	// total with implementation, ...), VendorSize for what size of vendor.
+	Covers     string `yaml:"covers" json:"covers"`
+	VendorSize string `yaml:"vendor_size" json:"vendor_size"`
+	// AsOf is the date the figure is as of (YYYY, YYYY-MM or YYYY-MM-DD).
+	AsOf   string `yaml:"as_of" json:"as_of"`
+	Source Source `yaml:"source" json:"source"`
+}
+
+// Range is the cost range.
+func (c SchemeCost) Range() EURRange { return EURRange{LowEUR: c.LowEUR, HighEUR: c.HighEUR} }
+
+// SchemeLeadTime is a typical lead time range of obtaining a scheme, in
+// months from starting to holding it, as one source states it.
+type SchemeLeadTime struct {
+	LowMonths  float64 `yaml:"low_months" json:"low_months"`
+	HighMonths float64 `yaml:"high_months" json:"high_months"`
+	Source     Source  `yaml:"source" json:"source"`
+}
+
+// Range is the lead time range.
+func (l SchemeLeadTime) Range() MonthRange {
+	return MonthRange{LowMonths: l.LowMonths, HighMonths: l.HighMonths}
+}
+
+// EURRange is a cost range in whole euros.
+type EURRange struct {
+	LowEUR  int `json:"low_eur"`
+	HighEUR int `json:"high_eur"`
+}
+
+// MonthRange is a lead time range in months.
+type MonthRange struct {
+	LowMonths  float64 `json:"low_months"`
+	HighMonths float64 `json:"high_months"`
+}
+
+// CostRange is the scheme's cost range, nil when unknown.
+func (s Scheme) CostRange() *EURRange {
+	if s.Cost == nil {
+		return nil
+	}
+	r := s.Cost.Range()
+	return &r
+}
+
+// LeadTimeRange is the scheme's lead time range, nil when unknown.
+func (s Scheme) LeadTimeRange() *MonthRange {
+	if s.LeadTime == nil {
+		return nil
+	}
+	r := s.LeadTime.Range()
+	return &r
 }
 
 // LevelIndex returns the position of level in the scheme's ordered levels, or -1.

@@ -189,8 +189,8 @@ func TestLookupsAndLevels(t *testing.T) {
 		}
 	}
 	for _, s := range r.Schemes {
-		if s.CostEUR != nil && *s.CostEUR <= 0 {
-			t.Errorf("%s: cost %d; unknown costs must be null", s.ID, *s.CostEUR)
+		if s.Cost != nil && (s.Cost.LowEUR <= 0 || s.Cost.HighEUR < s.Cost.LowEUR || s.Cost.Source.URL == "") {
+			t.Errorf("%s: cost %+v; unknown costs must be null, ranges low <= high with a source", s.ID, *s.Cost)
 		}
 	}
 }
@@ -276,9 +276,9 @@ const (
   jurisdiction: DE
   levels: [type-1, type-2]
   validity_years: null
-  cost_eur: null
+  cost: null
   cost_note: unknown
-  lead_time_months: 12
+  lead_time: {low_months: 6, high_months: 12, source: {url: "https://example.org/c5-lead", as_of: "2025", verified: partial}}
   sources: [{url: "https://example.org/c5", as_of: "2025", verified: yes}]
 `
 	fixReq = `requirements:
@@ -351,10 +351,21 @@ func TestBrokenDataIsRejected(t *testing.T) {
 			[]string{"requirements/de.yaml", "sumary"}},
 		{"unknown scheme kind", "schemes.yaml", "kind: cloud", "kind: cloudy",
 			[]string{"scheme bsi-c5", "kind"}},
-		{"negative cost", "schemes.yaml", "cost_eur: null\n  cost_note: unknown", "cost_eur: -5",
-			[]string{"scheme bsi-c5", "cost_eur", "negative"}},
-		{"zero cost for unknown", "schemes.yaml", "cost_eur: null\n  cost_note: unknown", "cost_eur: 0",
-			[]string{"scheme bsi-c5", "cost_eur", "use null"}},
+		{"negative cost", "schemes.yaml", "cost: null\n  cost_note: unknown", costFix("-5", "100", "verified: yes"),
+			[]string{"scheme bsi-c5", "cost.low_eur", "above 0"}},
+		{"zero cost for unknown", "schemes.yaml", "cost: null\n  cost_note: unknown", costFix("0", "0", "verified: yes"),
+			[]string{"scheme bsi-c5", "cost.low_eur", "null the cost"}},
+		{"cost range upside down", "schemes.yaml", "cost: null\n  cost_note: unknown", costFix("9000", "4000", "verified: yes"),
+			[]string{"scheme bsi-c5", "cost.high_eur", "below low_eur"}},
+		{"cost from an unverified lead", "schemes.yaml", "cost: null\n  cost_note: unknown", costFix("4000", "9000", "verified: \"no\""),
+			[]string{"scheme bsi-c5", "cost.source.verified", "read in"}},
+		{"cost without a source", "schemes.yaml", "cost: null\n  cost_note: unknown",
+			"cost: {low_eur: 1, high_eur: 2, covers: fee, vendor_size: any, as_of: \"2025\"}",
+			[]string{"scheme bsi-c5", "cost.source.url", "missing"}},
+		{"unknown cost field", "schemes.yaml", "cost: null\n  cost_note: unknown", "cost_eur: 800",
+			[]string{"schemes.yaml", "cost_eur"}},
+		{"lead time upside down", "schemes.yaml", "low_months: 6, high_months: 12", "low_months: 12, high_months: 6",
+			[]string{"scheme bsi-c5", "lead_time.high_months"}},
 		{"scheme without source", "schemes.yaml", `sources: [{url: "https://example.org/c5", as_of: "2025", verified: yes}]`, "sources: []",
 			[]string{"scheme bsi-c5", "sources", "needs at least one source"}},
 		{"bad CPV code", "categories.yaml", `code: "72317000-0"`, `code: "7231700-0"`,
@@ -397,4 +408,10 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	if len(verr.Problems) != 2 {
 		t.Errorf("want 2 problems, got %d:\n%v", len(verr.Problems), err)
 	}
+}
+
+// costFix is a scheme cost range in the fixture's flow style.
+func costFix(low, high, verified string) string {
+	return "cost: {low_eur: " + low + ", high_eur: " + high + `, covers: attestation fee, vendor_size: any, as_of: "2025", ` +
+		`source: {url: "https://example.org/c5-fee", as_of: "2025", ` + verified + "}}"
 }

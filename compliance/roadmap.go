@@ -18,32 +18,40 @@ type SchemeLevel struct {
 // RoadmapOption is a scheme, or a pair of schemes, and the markets it opens.
 type RoadmapOption struct {
 	Schemes []SchemeLevel `json:"schemes"`
-	// CostEUR is nil when any scheme's cost is unknown; KnownCostEUR sums the known ones.
-	CostEUR      *int `json:"cost_eur"`
-	KnownCostEUR int  `json:"known_cost_eur"`
-	// LeadTimeMonths is the longest lead time, nil when any is unknown.
-	LeadTimeMonths *float64 `json:"lead_time_months"`
+	// CostRangeEUR is the whole cost range (sums of lows and highs), nil when
+	// any scheme's cost is unknown; KnownCostRangeEUR sums the known ones (nil
+	// when none is) and UnknownCostSchemes names the others.
+	CostRangeEUR       *EURRange `json:"cost_range_eur"`
+	KnownCostRangeEUR  *EURRange `json:"known_cost_range_eur"`
+	UnknownCostSchemes []string  `json:"unknown_cost_schemes"`
+	// LeadTimeRangeMonths is the longest lead time (largest low, largest
+	// high), nil when any is unknown.
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months"`
 	// Markets counts the offering x country x buyer cells that turn eligible.
 	Markets int `json:"markets"`
-	// MarketsPer1000EUR is Markets per 1,000 euro of cost; nil when the cost is unknown.
+	// MarketsPer1000EUR is Markets per 1,000 euro of the low end of the cost
+	// range; nil when the cost is unknown.
 	MarketsPer1000EUR *float64 `json:"markets_per_1000_eur"`
 }
 
 // RoadmapStep is one step of the greedy plan.
 type RoadmapStep struct {
 	Schemes []SchemeLevel `json:"schemes"`
-	CostEUR int           `json:"cost_eur"`
+	// CostRangeEUR is the step's cost range, TotalCostRangeEUR that of all
+	// steps so far.
+	CostRangeEUR EURRange `json:"cost_range_eur"`
 	// Markets counts the cells the step opens; Eligible the eligible cells after it.
-	Markets      int `json:"markets"`
-	TotalCostEUR int `json:"total_cost_eur"`
-	Eligible     int `json:"eligible"`
+	Markets           int      `json:"markets"`
+	TotalCostRangeEUR EURRange `json:"total_cost_range_eur"`
+	Eligible          int      `json:"eligible"`
 }
 
 // Roadmap is a vendor's certification roadmap.
 type Roadmap struct {
 	// Countries are the countries considered.
 	Countries []string `json:"countries"`
-	// Budget is the budget the steps keep within; nil for none.
+	// Budget is the budget the steps keep within even at the high end of
+	// their cost ranges; nil for none.
 	Budget *int `json:"budget_eur"`
 	// Cells counts the offering x country x buyer cells considered; Eligible
 	// those eligible today; Unreachable those no certification opens (a
@@ -54,11 +62,12 @@ type Roadmap struct {
 	// UnreachableMarkets names the unreachable cells with the reasons.
 	UnreachableMarkets []UnreachableMarket `json:"unreachable_markets"`
 	// Options are the schemes of known cost, alone or in pairs that open
-	// cells neither opens alone, by markets per euro (then markets, cost,
-	// ids). A pair without such synergy never beats its better half per euro.
+	// cells neither opens alone, by markets per euro of the low end (then
+	// markets, low end, ids). A pair without such synergy never beats its better half per euro.
 	Options []RoadmapOption `json:"options"`
-	// Steps is the greedy plan within the budget: at each step the known-cost
-	// scheme or pair with the most newly opened markets per euro.
+	// Steps is the greedy plan within the budget (at the high end of the cost
+	// ranges): at each step the known-cost scheme or pair with the most newly
+	// opened markets per euro of the low end.
 	Steps []RoadmapStep `json:"steps"`
 	// UnknownCost are the options involving a scheme of unknown cost (never
 	// taken as free, never in Steps), by markets.

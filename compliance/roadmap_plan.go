@@ -30,13 +30,14 @@ func (p *roadPlanner) markets(set, except bitset) int {
 func (p *roadPlanner) scheme(c int) *Scheme { return &p.e.ref.Schemes[p.cands[c].scheme] }
 
 // option describes obtaining candidates cs: schemes by id at their levels,
-// cost (nil when any is unknown) and longest lead time (nil when any is
-// unknown). Markets are left to the caller.
+// cost range (nil when any is unknown, with the known part and the unknown
+// ids) and longest lead time (nil when any is unknown). Markets are left to
+// the caller.
 func (p *roadPlanner) option(cs ...int) RoadmapOption {
-	o := RoadmapOption{}
-	unknown := false
-	lead := 0.0
-	leadKnown := true
+	o := RoadmapOption{UnknownCostSchemes: []string{}}
+	var known EURRange
+	nKnown := 0
+	lead := &MonthRange{}
 	for _, c := range cs {
 		s := p.scheme(c)
 		sl := SchemeLevel{Scheme: s.ID}
@@ -44,24 +45,24 @@ func (p *roadPlanner) option(cs ...int) RoadmapOption {
 			sl.Level = s.Levels[p.cands[c].levelIdx]
 		}
 		o.Schemes = append(o.Schemes, sl)
-		if s.CostEUR == nil {
-			unknown = true
+		if s.Cost == nil {
+			o.UnknownCostSchemes = append(o.UnknownCostSchemes, s.ID)
 		} else {
-			o.KnownCostEUR += *s.CostEUR
+			known.LowEUR += s.Cost.LowEUR
+			known.HighEUR += s.Cost.HighEUR
+			nKnown++
 		}
-		if s.LeadTimeMonths == nil {
-			leadKnown = false
-		} else {
-			lead = max(lead, *s.LeadTimeMonths)
-		}
+		lead = longer(lead, s.LeadTime)
 	}
 	slices.SortFunc(o.Schemes, func(a, b SchemeLevel) int { return strings.Compare(a.Scheme, b.Scheme) })
-	if !unknown {
-		o.CostEUR = ptrTo(o.KnownCostEUR)
+	slices.Sort(o.UnknownCostSchemes)
+	if nKnown > 0 {
+		o.KnownCostRangeEUR = &known
 	}
-	if leadKnown {
-		o.LeadTimeMonths = &lead
+	if len(o.UnknownCostSchemes) == 0 {
+		o.CostRangeEUR = &known
 	}
+	o.LeadTimeRangeMonths = lead
 	return o
 }
 
@@ -78,8 +79,8 @@ func perThousand(markets, cost int) *float64 {
 // addOption files o under the options of known cost, rated per euro, or
 // under those of unknown cost.
 func addOption(rm *Roadmap, o RoadmapOption) {
-	if o.CostEUR != nil {
-		o.MarketsPer1000EUR = perThousand(o.Markets, *o.CostEUR)
+	if o.CostRangeEUR != nil {
+		o.MarketsPer1000EUR = perThousand(o.Markets, o.CostRangeEUR.LowEUR)
 		rm.Options = append(rm.Options, o)
 	} else {
 		rm.UnknownCost = append(rm.UnknownCost, o)
@@ -146,7 +147,7 @@ func optionIDs(o RoadmapOption) string {
 }
 
 // sortOptions orders options of known cost by markets per euro, then
-// markets, then lower cost, then scheme ids.
+// markets, then lower low end, then scheme ids.
 func sortOptions(opts []RoadmapOption) {
 	slices.SortFunc(opts, func(a, b RoadmapOption) int {
 		switch {
@@ -156,8 +157,8 @@ func sortOptions(opts []RoadmapOption) {
 			return 1
 		case a.Markets != b.Markets:
 			return b.Markets - a.Markets
-		case *a.CostEUR != *b.CostEUR:
-			return *a.CostEUR - *b.CostEUR
+		case a.CostRangeEUR.LowEUR != b.CostRangeEUR.LowEUR:
+			return a.CostRangeEUR.LowEUR - b.CostRangeEUR.LowEUR
 		}
 		return strings.Compare(optionIDs(a), optionIDs(b))
 	})
@@ -180,33 +181,35 @@ func sortUnknownCost(opts []RoadmapOption) {
 // roadPick is a candidate step of the greedy plan.
 type roadPick struct {
 	cs      []int
-	cost    int
+	cost    EURRange
 	gain    int
-	perEuro float64
+	perEuro float64 // gain per euro of the low end
 }
 
 // beats reports whether p is a better step than best (nil: none yet): more
-// markets per euro, then more markets, then lower cost, then fewer schemes.
+// markets per euro, then more markets, then lower low end, then fewer schemes.
 func (p *roadPick) beats(best *roadPick) bool {
 	return best == nil || p.perEuro > best.perEuro ||
-		(p.perEuro == best.perEuro && (p.gain > best.gain || (p.gain == best.gain && (p.cost < best.cost ||
-			(p.cost == best.cost && len(p.cs) < len(best.cs))))))
+		(p.perEuro == best.perEuro && (p.gain > best.gain || (p.gain == best.gain && (p.cost.LowEUR < best.cost.LowEUR ||
+			(p.cost.LowEUR == best.cost.LowEUR && len(p.cs) < len(best.cs))))))
 }
 
 // pick rates obtaining candidates cs on top of chosen, having spent spent:
-// nil when one is chosen already or of unknown cost, when it would exceed
-// budget (nil: none), or when it opens nothing new.
-func (p *roadPlanner) pick(chosen bitset, spent int, budget *int, cs ...int) *roadPick {
-	cost := 0
+// nil when one is chosen already or of unknown cost, when the high end would
+// exceed budget (nil: none), or when it opens nothing new.
+func (p *roadPlanner) pick(chosen bitset, spent EURRange, budget *int, cs ...int) *roadPick {
+	var cost EURRange
 	set := slices.Clone(chosen)
 	for _, c := range cs {
-		if chosen.has(c) || p.scheme(c).CostEUR == nil {
+		s := p.scheme(c)
+		if chosen.has(c) || s.Cost == nil {
 			return nil
 		}
-		cost += *p.scheme(c).CostEUR
+		cost.LowEUR += s.Cost.LowEUR
+		cost.HighEUR += s.Cost.HighEUR
 		set.set(c)
 	}
-	if budget != nil && spent+cost > *budget {
+	if budget != nil && spent.HighEUR+cost.HighEUR > *budget {
 		return nil
 	}
 	gain := p.markets(set, chosen)
@@ -214,15 +217,15 @@ func (p *roadPlanner) pick(chosen bitset, spent int, budget *int, cs ...int) *ro
 		return nil
 	}
 	per := math.Inf(1)
-	if cost > 0 {
-		per = float64(gain) / float64(cost)
+	if cost.LowEUR > 0 {
+		per = float64(gain) / float64(cost.LowEUR)
 	}
 	return &roadPick{cs: cs, cost: cost, gain: gain, perEuro: per}
 }
 
 // bestPick is the best single or pair of known-cost candidates to add to
 // chosen within budget, nil when none opens anything.
-func (p *roadPlanner) bestPick(chosen bitset, spent int, budget *int) *roadPick {
+func (p *roadPlanner) bestPick(chosen bitset, spent EURRange, budget *int) *roadPick {
 	var best *roadPick
 	for a := range p.n {
 		if pk := p.pick(chosen, spent, budget, a); pk != nil && pk.beats(best) {
@@ -244,7 +247,7 @@ func (p *roadPlanner) bestPick(chosen bitset, spent int, budget *int) *roadPick 
 // starting from eligible cells.
 func (p *roadPlanner) plan(steps []RoadmapStep, budget *int, eligible int) []RoadmapStep {
 	chosen := make(bitset, p.w)
-	spent := 0
+	var spent EURRange
 	for {
 		best := p.bestPick(chosen, spent, budget)
 		if best == nil {
@@ -253,9 +256,10 @@ func (p *roadPlanner) plan(steps []RoadmapStep, budget *int, eligible int) []Roa
 		for _, c := range best.cs {
 			chosen.set(c)
 		}
-		spent += best.cost
+		spent.LowEUR += best.cost.LowEUR
+		spent.HighEUR += best.cost.HighEUR
 		eligible += best.gain
-		steps = append(steps, RoadmapStep{Schemes: p.option(best.cs...).Schemes, CostEUR: best.cost, Markets: best.gain,
-			TotalCostEUR: spent, Eligible: eligible})
+		steps = append(steps, RoadmapStep{Schemes: p.option(best.cs...).Schemes, CostRangeEUR: best.cost, Markets: best.gain,
+			TotalCostRangeEUR: spent, Eligible: eligible})
 	}
 }

@@ -231,18 +231,15 @@ func describeOption(o RoadmapOption) string {
 	for _, x := range o.Schemes {
 		s = append(s, x.Scheme+"@"+x.Level)
 	}
-	f := func(v *float64) string {
-		if v == nil {
-			return "nil"
-		}
-		return fmt.Sprint(*v)
+	per, lead := "nil", "nil"
+	if o.MarketsPer1000EUR != nil {
+		per = fmt.Sprint(*o.MarketsPer1000EUR)
 	}
-	cost := "nil"
-	if o.CostEUR != nil {
-		cost = fmt.Sprint(*o.CostEUR)
+	if l := o.LeadTimeRangeMonths; l != nil {
+		lead = fmt.Sprintf("%g-%g", l.LowMonths, l.HighMonths)
 	}
-	return fmt.Sprintf("%s cost=%s known=%d lead=%s markets=%d per1000=%s",
-		strings.Join(s, "+"), cost, o.KnownCostEUR, f(o.LeadTimeMonths), o.Markets, f(o.MarketsPer1000EUR))
+	return fmt.Sprintf("%s cost=%s known=%s unknown=%v lead=%s markets=%d per1000=%s",
+		strings.Join(s, "+"), eurString(o.CostRangeEUR), eurString(o.KnownCostRangeEUR), o.UnknownCostSchemes, lead, o.Markets, per)
 }
 
 func TestRoadPlanner_Option(t *testing.T) {
@@ -251,9 +248,10 @@ func TestRoadPlanner_Option(t *testing.T) {
 		cs   []int
 		want string
 	}{
-		{[]int{0}, "a@ cost=100 known=100 lead=6 markets=0 per1000=nil"},
-		{[]int{2, 0}, "a@+lv@high cost=110 known=110 lead=6 markets=0 per1000=nil"},
-		{[]int{3, 1}, "b@+u@ cost=nil known=300 lead=nil markets=0 per1000=nil"},
+		{[]int{0}, "a@ cost=100-200 known=100-200 unknown=[] lead=3-6 markets=0 per1000=nil"},
+		{[]int{2, 0}, "a@+lv@high cost=110-220 known=110-220 unknown=[] lead=3-6 markets=0 per1000=nil"},
+		{[]int{3, 1}, "b@+u@ cost=nil known=300-600 unknown=[u] lead=nil markets=0 per1000=nil"},
+		{[]int{3}, "u@ cost=nil known=nil unknown=[u] lead=nil markets=0 per1000=nil"},
 	} {
 		if got := describeOption(p.option(tc.cs...)); got != tc.want {
 			t.Errorf("option(%v) = %s, want %s", tc.cs, got, tc.want)
@@ -272,7 +270,7 @@ func TestPerThousand(t *testing.T) {
 
 func TestAddOption(t *testing.T) {
 	var rm Roadmap
-	addOption(&rm, RoadmapOption{CostEUR: ptr(500), Markets: 2})
+	addOption(&rm, RoadmapOption{CostRangeEUR: &EURRange{500, 900}, Markets: 2})
 	addOption(&rm, RoadmapOption{Markets: 4})
 	if len(rm.Options) != 1 || *rm.Options[0].MarketsPer1000EUR != 4 {
 		t.Errorf("known cost: %+v", rm.Options)
@@ -292,10 +290,10 @@ func TestRoadPlanner_Rate(t *testing.T) {
 		got = append(got, describeOption(o))
 	}
 	want := []string{
-		"a@ cost=100 known=100 lead=6 markets=2 per1000=20",
-		"b@ cost=300 known=300 lead=12 markets=3 per1000=10",
-		"lv@high cost=10 known=10 lead=1 markets=3 per1000=300",
-		"a@+b@ cost=400 known=400 lead=12 markets=6 per1000=15", // the only pair with synergy
+		"a@ cost=100-200 known=100-200 unknown=[] lead=3-6 markets=2 per1000=20", // per 1000 of the low end
+		"b@ cost=300-600 known=300-600 unknown=[] lead=6-12 markets=3 per1000=10",
+		"lv@high cost=10-20 known=10-20 unknown=[] lead=0.5-1 markets=3 per1000=300",
+		"a@+b@ cost=400-800 known=400-800 unknown=[] lead=6-12 markets=6 per1000=15", // the only pair with synergy
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -308,7 +306,7 @@ func option(ids string, markets, cost int) RoadmapOption {
 		o.Schemes = append(o.Schemes, SchemeLevel{Scheme: id})
 	}
 	if cost >= 0 {
-		o.CostEUR = ptr(cost)
+		o.CostRangeEUR = &EURRange{cost, 3 * cost}
 		o.MarketsPer1000EUR = perThousand(markets, cost)
 	}
 	return o
@@ -352,19 +350,20 @@ func TestSortUnknownCost(t *testing.T) {
 }
 
 func TestRoadPick_Beats(t *testing.T) {
-	base := roadPick{cs: []int{0}, cost: 100, gain: 2, perEuro: 0.02}
+	base := roadPick{cs: []int{0}, cost: EURRange{100, 500}, gain: 2, perEuro: 0.02}
 	for _, tc := range []struct {
 		name string
 		p    roadPick
 		want bool
 	}{
-		{"more per euro", roadPick{cs: []int{1, 2}, cost: 1000, gain: 30, perEuro: 0.03}, true},
-		{"less per euro", roadPick{cs: []int{1}, cost: 10, gain: 0, perEuro: 0.01}, false},
-		{"same rate, more markets", roadPick{cs: []int{1}, cost: 200, gain: 4, perEuro: 0.02}, true},
-		{"same rate and markets, cheaper", roadPick{cs: []int{1}, cost: 50, gain: 2, perEuro: 0.02}, true},
-		{"same rate, markets and cost, fewer schemes", roadPick{cs: nil, cost: 100, gain: 2, perEuro: 0.02}, true},
-		{"equal", roadPick{cs: []int{1}, cost: 100, gain: 2, perEuro: 0.02}, false},
-		{"same rate, fewer markets", roadPick{cs: []int{1}, cost: 50, gain: 1, perEuro: 0.02}, false},
+		{"more per euro", roadPick{cs: []int{1, 2}, cost: EURRange{1000, 5000}, gain: 30, perEuro: 0.03}, true},
+		{"less per euro", roadPick{cs: []int{1}, cost: EURRange{10, 50}, gain: 0, perEuro: 0.01}, false},
+		{"same rate, more markets", roadPick{cs: []int{1}, cost: EURRange{200, 1000}, gain: 4, perEuro: 0.02}, true},
+		{"same rate and markets, cheaper", roadPick{cs: []int{1}, cost: EURRange{50, 250}, gain: 2, perEuro: 0.02}, true},
+		{"same rate and markets, lower low end, higher high end", roadPick{cs: []int{1}, cost: EURRange{50, 5000}, gain: 2, perEuro: 0.02}, true},
+		{"same rate, markets and cost, fewer schemes", roadPick{cs: nil, cost: EURRange{100, 500}, gain: 2, perEuro: 0.02}, true},
+		{"equal", roadPick{cs: []int{1}, cost: EURRange{100, 500}, gain: 2, perEuro: 0.02}, false},
+		{"same rate, fewer markets", roadPick{cs: []int{1}, cost: EURRange{50, 250}, gain: 1, perEuro: 0.02}, false},
 	} {
 		if got := tc.p.beats(&base); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
@@ -381,21 +380,21 @@ func TestRoadPlanner_Pick(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		cs     []int
-		spent  int
+		spent  EURRange
 		budget *int
 		want   string
 	}{
-		{"a", []int{0}, 0, nil, "[0] cost=100 gain=2"},
-		{"a and b", []int{0, 1}, 0, nil, "[0 1] cost=400 gain=3"},
-		{"b alone opens nothing new", []int{1}, 0, nil, "nil"},
-		{"already chosen", []int{2, 0}, 0, nil, "nil"},
-		{"unknown cost", []int{3}, 0, nil, "nil"},
-		{"over budget", []int{0}, 10, ptr(100), "nil"},
-		{"at budget", []int{0}, 10, ptr(110), "[0] cost=100 gain=2"},
+		{"a", []int{0}, EURRange{}, nil, "[0] cost=100-200 gain=2"},
+		{"a and b", []int{0, 1}, EURRange{}, nil, "[0 1] cost=400-800 gain=3"},
+		{"b alone opens nothing new", []int{1}, EURRange{}, nil, "nil"},
+		{"already chosen", []int{2, 0}, EURRange{}, nil, "nil"},
+		{"unknown cost", []int{3}, EURRange{}, nil, "nil"},
+		{"over budget at the high end", []int{0}, EURRange{10, 20}, ptr(200), "nil"},
+		{"at budget", []int{0}, EURRange{10, 20}, ptr(220), "[0] cost=100-200 gain=2"},
 	} {
 		got := "nil"
 		if pk := p.pick(chosen, tc.spent, tc.budget, tc.cs...); pk != nil {
-			got = fmt.Sprintf("%v cost=%d gain=%d", pk.cs, pk.cost, pk.gain)
+			got = fmt.Sprintf("%v cost=%s gain=%d", pk.cs, eurString(&pk.cost), pk.gain)
 		}
 		if got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
@@ -407,7 +406,8 @@ func TestRoadPlanner_Plan(t *testing.T) {
 	describe := func(steps []RoadmapStep) []string {
 		var out []string
 		for _, s := range steps {
-			out = append(out, fmt.Sprintf("%s:%d:+%d=%d/%d", optionIDs(RoadmapOption{Schemes: s.Schemes}), s.CostEUR, s.Markets, s.TotalCostEUR, s.Eligible))
+			out = append(out, fmt.Sprintf("%s:%s:+%d=%s/%d", optionIDs(RoadmapOption{Schemes: s.Schemes}), eurString(&s.CostRangeEUR),
+				s.Markets, eurString(&s.TotalCostRangeEUR), s.Eligible))
 		}
 		return out
 	}
@@ -416,9 +416,10 @@ func TestRoadPlanner_Plan(t *testing.T) {
 		want   []string
 	}{
 		// lv opens 3 for 10 EUR; then a 2 for 100; then b the last 1 (with a).
-		{nil, []string{"lv:10:+3=10/8", "a:100:+2=110/10", "b:300:+1=410/11"}},
-		{ptr(150), []string{"lv:10:+3=10/8", "a:100:+2=110/10"}},
-		{ptr(5), nil},
+		{nil, []string{"lv:10-20:+3=10-20/8", "a:100-200:+2=110-220/10", "b:300-600:+1=410-820/11"}},
+		{ptr(220), []string{"lv:10-20:+3=10-20/8", "a:100-200:+2=110-220/10"}},
+		{ptr(150), []string{"lv:10-20:+3=10-20/8"}}, // a's high end would pass the budget
+		{ptr(15), nil},
 	} {
 		got := roadTestPlanner().plan(nil, tc.budget, 5)
 		if diff := cmp.Diff(tc.want, describe(got)); diff != "" {

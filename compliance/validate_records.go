@@ -131,22 +131,49 @@ func (c *checker) scheme(s Scheme, k *known) {
 	}
 }
 
-// schemeFigures checks a scheme's validity, cost and lead time: never
-// negative, a cost never 0, and a note for each unknown.
+// schemeFigures checks a scheme's validity, cost and lead time: a cost
+// range above 0 with low <= high, what it covers, its as_of and a primary
+// source; a lead time range not negative with low <= high and a primary
+// source; a note for each unknown (null).
 func (c *checker) schemeFigures(s Scheme) {
 	c.nonNegative("validity_years", s.ValidityYears)
-	if s.CostEUR != nil && *s.CostEUR < 0 {
-		c.add("cost_eur", "must not be negative, got %d", *s.CostEUR)
-	}
-	if s.CostEUR != nil && *s.CostEUR == 0 {
-		c.add("cost_eur", "0 is not allowed: use null for unknown")
-	}
-	c.nonNegative("lead_time_months", s.LeadTimeMonths)
-	if s.CostEUR == nil && s.CostNote == "" {
+	if s.Cost == nil && s.CostNote == "" {
 		c.add("cost_note", "an unknown (null) cost needs a note")
 	}
-	if s.LeadTimeMonths == nil && s.LeadTimeNote == "" {
+	if s.Cost != nil {
+		c.schemeCost(*s.Cost)
+	}
+	if s.LeadTime == nil && s.LeadTimeNote == "" {
 		c.add("lead_time_note", "an unknown (null) lead time needs a note")
+	}
+	if l := s.LeadTime; l != nil {
+		if l.LowMonths < 0 {
+			c.add("lead_time.low_months", "must not be negative, got %g", l.LowMonths)
+		}
+		if l.HighMonths < l.LowMonths {
+			c.add("lead_time.high_months", "must not be below low_months (%g), got %g", l.LowMonths, l.HighMonths)
+		}
+		c.source("lead_time.source", l.Source, true)
+		if l.Source.Verified == VerifiedNo {
+			c.add("lead_time.source.verified", "a figure needs a source it was read in (yes or partial), got no")
+		}
+	}
+}
+
+// schemeCost checks a known cost range.
+func (c *checker) schemeCost(k SchemeCost) {
+	if k.LowEUR <= 0 {
+		c.add("cost.low_eur", "must be above 0 (null the cost when unknown), got %d", k.LowEUR)
+	}
+	if k.HighEUR < k.LowEUR {
+		c.add("cost.high_eur", "must not be below low_eur (%d), got %d", k.LowEUR, k.HighEUR)
+	}
+	c.nonEmpty("cost.covers", k.Covers)
+	c.nonEmpty("cost.vendor_size", k.VendorSize)
+	c.asOf("cost.as_of", k.AsOf, true)
+	c.source("cost.source", k.Source, true)
+	if k.Source.Verified == VerifiedNo {
+		c.add("cost.source.verified", "a figure needs a source it was read in (yes or partial), got no")
 	}
 }
 

@@ -130,7 +130,7 @@ func TestChecker_CPVs(t *testing.T) {
 
 func TestChecker_Scheme(t *testing.T) {
 	valid := Scheme{ID: "iso-27001", Name: "ISO/IEC 27001", Owner: "ISO", Kind: KindManagementSystem, Status: SchemeActive,
-		CostEUR: ptr(1000), LeadTimeMonths: ptr(6.0), Sources: []Source{validSource()}}
+		Cost: validCost(), LeadTime: validLeadTime(), Sources: []Source{validSource()}}
 	for _, tc := range []struct {
 		name string
 		edit func(*Scheme)
@@ -151,22 +151,47 @@ func TestChecker_Scheme(t *testing.T) {
 	}
 }
 
+func validCost() *SchemeCost {
+	return &SchemeCost{LowEUR: 4500, HighEUR: 9500, Covers: "certification-body fees", VendorSize: "up to 20 staff",
+		AsOf: "2026-12-01", Source: validSource()}
+}
+
+func validLeadTime() *SchemeLeadTime {
+	return &SchemeLeadTime{LowMonths: 6, HighMonths: 12, Source: validSource()}
+}
+
 func TestChecker_SchemeFigures(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		s    Scheme
+		edit func(*Scheme)
 		want []string
 	}{
-		{"known", Scheme{CostEUR: ptr(1), LeadTimeMonths: ptr(0.5), ValidityYears: ptr(3.0)}, nil},
-		{"unknown with notes", Scheme{CostNote: "varies", LeadTimeNote: "varies"}, nil},
-		{"unknown without notes", Scheme{}, []string{"cost_note: an unknown (null) cost needs a note",
-			"lead_time_note: an unknown (null) lead time needs a note"}},
-		{"negative", Scheme{CostEUR: ptr(-1), LeadTimeMonths: ptr(-2.0), ValidityYears: ptr(-3.0)}, []string{
-			"validity_years: must not be negative, got -3", "cost_eur: must not be negative, got -1",
-			"lead_time_months: must not be negative, got -2"}},
-		{"zero cost", Scheme{CostEUR: ptr(0), LeadTimeMonths: ptr(1.0)}, []string{"cost_eur: 0 is not allowed: use null for unknown"}},
+		{"known ranges", func(*Scheme) {}, nil},
+		{"single figures (low = high)", func(s *Scheme) { s.Cost.HighEUR, s.LeadTime.HighMonths = 4500, 6 }, nil},
+		{"unknown with notes", func(s *Scheme) { s.Cost, s.LeadTime, s.CostNote, s.LeadTimeNote = nil, nil, "varies", "varies" }, nil},
+		{"unknown without notes", func(s *Scheme) { s.Cost, s.LeadTime = nil, nil }, []string{
+			"cost_note: an unknown (null) cost needs a note", "lead_time_note: an unknown (null) lead time needs a note"}},
+		{"negative validity and lead time", func(s *Scheme) { s.ValidityYears, s.LeadTime.LowMonths = ptr(-3.0), -2 }, []string{
+			"validity_years: must not be negative, got -3", "lead_time.low_months: must not be negative, got -2"}},
+		{"zero cost", func(s *Scheme) { s.Cost.LowEUR = 0 }, []string{
+			"cost.low_eur: must be above 0 (null the cost when unknown), got 0"}},
+		{"high below low", func(s *Scheme) { s.Cost.HighEUR, s.LeadTime.HighMonths = 4000, 3 }, []string{
+			"cost.high_eur: must not be below low_eur (4500), got 4000", "lead_time.high_months: must not be below low_months (6), got 3"}},
+		{"a figure without a source", func(s *Scheme) { s.Cost.Source, s.LeadTime.Source = Source{}, Source{} }, []string{
+			"cost.source.url: source URL is missing", "cost.source.as_of: as_of is missing",
+			`cost.source.verified: "" is not one of yes, partial, no`,
+			"lead_time.source.url: source URL is missing", "lead_time.source.as_of: as_of is missing",
+			`lead_time.source.verified: "" is not one of yes, partial, no`}},
+		{"a figure from an unverified lead", func(s *Scheme) { s.Cost.Source.Verified, s.LeadTime.Source.Verified = VerifiedNo, VerifiedNo }, []string{
+			"cost.source.verified: a figure needs a source it was read in (yes or partial), got no",
+			"lead_time.source.verified: a figure needs a source it was read in (yes or partial), got no"}},
+		{"no covers, size or as_of", func(s *Scheme) { s.Cost.Covers, s.Cost.VendorSize, s.Cost.AsOf = "", " ", "2026-13" }, []string{
+			"cost.covers: must not be empty", "cost.vendor_size: must not be empty",
+			`cost.as_of: "2026-13" is not a date YYYY, YYYY-MM or YYYY-MM-DD`}},
 	} {
-		if diff := cmp.Diff(tc.want, fieldsOf(func(c *checker) { c.schemeFigures(tc.s) })); diff != "" {
+		s := Scheme{Cost: validCost(), LeadTime: validLeadTime()}
+		tc.edit(&s)
+		if diff := cmp.Diff(tc.want, fieldsOf(func(c *checker) { c.schemeFigures(s) })); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}

@@ -20,10 +20,12 @@ type BarrierRow struct {
 	ServingEligible       int      `json:"serving_eligible" doc:"Eligible offerings that also serve the country."`
 	ShareEligible         *float64 `json:"share_eligible" doc:"eligible / offerings; null without offerings."`
 	ShareEligibleVerified *float64 `json:"share_eligible_verified" doc:"eligible_verified / offerings; null without offerings."`
-	MedianGapCostEUR      *float64 `json:"median_gap_cost_eur" doc:"Median gap cost over ineligible offerings that certification alone makes eligible and whose cost is known; null when none."`
-	GapCostUnknown        int      `json:"gap_cost_unknown" doc:"Ineligible offerings left out of the median for an unknown cost."`
+	MedianGapCostEUR      *float64 `json:"median_gap_cost_eur" doc:"Median of the low ends of the gap cost ranges over ineligible offerings that certification alone makes eligible and whose cost is known; null when none."`
+	MedianGapCostHighEUR  *float64 `json:"median_gap_cost_high_eur" doc:"Median of the high ends, over the same offerings."`
+	GapCostUnknown        int      `json:"gap_cost_unknown" doc:"Ineligible offerings left out of the medians for an unknown cost."`
+	GapCostUnknownSchemes []string `json:"gap_cost_unknown_schemes" doc:"The schemes of unknown cost in those offerings' gaps."`
 	NotClosable           int      `json:"not_closable" doc:"Ineligible offerings no certification makes eligible."`
-	MedianLeadTimeMonths  *float64 `json:"median_lead_time_months" doc:"Median gap lead time, like the cost median."`
+	MedianLeadTimeMonths  *float64 `json:"median_lead_time_months" doc:"Median of the high ends of the gap lead times, over offerings like the cost medians."`
 	LeadTimeUnknown       int      `json:"lead_time_unknown" doc:"Ineligible offerings left out of the lead-time median."`
 	TopBarrier            *Barrier `json:"top_barrier" doc:"The binding requirement that excludes most offerings; null when none excludes any."`
 	HomeBias              HomeBias `json:"home_bias" doc:"Eligibility of domestic vendors against vendors from other EU/EEA states."`
@@ -79,21 +81,22 @@ type SchemeLevel struct {
 
 // RoadmapOption is a scheme, or a pair of schemes, and the markets it opens.
 type RoadmapOption struct {
-	Schemes           []SchemeLevel `json:"schemes" doc:"The scheme, or pair of schemes."`
-	CostEUR           *int          `json:"cost_eur" doc:"Cost in euro; null when any cost is unknown."`
-	KnownCostEUR      int           `json:"known_cost_eur" doc:"Sum of the known costs."`
-	LeadTimeMonths    *float64      `json:"lead_time_months" doc:"Longest lead time; null when any is unknown."`
-	Markets           int           `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
-	MarketsPer1000EUR *float64      `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro; null when the cost is unknown."`
+	Schemes             []SchemeLevel `json:"schemes" doc:"The scheme, or pair of schemes."`
+	CostRangeEUR        *CostRange    `json:"cost_range_eur" doc:"Cost range in euro; null when any cost is unknown."`
+	KnownCostRangeEUR   *CostRange    `json:"known_cost_range_eur" doc:"Sum of the known cost ranges; null when none is known."`
+	UnknownCostSchemes  []string      `json:"unknown_cost_schemes" doc:"Schemes of unknown cost."`
+	LeadTimeRangeMonths *MonthRange   `json:"lead_time_range_months" doc:"Longest lead time range; null when any is unknown."`
+	Markets             int           `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
+	MarketsPer1000EUR   *float64      `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro of the low end; null when the cost is unknown."`
 }
 
 // RoadmapStep is one step of the greedy plan.
 type RoadmapStep struct {
-	Schemes      []SchemeLevel `json:"schemes" doc:"Schemes obtained in this step."`
-	CostEUR      int           `json:"cost_eur" doc:"Cost of the step in euro."`
-	Markets      int           `json:"markets" doc:"Cells the step opens."`
-	TotalCostEUR int           `json:"total_cost_eur" doc:"Cost of all steps so far."`
-	Eligible     int           `json:"eligible" doc:"Eligible cells after the step."`
+	Schemes           []SchemeLevel `json:"schemes" doc:"Schemes obtained in this step."`
+	CostRangeEUR      CostRange     `json:"cost_range_eur" doc:"Cost range of the step in euro."`
+	Markets           int           `json:"markets" doc:"Cells the step opens."`
+	TotalCostRangeEUR CostRange     `json:"total_cost_range_eur" doc:"Cost range of all steps so far; its high end keeps within the budget."`
+	Eligible          int           `json:"eligible" doc:"Eligible cells after the step."`
 }
 
 // Roadmap is a vendor's certification roadmap.
@@ -118,7 +121,8 @@ func barrierRowView(r compliance.BarrierRow) BarrierRow {
 		Offerings: r.Offerings, Serving: r.Serving,
 		Eligible: r.Eligible, EligibleVerified: r.EligibleVerified, ServingEligible: r.ServingEligible,
 		ShareEligible: r.ShareEligible, ShareEligibleVerified: r.ShareEligibleVerified,
-		MedianGapCostEUR: r.MedianGapCostEUR, GapCostUnknown: r.GapCostUnknown, NotClosable: r.NotClosable,
+		MedianGapCostEUR: r.MedianGapCostEUR, MedianGapCostHighEUR: r.MedianGapCostHighEUR, GapCostUnknown: r.GapCostUnknown,
+		GapCostUnknownSchemes: r.GapCostUnknownSchemes, NotClosable: r.NotClosable,
 		MedianLeadTimeMonths: r.MedianLeadTimeMonths, LeadTimeUnknown: r.LeadTimeUnknown,
 		HomeBias: homeBiasView(r.HomeBias),
 	}
@@ -154,15 +158,16 @@ func schemeLevelView(s compliance.SchemeLevel) SchemeLevel {
 
 func roadmapOptionView(o compliance.RoadmapOption) RoadmapOption {
 	return RoadmapOption{
-		Schemes: mapSlice(o.Schemes, schemeLevelView), CostEUR: o.CostEUR, KnownCostEUR: o.KnownCostEUR,
-		LeadTimeMonths: o.LeadTimeMonths, Markets: o.Markets, MarketsPer1000EUR: o.MarketsPer1000EUR,
+		Schemes: mapSlice(o.Schemes, schemeLevelView), CostRangeEUR: costRangeView(o.CostRangeEUR),
+		KnownCostRangeEUR: costRangeView(o.KnownCostRangeEUR), UnknownCostSchemes: o.UnknownCostSchemes,
+		LeadTimeRangeMonths: monthRangeView(o.LeadTimeRangeMonths), Markets: o.Markets, MarketsPer1000EUR: o.MarketsPer1000EUR,
 	}
 }
 
 func roadmapStepView(s compliance.RoadmapStep) RoadmapStep {
 	return RoadmapStep{
-		Schemes: mapSlice(s.Schemes, schemeLevelView), CostEUR: s.CostEUR, Markets: s.Markets,
-		TotalCostEUR: s.TotalCostEUR, Eligible: s.Eligible,
+		Schemes: mapSlice(s.Schemes, schemeLevelView), CostRangeEUR: *costRangeView(&s.CostRangeEUR), Markets: s.Markets,
+		TotalCostRangeEUR: *costRangeView(&s.TotalCostRangeEUR), Eligible: s.Eligible,
 	}
 }
 

@@ -27,7 +27,9 @@ type assessment struct {
 			Level  string   `json:"level"`
 			Closes []string `json:"closes"`
 		} `json:"schemes"`
-		CostEUR *int `json:"cost_eur"`
+		CostRangeEUR       *struct{ LowEUR, HighEUR int } `json:"cost_range_eur"`
+		TotalCostRangeEUR  *struct{ LowEUR, HighEUR int } `json:"total_cost_range_eur"`
+		UnknownCostSchemes []string                       `json:"unknown_cost_schemes"`
 	} `json:"gap"`
 }
 
@@ -75,8 +77,8 @@ func TestAPI_Assessment(t *testing.T) {
 		if len(a.Gap.Schemes) != 1 || a.Gap.Schemes[0].Scheme != "bsi-c5" || a.Gap.Schemes[0].Level != "type-2" {
 			t.Errorf("gap %+v, want bsi-c5 type-2", a.Gap.Schemes)
 		}
-		if a.Gap.CostEUR != nil {
-			t.Errorf("C5 has no sourced cost, but the gap costs %d", *a.Gap.CostEUR)
+		if a.Gap.CostRangeEUR != nil || a.Gap.TotalCostRangeEUR != nil || !slices.Equal(a.Gap.UnknownCostSchemes, []string{"bsi-c5"}) {
+			t.Errorf("C5 has no sourced cost, but the gap costs %+v / %+v (unknown %v)", a.Gap.CostRangeEUR, a.Gap.TotalCostRangeEUR, a.Gap.UnknownCostSchemes)
 		}
 	})
 
@@ -292,9 +294,10 @@ func TestAPI_Analytics(t *testing.T) {
 		var r struct {
 			Cells       int `json:"cells"`
 			UnknownCost []struct {
-				Schemes []struct{ Scheme string } `json:"schemes"`
-				CostEUR *int                      `json:"cost_eur"`
-				Markets int                       `json:"markets"`
+				Schemes            []struct{ Scheme string } `json:"schemes"`
+				CostRangeEUR       *struct{ LowEUR int }     `json:"cost_range_eur"`
+				UnknownCostSchemes []string                  `json:"unknown_cost_schemes"`
+				Markets            int                       `json:"markets"`
 			} `json:"unknown_cost"`
 			Steps []struct{ Schemes []struct{ Scheme string } } `json:"steps"`
 		}
@@ -304,7 +307,7 @@ func TestAPI_Analytics(t *testing.T) {
 		}
 		var schemes []string
 		for _, o := range r.UnknownCost {
-			if o.CostEUR != nil {
+			if o.CostRangeEUR != nil || len(o.UnknownCostSchemes) == 0 {
 				t.Errorf("unknown-cost option with a cost: %+v", o)
 			}
 			for _, s := range o.Schemes {

@@ -59,23 +59,50 @@ type UnmetCondition struct {
 // Gap is the cheapest set of certifications that closes the failing binding
 // requirements (see compliance.Gap).
 type Gap struct {
-	Schemes        []GapScheme   `json:"schemes" doc:"Schemes to obtain."`
-	CostEUR        *int          `json:"cost_eur" doc:"Total cost in euro; null when any scheme's cost is unknown or the gap is incomplete (certificates alone cannot close it): never 0 for unknown."`
-	KnownCostEUR   int           `json:"known_cost_eur" doc:"Sum of the known costs."`
-	UnknownCost    int           `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
-	LeadTimeMonths *float64      `json:"lead_time_months" doc:"Longest lead time of the chosen schemes; null when any is unknown."`
-	NotClosable    []NotClosable `json:"not_closable" doc:"Failing binding requirements no certification closes."`
-	Complete       bool          `json:"complete" doc:"Holding the schemes makes the offering eligible."`
+	Schemes             []GapScheme   `json:"schemes" doc:"Schemes to obtain."`
+	CostRangeEUR        *CostRange    `json:"cost_range_eur" doc:"Sum of the cost ranges of the chosen schemes whose cost is known (unknown_cost_schemes are left out); null when none is known, so an unknown or incomplete gap never shows 0. 0-0 only for an empty, complete gap."`
+	UnknownCost         int           `json:"unknown_cost" doc:"Number of chosen schemes of unknown cost."`
+	UnknownCostSchemes  []string      `json:"unknown_cost_schemes" doc:"The chosen schemes of unknown cost."`
+	TotalCostRangeEUR   *CostRange    `json:"total_cost_range_eur" doc:"The whole cost range: cost_range_eur when the gap is complete and no chosen scheme's cost is unknown; null otherwise."`
+	LeadTimeRangeMonths *MonthRange   `json:"lead_time_range_months" doc:"Longest lead time of the chosen schemes, pursued in parallel (largest low, largest high); null when any is unknown or the gap is incomplete."`
+	NotClosable         []NotClosable `json:"not_closable" doc:"Failing binding requirements no certification closes."`
+	Complete            bool          `json:"complete" doc:"Holding the schemes makes the offering eligible."`
 }
 
 // GapScheme is one scheme of a gap.
 type GapScheme struct {
-	Scheme         string   `json:"scheme" doc:"Scheme identifier."`
-	Name           string   `json:"name" doc:"Scheme name."`
-	Level          string   `json:"level" doc:"Level to obtain; empty when any level will do."`
-	CostEUR        *int     `json:"cost_eur" doc:"Typical cost in euro; null when unknown."`
-	LeadTimeMonths *float64 `json:"lead_time_months" doc:"Typical lead time; null when unknown."`
-	Closes         []string `json:"closes" doc:"Failing binding requirements it closes."`
+	Scheme              string      `json:"scheme" doc:"Scheme identifier."`
+	Name                string      `json:"name" doc:"Scheme name."`
+	Level               string      `json:"level" doc:"Level to obtain; empty when any level will do."`
+	CostRangeEUR        *CostRange  `json:"cost_range_eur" doc:"Typical cost range in euro (what it covers and its source: get-reference-schemes); null when unknown."`
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months" doc:"Typical lead time range; null when unknown."`
+	Closes              []string    `json:"closes" doc:"Failing binding requirements it closes."`
+}
+
+// CostRange is a cost range in whole euros.
+type CostRange struct {
+	LowEUR  int `json:"low_eur" doc:"Low end in euro." example:"4500"`
+	HighEUR int `json:"high_eur" doc:"High end in euro." example:"9500"`
+}
+
+// MonthRange is a lead time range in months.
+type MonthRange struct {
+	LowMonths  float64 `json:"low_months" doc:"Low end in months." example:"6"`
+	HighMonths float64 `json:"high_months" doc:"High end in months." example:"12"`
+}
+
+func costRangeView(r *compliance.EURRange) *CostRange {
+	if r == nil {
+		return nil
+	}
+	return &CostRange{LowEUR: r.LowEUR, HighEUR: r.HighEUR}
+}
+
+func monthRangeView(r *compliance.MonthRange) *MonthRange {
+	if r == nil {
+		return nil
+	}
+	return &MonthRange{LowMonths: r.LowMonths, HighMonths: r.HighMonths}
 }
 
 // NotClosable is a failing binding requirement no certification closes.
@@ -123,14 +150,16 @@ func unmetConditionView(c compliance.UnmetCondition) UnmetCondition {
 
 func gapView(g compliance.Gap) Gap {
 	return Gap{
-		Schemes: mapSlice(g.Schemes, gapSchemeView), CostEUR: g.CostEUR, KnownCostEUR: g.KnownCostEUR,
-		UnknownCost: g.UnknownCost, LeadTimeMonths: g.LeadTimeMonths,
+		Schemes: mapSlice(g.Schemes, gapSchemeView), CostRangeEUR: costRangeView(g.CostRangeEUR),
+		UnknownCost: g.UnknownCost, UnknownCostSchemes: g.UnknownCostSchemes,
+		TotalCostRangeEUR: costRangeView(g.TotalCostRangeEUR), LeadTimeRangeMonths: monthRangeView(g.LeadTimeRangeMonths),
 		NotClosable: mapSlice(g.NotClosable, notClosableView), Complete: g.Complete,
 	}
 }
 
 func gapSchemeView(s compliance.GapScheme) GapScheme {
-	return GapScheme{Scheme: s.Scheme, Name: s.Name, Level: s.Level, CostEUR: s.CostEUR, LeadTimeMonths: s.LeadTimeMonths, Closes: s.Closes}
+	return GapScheme{Scheme: s.Scheme, Name: s.Name, Level: s.Level, CostRangeEUR: costRangeView(s.CostRangeEUR),
+		LeadTimeRangeMonths: monthRangeView(s.LeadTimeRangeMonths), Closes: s.Closes}
 }
 
 func notClosableView(n compliance.NotClosable) NotClosable {
@@ -150,16 +179,16 @@ type Market struct {
 // Blocker is a binding requirement that keeps an offering out of a market,
 // with the action that removes it.
 type Blocker struct {
-	Requirement    string   `json:"requirement" doc:"Requirement identifier."`
-	Title          string   `json:"title" doc:"Requirement title."`
-	Kind           string   `json:"kind" enum:"obtain-scheme,add-language,declare-establishment,keep-data-in,declare-cleared-staff,none" doc:"The action: obtain a scheme, add a support language, declare an establishment, keep customer data in a region, declare cleared staff; none when nothing a vendor can hold closes it today."`
-	Action         string   `json:"action" doc:"The action in words, or why none exists." example:"obtain BSI C5 (level type-2 or higher)"`
-	Scheme         string   `json:"scheme,omitempty" doc:"obtain-scheme: the scheme."`
-	Level          string   `json:"level,omitempty" doc:"obtain-scheme: the lowest level that closes it."`
-	CostEUR        *int     `json:"cost_eur,omitempty" doc:"obtain-scheme: typical cost in euro; absent when unknown."`
-	LeadTimeMonths *float64 `json:"lead_time_months,omitempty" doc:"obtain-scheme: typical lead time; absent when unknown."`
-	Languages      []string `json:"languages,omitempty" doc:"add-language: support in one of these closes it."`
-	Region         string   `json:"region,omitempty" doc:"declare-establishment, keep-data-in, declare-cleared-staff: the country code, EU or EEA."`
+	Requirement         string      `json:"requirement" doc:"Requirement identifier."`
+	Title               string      `json:"title" doc:"Requirement title."`
+	Kind                string      `json:"kind" enum:"obtain-scheme,add-language,declare-establishment,keep-data-in,declare-cleared-staff,none" doc:"The action: obtain a scheme, add a support language, declare an establishment, keep customer data in a region, declare cleared staff; none when nothing a vendor can hold closes it today."`
+	Action              string      `json:"action" doc:"The action in words, or why none exists." example:"obtain BSI C5 (level type-2 or higher)"`
+	Scheme              string      `json:"scheme,omitempty" doc:"obtain-scheme: the scheme."`
+	Level               string      `json:"level,omitempty" doc:"obtain-scheme: the lowest level that closes it."`
+	CostRangeEUR        *CostRange  `json:"cost_range_eur,omitempty" doc:"obtain-scheme: typical cost range in euro; absent when unknown."`
+	LeadTimeRangeMonths *MonthRange `json:"lead_time_range_months,omitempty" doc:"obtain-scheme: typical lead time range; absent when unknown."`
+	Languages           []string    `json:"languages,omitempty" doc:"add-language: support in one of these closes it."`
+	Region              string      `json:"region,omitempty" doc:"declare-establishment, keep-data-in, declare-cleared-staff: the country code, EU or EEA."`
 }
 
 func marketView(a compliance.Assessment) Market {
@@ -169,5 +198,6 @@ func marketView(a compliance.Assessment) Market {
 
 func blockerView(b compliance.Blocker) Blocker {
 	return Blocker{Requirement: b.Requirement, Title: b.Title, Kind: string(b.Kind), Action: b.Action, Scheme: b.Scheme,
-		Level: b.Level, CostEUR: b.CostEUR, LeadTimeMonths: b.LeadTimeMonths, Languages: b.Languages, Region: b.Region}
+		Level: b.Level, CostRangeEUR: costRangeView(b.CostRangeEUR), LeadTimeRangeMonths: monthRangeView(b.LeadTimeRangeMonths),
+		Languages: b.Languages, Region: b.Region}
 }

@@ -42,8 +42,10 @@ func TestViews_EveryField(t *testing.T) {
 			UnmetConditions: []compliance.UnmetCondition{{Kind: compliance.LanguageCondition, Region: compliance.InEU, Languages: []string{"de"}, Reason: "no German"}},
 		}, {ID: "eu-x", MetBy: []compliance.Evidence{}}},
 		Gap: compliance.Gap{
-			Schemes: []compliance.GapScheme{{Scheme: "bsi-c5", Name: "C5", Level: "type-2", CostEUR: ptrTo(5), LeadTimeMonths: ptrTo(1.5), Closes: []string{"de-c5"}}},
-			CostEUR: ptrTo(5), KnownCostEUR: 5, UnknownCost: 1, LeadTimeMonths: ptrTo(2.5),
+			Schemes: []compliance.GapScheme{{Scheme: "bsi-c5", Name: "C5", Level: "type-2", CostRangeEUR: &compliance.EURRange{LowEUR: 5, HighEUR: 7},
+				LeadTimeRangeMonths: &compliance.MonthRange{LowMonths: 1, HighMonths: 1.5}, Closes: []string{"de-c5"}}},
+			CostRangeEUR: &compliance.EURRange{LowEUR: 5, HighEUR: 7}, UnknownCost: 1, UnknownCostSchemes: []string{"u"},
+			TotalCostRangeEUR: &compliance.EURRange{LowEUR: 8, HighEUR: 9}, LeadTimeRangeMonths: &compliance.MonthRange{LowMonths: 2, HighMonths: 2.5},
 			NotClosable: []compliance.NotClosable{{Requirement: "de-lang", Reason: "a condition fails"}}, Complete: true,
 		},
 	}
@@ -54,7 +56,7 @@ func TestViews_EveryField(t *testing.T) {
 	row := compliance.BarrierRow{
 		Country: "DE", Category: "soc", Buyer: compliance.Private, Requirements: 1, BindingRequirements: 2, Offerings: 3, Serving: 4,
 		Eligible: 5, EligibleVerified: 6, ServingEligible: 7, ShareEligible: share, ShareEligibleVerified: ptrTo(0.25),
-		MedianGapCostEUR: ptrTo(100.0), GapCostUnknown: 8, NotClosable: 9, MedianLeadTimeMonths: ptrTo(3.0), LeadTimeUnknown: 10,
+		MedianGapCostEUR: ptrTo(100.0), MedianGapCostHighEUR: ptrTo(150.0), GapCostUnknown: 8, GapCostUnknownSchemes: []string{"u"}, NotClosable: 9, MedianLeadTimeMonths: ptrTo(3.0), LeadTimeUnknown: 10,
 		TopBarrier: &compliance.Barrier{Requirement: "de-c5", Title: "C5", Excluded: 11},
 		HomeBias: compliance.HomeBias{Domestic: 12, DomesticEligible: 13, DomesticShare: share, OtherEEA: 14, OtherEEAEligible: 15,
 			OtherEEAShare: ptrTo(0.1), DomesticMinusOtherEEA: ptrTo(0.4)},
@@ -66,11 +68,12 @@ func TestViews_EveryField(t *testing.T) {
 		BeforeVerified: 5, AfterVerified: 6, ChangeVerified: 7}
 	sameJSON(t, "WhatIfRow", w, whatIfRowView(w))
 
-	opt := compliance.RoadmapOption{Schemes: []compliance.SchemeLevel{{Scheme: "a", Level: "high"}, {Scheme: "b"}}, CostEUR: ptrTo(10),
-		KnownCostEUR: 10, LeadTimeMonths: ptrTo(2.0), Markets: 3, MarketsPer1000EUR: ptrTo(300.0)}
+	opt := compliance.RoadmapOption{Schemes: []compliance.SchemeLevel{{Scheme: "a", Level: "high"}, {Scheme: "b"}}, CostRangeEUR: &compliance.EURRange{LowEUR: 10, HighEUR: 20},
+		KnownCostRangeEUR: &compliance.EURRange{LowEUR: 10, HighEUR: 20}, UnknownCostSchemes: []string{}, LeadTimeRangeMonths: &compliance.MonthRange{LowMonths: 1, HighMonths: 2}, Markets: 3, MarketsPer1000EUR: ptrTo(300.0)}
 	rm := compliance.Roadmap{Countries: []string{"DE"}, Budget: ptrTo(1000), Cells: 1, Eligible: 2, Unreachable: 3,
-		Options: []compliance.RoadmapOption{opt}, UnknownCost: []compliance.RoadmapOption{{Markets: 1}},
-		Steps: []compliance.RoadmapStep{{Schemes: opt.Schemes, CostEUR: 10, Markets: 3, TotalCostEUR: 10, Eligible: 5}}}
+		Options: []compliance.RoadmapOption{opt}, UnknownCost: []compliance.RoadmapOption{{Markets: 1, KnownCostRangeEUR: &compliance.EURRange{LowEUR: 1, HighEUR: 2}, UnknownCostSchemes: []string{"u"}}},
+		Steps: []compliance.RoadmapStep{{Schemes: opt.Schemes, CostRangeEUR: compliance.EURRange{LowEUR: 10, HighEUR: 20}, Markets: 3,
+			TotalCostRangeEUR: compliance.EURRange{LowEUR: 10, HighEUR: 20}, Eligible: 5}}}
 	sameJSON(t, "Roadmap", rm, roadmapView(rm))
 	empty := compliance.Roadmap{Options: []compliance.RoadmapOption{}, Steps: []compliance.RoadmapStep{}}
 	sameJSON(t, "empty Roadmap", empty, roadmapView(empty))

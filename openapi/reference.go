@@ -68,20 +68,52 @@ type CPVView struct {
 
 // SchemeView is a certification scheme.
 type SchemeView struct {
-	ID             string       `json:"id" doc:"Identifier used by certifications." example:"bsi-c5"`
-	Name           string       `json:"name" doc:"Full name." example:"BSI C5 Cloud Computing Compliance Criteria Catalogue"`
-	Owner          string       `json:"owner" doc:"Who owns the scheme and who issues certificates." example:"BSI; attested by auditors"`
-	Kind           string       `json:"kind" doc:"Kind of credential." example:"attestation"`
-	Status         string       `json:"status" doc:"active, or draft (cannot be held yet)." example:"active"`
-	Jurisdiction   string       `json:"jurisdiction,omitempty" doc:"Country of a national scheme, EU/EEA for a European one, empty for an international one." example:"DE"`
-	Levels         []string     `json:"levels" doc:"Levels from lowest to highest; empty when the scheme has none." example:"[\"type-1\",\"type-2\"]"`
-	ValidityYears  *float64     `json:"validity_years" doc:"How long a certificate lasts, in years; null when unknown." example:"1"`
-	CostEUR        *int         `json:"cost_eur" doc:"Typical cost in euro as a source states it; null when unknown (never 0 for unknown)." example:"800"`
-	CostNote       string       `json:"cost_note,omitempty" doc:"What the cost covers, or why it is unknown." example:""`
-	LeadTimeMonths *float64     `json:"lead_time_months" doc:"Typical lead time in months; null when unknown." example:"9"`
-	LeadTimeNote   string       `json:"lead_time_note,omitempty" doc:"Range and source quality of the lead time." example:""`
-	Recognition    []string     `json:"recognition,omitempty" doc:"Where the scheme is recognised beyond its origin."`
-	Sources        []SourceView `json:"sources" doc:"Sources of the scheme's facts."`
+	ID            string              `json:"id" doc:"Identifier used by certifications." example:"bsi-c5"`
+	Name          string              `json:"name" doc:"Full name." example:"BSI C5 Cloud Computing Compliance Criteria Catalogue"`
+	Owner         string              `json:"owner" doc:"Who owns the scheme and who issues certificates." example:"BSI; attested by auditors"`
+	Kind          string              `json:"kind" doc:"Kind of credential." example:"attestation"`
+	Status        string              `json:"status" doc:"active, or draft (cannot be held yet)." example:"active"`
+	Jurisdiction  string              `json:"jurisdiction,omitempty" doc:"Country of a national scheme, EU/EEA for a European one, empty for an international one." example:"DE"`
+	Levels        []string            `json:"levels" doc:"Levels from lowest to highest; empty when the scheme has none." example:"[\"type-1\",\"type-2\"]"`
+	ValidityYears *float64            `json:"validity_years" doc:"How long a certificate lasts, in years; null when unknown." example:"1"`
+	Cost          *SchemeCostView     `json:"cost" doc:"Typical cost range in euro as one source states it; null when unknown (never 0 for unknown)."`
+	CostNote      string              `json:"cost_note,omitempty" doc:"Why the cost is unknown (what was searched)." example:""`
+	LeadTime      *SchemeLeadTimeView `json:"lead_time" doc:"Typical lead time range as one source states it; null when unknown."`
+	LeadTimeNote  string              `json:"lead_time_note,omitempty" doc:"Why the lead time is unknown." example:""`
+	Recognition   []string            `json:"recognition,omitempty" doc:"Where the scheme is recognised beyond its origin."`
+	Sources       []SourceView        `json:"sources" doc:"Sources of the scheme's facts."`
+}
+
+// SchemeCostView is a scheme's typical cost range with what it covers and its source.
+type SchemeCostView struct {
+	LowEUR     int        `json:"low_eur" doc:"Low end in euro." example:"4500"`
+	HighEUR    int        `json:"high_eur" doc:"High end in euro (equal to low_eur for a single figure)." example:"9500"`
+	Covers     string     `json:"covers" doc:"What the price covers." example:"Certification-body fee of the first year, excl. VAT"`
+	VendorSize string     `json:"vendor_size" doc:"The vendor size the figure is for." example:"up to 20 employees"`
+	AsOf       string     `json:"as_of" doc:"Date the figure is as of." example:"2026-12-01"`
+	Source     SourceView `json:"source" doc:"Where the figure was read."`
+}
+
+// SchemeLeadTimeView is a scheme's typical lead time range with its source.
+type SchemeLeadTimeView struct {
+	LowMonths  float64    `json:"low_months" doc:"Low end in months." example:"6"`
+	HighMonths float64    `json:"high_months" doc:"High end in months." example:"12"`
+	Source     SourceView `json:"source" doc:"Where the figure was read."`
+}
+
+func schemeCostView(c *compliance.SchemeCost) *SchemeCostView {
+	if c == nil {
+		return nil
+	}
+	return &SchemeCostView{LowEUR: c.LowEUR, HighEUR: c.HighEUR, Covers: c.Covers, VendorSize: c.VendorSize, AsOf: c.AsOf,
+		Source: sourceView(c.Source)}
+}
+
+func schemeLeadTimeView(l *compliance.SchemeLeadTime) *SchemeLeadTimeView {
+	if l == nil {
+		return nil
+	}
+	return &SchemeLeadTimeView{LowMonths: l.LowMonths, HighMonths: l.HighMonths, Source: sourceView(l.Source)}
 }
 
 // RequirementInput is a requirement as an administrator edits it.
@@ -204,8 +236,8 @@ func categoryView(c compliance.Category) CategoryView {
 func schemeView(s compliance.Scheme) SchemeView {
 	return SchemeView{
 		ID: s.ID, Name: s.Name, Owner: s.Owner, Kind: string(s.Kind), Status: string(s.Status), Jurisdiction: s.Jurisdiction,
-		Levels: orEmpty(s.Levels), ValidityYears: s.ValidityYears, CostEUR: s.CostEUR, CostNote: s.CostNote,
-		LeadTimeMonths: s.LeadTimeMonths, LeadTimeNote: s.LeadTimeNote, Recognition: s.Recognition, Sources: sourceViews(s.Sources),
+		Levels: orEmpty(s.Levels), ValidityYears: s.ValidityYears, Cost: schemeCostView(s.Cost), CostNote: s.CostNote,
+		LeadTime: schemeLeadTimeView(s.LeadTime), LeadTimeNote: s.LeadTimeNote, Recognition: s.Recognition, Sources: sourceViews(s.Sources),
 	}
 }
 

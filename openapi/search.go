@@ -66,7 +66,7 @@ type SearchOfferingsInput struct {
 	VendorCountry []string `query:"vendor_country" maxItems:"40" doc:"Only offerings of vendors headquartered in one of these countries (comma-separated)." example:"DE,AT"`
 	Delivery      []string `query:"delivery" enum:"remote,on-site,hybrid" doc:"Only offerings delivered in one of these ways (comma-separated)." example:"on-site,hybrid"`
 	Size          []string `query:"size" enum:"micro,small,medium,large" doc:"Only offerings of vendors of these SME size classes (Recommendation 2003/361/EC, comma-separated)." example:"micro,small"`
-	Sort          string   `query:"sort" enum:"relevance,name,-name,gap_cost" default:"relevance" doc:"Order: relevance to q; name (A-Z) or -name (Z-A); or gap_cost, the estimated cost of the certifications that would make an offering eligible in gap_country, cheapest first (eligible ones cost 0; unknown costs come last)." example:"relevance"`
+	Sort          string   `query:"sort" enum:"relevance,name,-name,gap_cost" default:"relevance" doc:"Order: relevance to q; name (A-Z) or -name (Z-A); or gap_cost, the low end of the typical cost range of the certifications that would make an offering eligible in gap_country, cheapest first (eligible ones cost 0; unknown costs come last)." example:"relevance"`
 	GapCountry    string   `query:"gap_country" pattern:"^[A-Za-z]{2}$" doc:"Country of the gap cost (any case): required by sort=gap_cost; with it, every hit reports gap_cost_eur for this country and the buyer kind." example:"FR"`
 	Limit         int      `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Hits per page." example:"20"`
 	Offset        int      `query:"offset" minimum:"0" maximum:"10000" doc:"Number of hits to skip (offset pagination); ignored with cursor. Pages reach the first 10,000 hits." example:"0"`
@@ -108,7 +108,7 @@ type SearchHit struct {
 	// Certifications valid today that cover the offering.
 	Certifications []SearchCertification `json:"certifications" doc:"Certifications valid today that cover the offering (listing it, or organisation-wide)."`
 	Eligibility    SearchEligibility     `json:"eligibility" doc:"Where the offering may serve hospitals of the buyer kind today."`
-	GapCostEUR     *int                  `json:"gap_cost_eur" doc:"With gap_country: estimated cost in euros of the cheapest certifications that would make the offering eligible there for the buyer kind; 0 when eligible; null when unknown (a scheme's cost is unknown, or certifications alone cannot close the gap) or without gap_country." example:"0"`
+	GapCostEUR     *int                  `json:"gap_cost_eur" doc:"With gap_country: the low end of the typical cost range in euros of the cheapest certifications that would make the offering eligible there for the buyer kind (sort=gap_cost orders by it); 0 when eligible; null when unknown (a scheme's cost is unknown, or certifications alone cannot close the gap; such hits sort last) or without gap_country." example:"0"`
 	Highlights     *SearchHighlights     `json:"highlights,omitempty" doc:"With q: name, vendor name and summaries with the matched words between <mark> and </mark>."`
 }
 

@@ -413,6 +413,37 @@ func benchQueries(n int) []url.Values {
 	return out
 }
 
+// withContext states the tender context tc (BENCH_CONTEXT, e.g.
+// "security_sensitive") on every query that names a country, so that the
+// API turns its eligibility cell into a filter on met requirements.
+func withContext(queries []url.Values, tc string) {
+	for _, v := range queries {
+		if tc != "" && v.Get("eligible_in") != "" {
+			v.Set("context", tc)
+		}
+	}
+}
+
+// contextFilter is the filter the API sends for v's context (mirrors
+// openapi's buyerFilters): empty for the default context.
+func contextFilter(b testing.TB, ref *compliance.Reference, v url.Values, q search.Query) string {
+	if v.Get("context") == "" {
+		return ""
+	}
+	tc, err := compliance.ParseContext(v.Get("context"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if tc.IsDefault() {
+		return ""
+	}
+	f, err := search.EligibilityFilter(compliance.NewEngine(ref).WithContext(tc), ref, q.EligibleIn, q.Categories, q.Buyer, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
 // toQuery is the search.Query the API makes of v (mirrors openapi).
 func toQuery(v url.Values) search.Query {
 	split := func(k string) []string {
@@ -538,6 +569,8 @@ func benchSearchAt(b *testing.B, e *benchEnv, api string, conc int) {
 	perRound, rounds := 2000, 3
 	runtime.GC() // the driver's own heap should not weigh on the numbers
 	queries := benchQueries(perRound)
+	withContext(queries, os.Getenv("BENCH_CONTEXT"))
+	ref := embedded(b)
 	apiReqs := make([]func() (*http.Request, error), len(queries))
 	directReqs := make([]func() (*http.Request, error), len(queries))
 	meiliURL := e.cfg.URL + "/indexes/" + e.cfg.UID + "/search"
@@ -550,7 +583,9 @@ func benchSearchAt(b *testing.B, e *benchEnv, api string, conc int) {
 			}
 			return req, err
 		}
-		body, err := search.RequestBody(toQuery(v))
+		q := toQuery(v)
+		q.EligibleFilter = contextFilter(b, ref, v, q)
+		body, err := search.RequestBody(q)
 		if err != nil {
 			b.Fatal(err)
 		}

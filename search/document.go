@@ -173,7 +173,7 @@ type probeAnswer struct {
 	Country            string
 	Buyer              compliance.Buyer
 	Eligible, Verified bool
-	Cost               *int
+	Cost               *compliance.EURRange
 }
 
 // probe returns the engine's answers for a few fixed profiles of category:
@@ -216,9 +216,7 @@ func probe(engine *compliance.Engine, ref *compliance.Reference, category string
 			var answers []probeAnswer
 			for _, a := range engine.AssessAll(p, day) {
 				ans := probeAnswer{Country: a.Country, Buyer: a.Buyer, Eligible: a.Eligible, Verified: a.EligibleVerified}
-				if a.Gap.Complete {
-					ans.Cost = a.Gap.CostEUR
-				}
+				ans.Cost = a.Gap.TotalCostRangeEUR
 				answers = append(answers, ans)
 			}
 			// In country order whatever order the reference data lists them in.
@@ -329,8 +327,8 @@ func (r *Rules) addEligibility(d *Document, p compliance.Profile, day time.Time)
 			continue
 		}
 		a, err := r.Engine.Assess(p, el.Country, el.Buyer, day)
-		if err == nil && a.Gap.Complete && a.Gap.CostEUR != nil {
-			costs[el.Country] = *a.Gap.CostEUR
+		if err == nil && a.Gap.TotalCostRangeEUR != nil {
+			costs[el.Country] = a.Gap.TotalCostRangeEUR.LowEUR
 		}
 	}
 	slices.Sort(d.EligiblePublic)

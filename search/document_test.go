@@ -24,13 +24,14 @@ func embedded(t testing.TB) *compliance.Reference {
 	return ref
 }
 
-// withSchemeCost returns a copy of ref in which scheme costs eur.
+// withSchemeCost returns a copy of ref in which scheme costs eur to twice
+// eur (the index sorts by the low end).
 func withSchemeCost(ref *compliance.Reference, scheme string, eur int) *compliance.Reference {
 	c := *ref
 	c.Schemes = slices.Clone(ref.Schemes)
 	for i := range c.Schemes {
 		if c.Schemes[i].ID == scheme {
-			c.Schemes[i].CostEUR = &eur
+			c.Schemes[i].Cost = &compliance.SchemeCost{LowEUR: eur, HighEUR: 2 * eur}
 		}
 	}
 	return &c
@@ -216,9 +217,9 @@ func TestBuild_AgreesWithAssessAll(t *testing.T) {
 				eligible, verified, costs = d.EligiblePrivate, d.EligiblePrivateVerified, d.GapCost.Private
 			}
 			cost, known := costs[a.Country]
-			wantKnown := a.Eligible || (a.Gap.Complete && a.Gap.CostEUR != nil)
+			wantKnown := a.Eligible || a.Gap.TotalCostRangeEUR != nil
 			if slices.Contains(eligible, a.Country) != a.Eligible || slices.Contains(verified, a.Country) != a.EligibleVerified ||
-				known != wantKnown || (a.Eligible && cost != 0) || (!a.Eligible && known && cost != *a.Gap.CostEUR) {
+				known != wantKnown || (a.Eligible && cost != 0) || (!a.Eligible && known && cost != a.Gap.TotalCostRangeEUR.LowEUR) {
 				t.Fatalf("offering %d %s %s: document says eligible %v/%v cost %d (%v); assessment %v/%v gap %+v",
 					i, a.Country, a.Buyer, slices.Contains(eligible, a.Country), slices.Contains(verified, a.Country),
 					cost, known, a.Eligible, a.EligibleVerified, a.Gap)

@@ -81,17 +81,34 @@ func (c *apiClient) call(ctx context.Context, method, path string, body, out any
 // callIf is call with If-Match: the ETag of version ifVersion ("" for none),
 // so a write made on a stale page fails with 412 instead of overwriting.
 func (c *apiClient) callIf(ctx context.Context, method, path, ifVersion string, body, out any) error {
+	a, err := c.send(ctx, method, path, ifVersion, body)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(a.body.Bytes(), out); err != nil {
+		return fmt.Errorf("decode %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// send makes the request to the API and returns a 2xx answer as written
+// (files such as exports are not JSON); other answers come back as a
+// *problem error.
+func (c *apiClient) send(ctx context.Context, method, path, ifVersion string, body any) (*answer, error) {
 	var rd io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rd = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.RemoteAddr = c.from.RemoteAddr
 	for _, h := range forwarded {
@@ -119,15 +136,9 @@ func (c *apiClient) callIf(ctx context.Context, method, path, ifVersion string, 
 		if err := json.Unmarshal(a.body.Bytes(), p); err != nil || p.Status == 0 {
 			p.Status, p.Title = a.status, http.StatusText(a.status)
 		}
-		return p
+		return nil, p
 	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(a.body.Bytes(), out); err != nil {
-		return fmt.Errorf("decode %s %s: %w", method, path, err)
-	}
-	return nil
+	return a, nil
 }
 
 // get is call with GET and a query.

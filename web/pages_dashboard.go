@@ -36,6 +36,9 @@ func (s *Server) dashboard(q *request) error {
 	if !q.requireSession() {
 		return nil
 	}
+	if q.sess.role == "buyer" {
+		return q.redirect("/projects") // a buyer's home is its projects
+	}
 	ref, err := q.reference()
 	if err != nil {
 		return err
@@ -173,10 +176,20 @@ func certificationFields(v *view) []field {
 	}
 }
 
-// certificationFormData is the certification form's data.
+// certificationFormData is the certification form's data: a new
+// certification's, or an existing one's to edit (ID set).
 type certificationFormData struct {
 	Ref       *reference
 	Offerings []offeringView
+	ID        string
+}
+
+// Action is where the form is sent.
+func (d certificationFormData) Action() string {
+	if d.ID == "" {
+		return "/dashboard/certifications"
+	}
+	return "/dashboard/certifications/" + d.ID
 }
 
 func (q *request) certificationFormData() (certificationFormData, error) {

@@ -120,10 +120,13 @@ func (d *roadmapData) Schemes(list []schemeLevel) string {
 	return strings.Join(names, " + ")
 }
 
-// Cost formats a cost in euros, "unknown" without one.
-func (v *view) Cost(eur *int) string {
-	if eur == nil {
+// Cost formats a cost range in euros, "unknown" without one.
+func (v *view) Cost(r *costRange) string {
+	if r == nil {
 		return v.T("unknown")
 	}
-	return v.p.Sprintf("%d", *eur) + " €"
+	if r.LowEUR == r.HighEUR {
+		return v.p.Sprintf("%d", r.LowEUR) + " €"
+	}
+	return v.p.Sprintf("%d", r.LowEUR) + "–" + v.p.Sprintf("%d", r.HighEUR) + " €"
 }

@@ -51,12 +51,17 @@ type card struct {
 
 // cardText are the words every card of a page shares, translated once.
 type cardText struct {
-	SupportIn, Available, NotAvailable, Why, Certificates, NoCertificates, Compare string
+	SupportIn, Available, NotAvailable, Why, Certificates, NoCertificates, Compare, AddToShortlist string
+	// Shortlist: a buyer is signed in, so each card links to add it to a
+	// procurement project's shortlist (Project, when the search is one's).
+	Shortlist bool
+	Project   string
 }
 
 func newCardText(v *view) *cardText {
 	return &cardText{SupportIn: v.T("support in"), Available: v.T("Available to you."), NotAvailable: v.T("Not available to you yet."),
-		Why: v.T("Why?"), Certificates: v.T("Certificates:"), NoCertificates: v.T("No certificates declared."), Compare: v.T("Compare")}
+		Why: v.T("Why?"), Certificates: v.T("Certificates:"), NoCertificates: v.T("No certificates declared."), Compare: v.T("Compare"),
+		AddToShortlist: v.T("Add to shortlist"), Shortlist: v.Session != nil && v.Session.Role() == "buyer", Project: v.Query.Get("project")}
 }
 
 // facet is one filter group with the values and counts of the results.

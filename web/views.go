@@ -122,13 +122,13 @@ type assessment struct {
 	Requirements []requirementResult `json:"requirements"`
 	Gap          struct {
 		Schemes []struct {
-			Scheme  string `json:"scheme"`
-			Name    string `json:"name"`
-			Level   string `json:"level"`
-			CostEUR *int   `json:"cost_eur"`
+			Scheme       string     `json:"scheme"`
+			Name         string     `json:"name"`
+			Level        string     `json:"level"`
+			CostRangeEUR *costRange `json:"cost_range_eur"`
 		} `json:"schemes"`
-		CostEUR     *int `json:"cost_eur"`
-		NotClosable []struct {
+		TotalCostRangeEUR *costRange `json:"total_cost_range_eur"`
+		NotClosable       []struct {
 			Requirement string `json:"requirement"`
 			Reason      string `json:"reason"`
 		} `json:"not_closable"`
@@ -229,21 +229,26 @@ type roadmap struct {
 	Unreachable int             `json:"unreachable"`
 	Options     []roadmapOption `json:"options"`
 	Steps       []struct {
-		Schemes      []schemeLevel `json:"schemes"`
-		CostEUR      int           `json:"cost_eur"`
-		Markets      int           `json:"markets"`
-		TotalCostEUR int           `json:"total_cost_eur"`
-		Eligible     int           `json:"eligible"`
+		Schemes           []schemeLevel `json:"schemes"`
+		CostRangeEUR      costRange     `json:"cost_range_eur"`
+		Markets           int           `json:"markets"`
+		TotalCostRangeEUR costRange     `json:"total_cost_range_eur"`
+		Eligible          int           `json:"eligible"`
 	} `json:"steps"`
 	UnknownCost []roadmapOption `json:"unknown_cost"`
 }
 
 // roadmapOption is a scheme or pair of schemes and the markets it opens.
 type roadmapOption struct {
-	Schemes        []schemeLevel `json:"schemes"`
-	CostEUR        *int          `json:"cost_eur"`
-	LeadTimeMonths *float64      `json:"lead_time_months"`
-	Markets        int           `json:"markets"`
+	Schemes      []schemeLevel `json:"schemes"`
+	CostRangeEUR *costRange    `json:"cost_range_eur"`
+	Markets      int           `json:"markets"`
+}
+
+// costRange is a cost range in euros.
+type costRange struct {
+	LowEUR  int `json:"low_eur"`
+	HighEUR int `json:"high_eur"`
 }
 
 // schemeLevel is a scheme at a level.

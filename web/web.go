@@ -72,6 +72,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /dashboard/certifications/{id}/withdraw", s.page(s.withdraw("certifications")))
 	mux.Handle("GET /dashboard/certifications/new", s.page(s.newCertificationForm))
 	mux.Handle("POST /dashboard/certifications", s.page(s.createCertification))
+	mux.Handle("GET /dashboard/certifications/{id}/edit", s.page(s.editCertificationForm))
+	mux.Handle("POST /dashboard/certifications/{id}", s.page(s.updateCertification))
 	mux.Handle("GET /countries/{code}", s.page(s.country))
 	mux.Handle("GET /policy/barriers", s.page(s.barriers))
 	mux.Handle("GET /policy/barriers.csv", s.page(s.barriersCSV))
@@ -82,6 +84,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /staff/audit/{entity}/{id}", s.page(s.audit))
 	mux.Handle("POST /staff/vendors/{id}/{decision}", s.page(s.decide))
 	mux.Handle("POST /staff/certifications/{id}/{decision}", s.page(s.decide))
+	s.projectRoutes(mux)
 	mux.Handle("/", s.page(s.notFound))
 }
 
