@@ -156,3 +156,69 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`)
 	b.get("/policy/what-if?country=FR&requirement=nonsense&scheme=iso-iec-27001").want(http.StatusUnprocessableEntity, `class="error-summary"`)
 }
+
+// basisCatalogue adds to the buyer catalogue c an offering whose HDS
+// certificate is only self-declared and one of a category for which
+// French public hospitals need no certificate.
+type basisCatalogue struct {
+	buyerCatalogue
+	selfDeclared, noneRequired string // offering ids
+}
+
+func seedBasisCatalogue(s *site) basisCatalogue {
+	s.t.Helper()
+	c := basisCatalogue{buyerCatalogue: seedBuyerCatalogue(s)}
+	var v, o, cert struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Nuage Déclaré SARL (fictional)",
+		"vat_number": "FR83404833048", "country": "FR", "size": "micro", "contact": map[string]any{"email": "contact@nuage.example"}}, http.StatusCreated, &v)
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Declared hosting for clinics",
+		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR"}, "languages": []string{"fr"},
+		"data_locations": []string{"FR"}, "status": "published",
+		"summary": map[string]string{"fr": "Hébergement de données de santé, certificat déclaré."}}, http.StatusCreated, &o)
+	c.selfDeclared = o.ID
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/certifications", s.admin, map[string]any{"scheme": "hds", "number": "HDS-2026-99",
+		"issuer": "Organisme certificateur (fictional)", "valid_from": "2025-06-01", "valid_until": time.Now().AddDate(1, 0, 0).Format(time.DateOnly),
+		"offering_ids": []string{o.ID}}, http.StatusCreated, &cert)
+	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Phishing awareness training",
+		"category": "training-awareness", "delivery": "remote", "countries": []string{"FR"}, "languages": []string{"fr"},
+		"status": "published", "summary": map[string]string{"fr": "Formation du personnel soignant à l'hameçonnage."}}, http.StatusCreated, &o)
+	c.noneRequired = o.ID
+	s.drain()
+	return c
+}
+
+// A French public-hospital buyer (interface in French) finds each offering
+// available, and its card's explanation says on what basis: verified
+// certificates, a self-declared one, or none required. The page says what
+// the API's assessment says.
+func TestPages_FrenchBuyerSeesTheBasis(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := seedBasisCatalogue(s)
+	b := s.browser()
+	b.lang = "fr"
+	b.get("/search?country=FR&buyer=public&available=1").want(http.StatusOK, "Health data hosting for hospitals",
+		"Declared hosting for clinics", "Phishing awareness training", "Accessible pour vous.").lacks("Sovereign cloud hosting")
+	for id, want := range map[string][]string{
+		c.certified:    {`data-basis="verified"`, "Fondement :", `<span class="badge ok">vérifié</span>`, "vérifiés par l&#39;équipe"},
+		c.selfDeclared: {`data-basis="self-declared"`, `<span class="badge warn">auto-déclaré</span>`, "pas encore vérifié"},
+		c.noneRequired: {`data-basis="none-required"`, `<span class="badge ok">aucun exigé</span>`, "aucune exigence ne demande ici de certificat"},
+	} {
+		var list struct {
+			Assessments []struct {
+				Basis string `json:"basis"`
+			} `json:"assessments"`
+		}
+		s.apiCall(http.MethodGet, "/v1/offerings/"+id+"/assessment?country=FR&buyer=public", "", nil, http.StatusOK, &list)
+		if len(list.Assessments) != 1 || !strings.Contains(want[0], `"`+list.Assessments[0].Basis+`"`) {
+			t.Fatalf("%s: the API's basis %+v, the test expects %s", id, list.Assessments, want[0])
+		}
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/offerings/"+id+"/why?buyer=public&country=FR", nil)
+		req.Header.Set("HX-Request", "true")
+		b.do(req).want(http.StatusOK, append(want, "Accessible pour vous")...)
+		// Without JavaScript, "Why?" opens the offering page, which says the same.
+		b.get("/offerings/"+id+"?country=FR&buyer=public").want(http.StatusOK, want[0])
+	}
+}

@@ -1,5 +1,7 @@
 package web
 
+import "slices"
+
 // inputField describes one text input of a form for the "input" partial.
 type inputField struct {
 	Name, Label, Type, Hint, Autocomplete string
@@ -61,12 +63,23 @@ func deliveryOptions(v *view) []option {
 	return []option{{"remote", v.T("Remote")}, {"on-site", v.T("On site")}, {"hybrid", v.T("Hybrid")}}
 }
 
-func languageOptions() []option {
-	return []option{
-		{"bg", "български"}, {"cs", "čeština"}, {"da", "dansk"}, {"de", "Deutsch"}, {"el", "ελληνικά"}, {"en", "English"},
-		{"es", "español"}, {"et", "eesti"}, {"fi", "suomi"}, {"fr", "français"}, {"ga", "Gaeilge"}, {"hr", "hrvatski"},
-		{"hu", "magyar"}, {"is", "íslenska"}, {"it", "italiano"}, {"lt", "lietuvių"}, {"lv", "latviešu"}, {"mt", "Malti"},
-		{"nl", "Nederlands"}, {"no", "norsk"}, {"pl", "polski"}, {"pt", "português"}, {"ro", "română"}, {"sk", "slovenčina"},
-		{"sl", "slovenščina"}, {"sv", "svenska"},
-	}
+// supportLanguages are the languages vendors support, each named in itself.
+var supportLanguages = []option{
+	{"bg", "български"}, {"cs", "čeština"}, {"da", "dansk"}, {"de", "Deutsch"}, {"el", "ελληνικά"}, {"en", "English"},
+	{"es", "español"}, {"et", "eesti"}, {"fi", "suomi"}, {"fr", "français"}, {"ga", "Gaeilge"}, {"hr", "hrvatski"},
+	{"hu", "magyar"}, {"is", "íslenska"}, {"it", "italiano"}, {"lt", "lietuvių"}, {"lv", "latviešu"}, {"mt", "Malti"},
+	{"nl", "Nederlands"}, {"no", "norsk"}, {"pl", "polski"}, {"pt", "português"}, {"ro", "română"}, {"sk", "slovenčina"},
+	{"sl", "slovenščina"}, {"sv", "svenska"},
 }
+
+// supportLanguageNames maps the codes of supportLanguages to their names.
+var supportLanguageNames = func() map[string]string {
+	m := make(map[string]string, len(supportLanguages))
+	for _, o := range supportLanguages {
+		m[o.Value] = o.Label
+	}
+	return m
+}()
+
+// languageOptions are the choices of a support-language select (a copy).
+func languageOptions() []option { return slices.Clone(supportLanguages) }

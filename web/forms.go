@@ -1,8 +1,10 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -66,6 +68,9 @@ type field struct {
 	Name  string // form field name, also the API location after "body."
 	Label string // shown in the summary, translated
 	API   string // the API's name of the field, when not Name
+	// Choice marks a select: a missing, short or unknown value reads as
+	// "choose one from the list", not as typing advice.
+	Choice bool
 }
 
 // index matches array indices and map keys in locations: body.countries[0].
@@ -75,20 +80,51 @@ var index = regexp.MustCompile(`\[[^\]]*\]`)
 // field its location names (body.legal_name -> legal_name,
 // body.contact.email -> contact.email, body.countries[2] -> countries), or
 // in the summary alone when no field matches.
+//
+// A rejected value (422) is put in words for the user in the page's
+// language (humanMessage), under one summary sentence; other problems (a
+// conflict, a stale version) keep the API's words.
 func (f *form) addProblem(p *problem, fields []field) {
+	f.addProblemIn(nil, p, fields)
+}
+
+// addProblemIn is addProblem with the page's view v for the wording of
+// rejected values (nil: the API's words).
+func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 	f.Detail = p.Detail
+	invalid := v != nil && p.Status == http.StatusUnprocessableEntity && len(p.Errors) > 0
+	if invalid {
+		f.Detail = v.T("Some answers need changing. Correct each one below and send the form again.")
+	}
 	for _, e := range p.Errors {
-		fe := fieldError{Message: e.Message}
-		if fld, ok := fieldOf(e.Location, fields); ok {
+		fld, known := fieldOf(e.Location, fields)
+		msg := e.Message
+		switch {
+		case invalid && known && fld.Choice:
+			msg = v.T("Choose one from the list")
+		case invalid:
+			msg = humanMessage(v, msg)
+		}
+		fe := fieldError{Message: msg}
+		if known {
 			fe.Field, fe.Label = fld.Name, fld.Label
-			if f.errors[fld.Name] == "" {
-				f.errors[fld.Name] = e.Message
-			} else {
-				f.errors[fld.Name] += "; " + e.Message
+			switch old := f.errors[fld.Name]; {
+			case old == "":
+				f.errors[fld.Name] = msg
+			case !strings.Contains(old, msg):
+				f.errors[fld.Name] = old + "; " + msg
 			}
 		}
 		f.Summary = append(f.Summary, fe)
 	}
+	// In the order of the form (GOV.UK), errors without a field last.
+	order := func(e fieldError) int {
+		if i := slices.IndexFunc(fields, func(f field) bool { return f.Name == e.Field }); i >= 0 && e.Field != "" {
+			return i
+		}
+		return len(fields)
+	}
+	slices.SortStableFunc(f.Summary, func(a, b fieldError) int { return order(a) - order(b) })
 }
 
 // fieldOf finds the field of an API error location: the longest field name

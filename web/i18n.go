@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -66,10 +67,37 @@ func supported(s string) (language.Tag, bool) {
 	return language.Und, false
 }
 
+// printers are the message printers of the interface languages (a
+// Printer holds no state between calls: one per language serves every
+// request).
+var printers = func() map[language.Tag]*message.Printer {
+	m := map[language.Tag]*message.Printer{}
+	for _, t := range languages {
+		m[t] = message.NewPrinter(t, message.Catalog(messages))
+	}
+	return m
+}()
+
 // printer translates for one language.
 func printer(tag language.Tag) *message.Printer {
+	if p, ok := printers[tag]; ok {
+		return p
+	}
 	return message.NewPrinter(tag, message.Catalog(messages))
 }
+
+// plainTexts are the translations of texts without formatting verbs, per
+// language: most texts of a page, looked up without the printer's
+// formatting.
+var plainTexts = func() map[string]map[string]string {
+	m := map[string]map[string]string{"fr": {}, "de": {}}
+	for key, tr := range translations {
+		if !strings.Contains(key, "%") {
+			m["fr"][key], m["de"][key] = tr.fr, tr.de
+		}
+	}
+	return m
+}()
 
 // localized picks the text of a language map (offering summaries and
 // descriptions, written by vendors) in the user's language, else English,

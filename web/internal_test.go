@@ -4,13 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestHTMXIsPinned(t *testing.T) {
@@ -70,52 +67,6 @@ func TestTranslations(t *testing.T) {
 		if strings.Count(k, "%") != strings.Count(tr.fr, "%") || strings.Count(k, "%") != strings.Count(tr.de, "%") {
 			t.Errorf("%q: translations have other verbs", k)
 		}
-	}
-}
-
-func TestSessions_TimeOuts(t *testing.T) {
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	s := newSessions()
-	s.now = func() time.Time { return now }
-	rec := httptest.NewRecorder()
-	s.start(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), session{key: "k", role: "vendor"})
-	cookie := rec.Result().Cookies()[0]
-	req := func() *http.Request {
-		r := httptest.NewRequest(http.MethodGet, "/", nil)
-		r.AddCookie(cookie)
-		return r
-	}
-	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Secure || cookie.MaxAge != 0 {
-		t.Errorf("cookie %+v", cookie)
-	}
-	// Requests within the idle time-out keep it alive, up to the absolute one.
-	start := now
-	for now.Add(IdleTimeout-time.Minute).Sub(start) <= AbsoluteTimeout {
-		now = now.Add(IdleTimeout - time.Minute)
-		if s.lookup(req()) == nil {
-			t.Fatalf("session ended early, %v after it began", now.Sub(start))
-		}
-	}
-	now = start.Add(AbsoluteTimeout + time.Second)
-	if s.lookup(req()) != nil {
-		t.Error("session outlived the absolute time-out")
-	}
-
-	// Idle: a fresh session unused for longer than IdleTimeout ends.
-	rec = httptest.NewRecorder()
-	s.start(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), session{key: "k2"})
-	cookie = rec.Result().Cookies()[0]
-	now = now.Add(IdleTimeout + time.Second)
-	if s.lookup(req()) != nil {
-		t.Error("session outlived the idle time-out")
-	}
-	// Secure behind TLS (a proxy's X-Forwarded-Proto).
-	r := httptest.NewRequest(http.MethodPost, "/signin", nil)
-	r.Header.Set("X-Forwarded-Proto", "https")
-	rec = httptest.NewRecorder()
-	s.start(rec, r, session{key: "k3"})
-	if !rec.Result().Cookies()[0].Secure {
-		t.Error("cookie not Secure behind TLS")
 	}
 }
 

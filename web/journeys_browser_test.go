@@ -164,3 +164,30 @@ func TestBrowser_Buyer(t *testing.T) {
 		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"/roadmap?budget=50000", "roadmap")
 	})
 }
+
+// A French public-hospital buyer, the interface in French, lists what it
+// may buy in France: each card's explanation loads as it comes into view
+// and says on what basis the service is available (verified, self-declared,
+// none required).
+func TestBrowser_FrenchBuyerSeesTheBasis(t *testing.T) {
+	t.Parallel()
+	ctx := newTab(t)
+	s := newSite(t)
+	c := seedBasisCatalogue(s)
+	visit(t, ctx, s.URL+"/search?country=FR&buyer=public&available=1&lang=fr", "search in French")
+	waitText(t, ctx, "3 services trouvés")
+	for id, basis := range map[string]string{c.certified: "verified", c.selfDeclared: "self-declared", c.noneRequired: "none-required"} {
+		// The card scrolled into view loads its explanation (htmx, revealed).
+		run(t, ctx, "scroll to "+basis, chromedp.ScrollIntoView(chromedp.CSS("#hit-"+id)))
+		waitFor(t, ctx, `(() => { const a = document.getElementById('hit-`+id+`').closest('article');
+			const p = a.querySelector('.basis'); return p !== null && p.dataset.basis === '`+basis+`'; })()`)
+	}
+	text := mainText(t, ctx)
+	for _, want := range []string{"Fondement", "vérifiés par l'équipe", "pas encore vérifié", "aucune exigence ne demande ici de certificat"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q on the page", want)
+		}
+	}
+	checkA11y(t, ctx, "search with the basis of each card")
+	screenshot(t, ctx, "search-basis-fr")
+}

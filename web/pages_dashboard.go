@@ -51,7 +51,9 @@ func (s *Server) dashboard(q *request) error {
 	} else {
 		d.vendorData = &vendorData{Ref: ref}
 	}
-	d.NewKey = s.sessions.takeNewKey(q.sess.id)
+	if d.NewKey, err = s.sessions.takeNewKey(q.r.Context(), q.sess); err != nil {
+		return err
+	}
 	return q.render(http.StatusOK, "dashboard", q.view("Dashboard", d))
 }
 

@@ -156,7 +156,10 @@ func (s *Server) projects(q *request) error {
 	if err != nil {
 		return err
 	}
-	d := &projectsData{Ref: ref, NewKey: s.sessions.takeNewKey(q.sess.id)}
+	d := &projectsData{Ref: ref}
+	if d.NewKey, err = s.sessions.takeNewKey(q.r.Context(), q.sess); err != nil {
+		return err
+	}
 	if d.Buyer, err = q.ownBuyer(); err != nil {
 		return err
 	}

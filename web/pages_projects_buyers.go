@@ -78,7 +78,9 @@ func (s *Server) buyerSignUp(q *request) error {
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}
 	}
-	s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "buyer", name: out.APIKey.Name, newKey: out.APIKey.Token})
+	if err := s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "buyer", name: out.APIKey.Name, showKey: true}); err != nil {
+		return err
+	}
 	return q.redirect("/projects")
 }
 

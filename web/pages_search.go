@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,10 +18,12 @@ const searchPageSize = 10
 type searchData struct {
 	Ref     *reference
 	Country string
-	Buyer   string
-	Results *searchResults
-	Cards   []card
-	Facets  []facet
+	// CountryOptions are the country select's options (countryOptionsHTML).
+	CountryOptions template.HTML
+	Buyer          string
+	Results        *searchResults
+	Cards          []card
+	Facets         []facet
 	// NextOffset and PrevOffset page through the results; -1 when none.
 	NextOffset, PrevOffset int
 	// Unavailable is the API's sentence when search does not answer.
@@ -37,12 +40,36 @@ type card struct {
 	Country  string
 	Eligible bool
 	WhyURL   string
+	// URL is the offering page's, with the buyer's context.
+	URL string
+	// Delivery, Languages, Summary and Certificates are the hit's, put in
+	// words for the page's language.
+	Delivery, Languages, Certificates string
+	Summary                           localText
+	T                                 *cardText
+}
+
+// cardText are the words every card of a page shares, translated once.
+type cardText struct {
+	SupportIn, Available, NotAvailable, Why, Certificates, NoCertificates, Compare, AddToShortlist string
+	// Shortlist: a buyer is signed in, so each card links to add it to a
+	// procurement project's shortlist (Project, when the search is one's).
+	Shortlist bool
+	Project   string
+}
+
+func newCardText(v *view) *cardText {
+	return &cardText{SupportIn: v.T("support in"), Available: v.T("Available to you."), NotAvailable: v.T("Not available to you yet."),
+		Why: v.T("Why?"), Certificates: v.T("Certificates:"), NoCertificates: v.T("No certificates declared."), Compare: v.T("Compare"),
+		AddToShortlist: v.T("Add to shortlist"), Shortlist: v.Session != nil && v.Session.Role() == "buyer", Project: v.Query.Get("project")}
 }
 
 // facet is one filter group with the values and counts of the results.
 type facet struct {
 	Name, Label string
 	Values      []facetValue
+	// Checkboxes are the values' checkboxes (see checkboxesHTML).
+	Checkboxes template.HTML
 }
 
 // facetValue is one value of a facet.
@@ -64,10 +91,7 @@ func (s *Server) search(q *request) error {
 		return err
 	}
 	in := q.r.URL.Query()
-	d := searchData{Ref: ref, Country: strings.ToUpper(in.Get("country")), Buyer: in.Get("buyer"), NextOffset: -1, PrevOffset: -1}
-	if d.Buyer == "" {
-		d.Buyer = "public"
-	}
+	d := newSearchData(ref, in)
 	v := q.view("Find services", &d)
 	v.Form = newForm(in)
 	offset, _ := strconv.Atoi(in.Get("offset"))
@@ -84,8 +108,16 @@ func (s *Server) search(q *request) error {
 		}
 		return err
 	}
-	d.Results = &res
-	d.Cards = cards(res.Hits, d.Country, d.Buyer)
+	return q.renderSearch(ref, in, &res, offset)
+}
+
+// renderSearch writes the search page of the results res of the form in.
+func (q *request) renderSearch(ref *reference, in url.Values, res *searchResults, offset int) error {
+	d := newSearchData(ref, in)
+	v := q.view("Find services", &d)
+	v.Form = newForm(in)
+	d.Results = res
+	d.Cards = cards(v, res.Hits, d.Country, d.Buyer)
 	d.Facets = facets(v, ref, res.Facets, in)
 	if int64(offset+searchPageSize) < res.Total {
 		d.NextOffset = offset + searchPageSize
@@ -94,6 +126,16 @@ func (s *Server) search(q *request) error {
 		d.PrevOffset = max(0, offset-searchPageSize)
 	}
 	return q.render(http.StatusOK, "search", v)
+}
+
+// newSearchData is the search page's data before the search.
+func newSearchData(ref *reference, in url.Values) searchData {
+	d := searchData{Ref: ref, Country: strings.ToUpper(in.Get("country")), Buyer: in.Get("buyer"), NextOffset: -1, PrevOffset: -1}
+	if d.Buyer == "" {
+		d.Buyer = "public"
+	}
+	d.CountryOptions = countryOptionsHTML(ref, d.Country)
+	return d
 }
 
 // searchQuery is the API query of the search form.
@@ -128,16 +170,41 @@ func nonEmpty(vals []string) []string {
 }
 
 // cards are the result cards of hits for a buyer in country ("": none).
-func cards(hits []searchHit, country, buyer string) []card {
+func cards(v *view, hits []searchHit, country, buyer string) []card {
 	out := make([]card, len(hits))
+	t, context := newCardText(v), v.Context()
 	for i, h := range hits {
-		out[i] = card{Hit: h, Country: country}
+		path := "/offerings/" + url.PathEscape(h.ID)
+		out[i] = card{Hit: h, Country: country, URL: path + context, T: t, Delivery: v.T(h.Delivery),
+			Languages: strings.Join(h.Languages, ", "), Summary: v.Text(h.Summary), Certificates: certificatesText(v, h)}
 		if country != "" {
 			out[i].Eligible = slices.Contains(h.Eligibility.Countries, country)
-			out[i].WhyURL = "/offerings/" + url.PathEscape(h.ID) + "/why?" + url.Values{"country": {country}, "buyer": {buyer}}.Encode()
+			out[i].WhyURL = path + "/why?" + url.Values{"country": {country}, "buyer": {buyer}}.Encode()
 		}
 	}
 	return out
+}
+
+// certificatesText lists a hit's certificates: scheme (level), verified or
+// self-declared, valid until; "" without any.
+func certificatesText(v *view, h searchHit) string {
+	var b strings.Builder
+	for i, c := range h.Certifications {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Scheme)
+		if c.Level != "" {
+			b.WriteString(" (" + c.Level + ")")
+		}
+		if c.Verified {
+			b.WriteString(", " + v.T("verified"))
+		} else {
+			b.WriteString(", " + v.T("self-declared"))
+		}
+		b.WriteString(", " + v.T("valid until %s", c.ValidUntil))
+	}
+	return b.String()
 }
 
 // assess is get-offering-assessment for one country and buyer kind.
@@ -186,6 +253,7 @@ func facets(v *view, ref *reference, counts map[string]map[string]int64, in url.
 			}
 			return a.Label < b.Label
 		})
+		f.Checkboxes = f.checkboxesHTML()
 		out = append(out, f)
 	}
 	return out
@@ -193,10 +261,8 @@ func facets(v *view, ref *reference, counts map[string]map[string]int64, in url.
 
 // languageName is the name of a language code in itself.
 func languageName(code string) string {
-	for _, o := range languageOptions() {
-		if o.Value == code {
-			return o.Label
-		}
+	if n, ok := supportLanguageNames[code]; ok {
+		return n
 	}
 	return code
 }

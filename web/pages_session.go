@@ -1,8 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // signInForm shows the sign-in form.
@@ -38,7 +43,9 @@ func (s *Server) signIn(q *request) error {
 			[]field{{Name: "key", Label: v.T("API key")}})
 		return q.render(http.StatusUnauthorized, "signin", v)
 	}
-	s.sessions.start(q.w, q.r, session{key: key, role: k.Role, name: k.Name, vendor: k.VendorID})
+	if err := s.sessions.start(q.w, q.r, session{key: key, role: k.Role, name: k.Name, vendor: k.VendorID}); err != nil {
+		return err
+	}
 	return q.redirect("/dashboard")
 }
 
@@ -52,7 +59,7 @@ func (s *Server) signOut(q *request) error {
 func vendorFields(v *view) []field {
 	return []field{
 		{Name: "legal_name", Label: v.T("Legal name")}, {Name: "trading_name", Label: v.T("Trading name")}, {Name: "vat_number", Label: v.T("VAT number")},
-		{Name: "country", Label: v.T("Head-office country")}, {Name: "size", Label: v.T("Company size")}, {Name: "website", Label: v.T("Website")},
+		{Name: "country", Label: v.T("Head-office country"), Choice: true}, {Name: "size", Label: v.T("Company size"), Choice: true}, {Name: "website", Label: v.T("Website")},
 		{Name: "contact.name", Label: v.T("Contact name")}, {Name: "contact.email", Label: v.T("Contact e-mail")}, {Name: "contact.phone", Label: v.T("Contact phone")},
 	}
 }
@@ -96,13 +103,15 @@ func (s *Server) signUp(q *request) error {
 	var out registeredVendor
 	anon := &apiClient{api: s.api, from: q.r}
 	if err := anon.call(q.r.Context(), http.MethodPost, "/v1/vendors", body, &out); err != nil {
-		return q.formFailed(err, "signup", "Vendor sign-up", signUpData{ref}, vendorFields)
+		return q.formFailed(withVendorRules(err, f), "signup", "Vendor sign-up", signUpData{ref}, vendorFields)
 	}
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}
 	}
-	s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "vendor", name: out.APIKey.Name,
-		vendor: out.ID, newKey: out.APIKey.Token})
+	if err := s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "vendor", name: out.APIKey.Name,
+		vendor: out.ID, showKey: true}); err != nil {
+		return err
+	}
 	return q.redirect("/dashboard")
 }
 
@@ -123,6 +132,39 @@ func (q *request) formFailed(err error, name, title string, data any, fields fun
 	}
 	v := q.view(title, data)
 	v.Form = newForm(q.r.PostForm)
-	v.Form.addProblem(p, fields(v))
+	v.Form.addProblemIn(v, p, fields(v))
 	return q.render(p.Status, name, v)
+}
+
+// schemaRound is the detail of the API's answer when its request schema
+// (huma) refused values: the operation did not run, so the catalogue's
+// rules of the other fields were not checked.
+const schemaRound = "validation failed"
+
+// withVendorRules adds to the API's schema-round problem err the answers
+// the catalogue's rules (catalog.Vendor.Clean, the same code create-vendor
+// runs next) reject in the fields the schema let through, so the form
+// shows every error at once rather than in two rounds. Other errors come
+// back unchanged.
+func withVendorRules(err error, f url.Values) error {
+	p, ok := asProblem(err)
+	if !ok || p.Status != http.StatusUnprocessableEntity || p.Detail != schemaRound {
+		return err
+	}
+	v := catalog.Vendor{LegalName: f.Get("legal_name"), TradingName: f.Get("trading_name"), VATNumber: f.Get("vat_number"),
+		Country: f.Get("country"), Size: catalog.SizeClass(f.Get("size")), Website: f.Get("website"), Status: catalog.VendorPending,
+		Contact: catalog.Contact{Name: f.Get("contact.name"), Email: f.Get("contact.email"), Phone: f.Get("contact.phone")}}
+	var verr *catalog.ValidationError
+	if !errors.As(v.Clean(), &verr) {
+		return err
+	}
+	out := *p
+	out.Errors = slices.Clone(p.Errors)
+	for _, fe := range verr.Fields {
+		loc := "body." + fe.Field
+		if !slices.ContainsFunc(out.Errors, func(e problemError) bool { return e.Location == loc }) {
+			out.Errors = append(out.Errors, problemError{Location: loc, Message: fe.Message})
+		}
+	}
+	return &out
 }

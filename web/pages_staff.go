@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // Staff moderation: vendors waiting for approval and self-declared
@@ -13,15 +14,19 @@ import (
 
 // Bounds of the moderation page's reads.
 const (
-	// pendingScanPages bounds the pages of list-vendors read to find pending
-	// vendors: the operation has no status filter yet.
-	pendingScanPages = 20
-	claimsPerPage    = 50
+	// vendorScanPages bounds the pages of list-vendors read to find the
+	// vendors of a status: the operation has no status filter yet.
+	vendorScanPages = 20
+	claimsPerPage   = 50
 )
 
 // staffData is the moderation page's data.
 type staffData struct {
-	Ref      *reference
+	Ref *reference
+	// Status is the vendors' status shown (vendorStatuses; default
+	// pending), Pending the vendors of that status.
+	Status   string
+	Statuses []option
 	Pending  []vendorView
 	Claims   []claim
 	Partial  bool   // more vendors than were scanned
@@ -66,8 +71,15 @@ func (q *request) staffData() (*staffData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &staffData{Ref: ref}
-	if d.Pending, d.Partial, err = q.pendingVendors(); err != nil {
+	d := &staffData{Ref: ref, Status: q.r.URL.Query().Get("status")}
+	if !slices.Contains(vendorStatuses, d.Status) {
+		d.Status = "pending"
+	}
+	v := q.view("Moderation", nil)
+	for _, st := range vendorStatuses {
+		d.Statuses = append(d.Statuses, option{st, v.T(st)})
+	}
+	if d.Pending, d.Partial, err = q.vendorsWithStatus(d.Status); err != nil {
 		return nil, err
 	}
 	var certs listOf[certificationView]
@@ -88,11 +100,16 @@ func (q *request) staffData() (*staffData, error) {
 	return d, nil
 }
 
-// pendingVendors pages through list-vendors (as staff, who see every
-// vendor) for the pending ones; partial is true when it stopped early.
-func (q *request) pendingVendors() (pending []vendorView, partial bool, err error) {
+// vendorStatuses are the statuses of the staff page's vendor filter, in
+// the API's words (the Vendor schema's status), and "all".
+var vendorStatuses = []string{"pending", "active", "suspended", "all"}
+
+// vendorsWithStatus pages through list-vendors (as staff, who see every
+// vendor) for those of status ("all": every one); partial is true when it
+// stopped early.
+func (q *request) vendorsWithStatus(status string) (found []vendorView, partial bool, err error) {
 	cursor := ""
-	for range pendingScanPages {
+	for range vendorScanPages {
 		var page listOf[vendorView]
 		query := url.Values{"limit": {"100"}}
 		if cursor != "" {
@@ -102,15 +119,15 @@ func (q *request) pendingVendors() (pending []vendorView, partial bool, err erro
 			return nil, false, err
 		}
 		for _, v := range page.Items {
-			if v.Status == "pending" {
-				pending = append(pending, v)
+			if status == "all" || v.Status == status {
+				found = append(found, v)
 			}
 		}
 		if cursor = page.NextCursor; cursor == "" {
-			return pending, false, nil
+			return found, false, nil
 		}
 	}
-	return pending, true, nil
+	return found, true, nil
 }
 
 // decide makes one staff decision from a form post: approve a vendor, or

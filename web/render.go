@@ -101,6 +101,14 @@ type view struct {
 // T translates an interface text (English key) into the page's language,
 // formatting args as fmt does.
 func (v *view) T(key string, args ...any) string {
+	if len(args) == 0 && !strings.Contains(key, "%") {
+		if v.Lang == "en" {
+			return key
+		}
+		if t, ok := plainTexts[v.Lang][key]; ok {
+			return t
+		}
+	}
 	return v.p.Sprintf(key, args...)
 }
 
@@ -166,10 +174,16 @@ func (s *Server) page(h handlerFunc) http.Handler {
 			// One id for the page and every API call it makes, in the logs.
 			r.Header.Set("X-Request-Id", newRequestID())
 		}
-		q := &request{w: w, r: r, lang: chooseLanguage(w, r), sess: s.sessions.lookup(r), s: s}
+		q := &request{w: w, r: r, lang: chooseLanguage(w, r), s: s}
 		q.api = &apiClient{api: s.api, from: r}
-		if q.sess != nil {
-			q.api.key = q.sess.key
+		sess, err := s.sessions.lookup(r)
+		if err != nil {
+			s.log.Error("web session lookup failed", "request_id", r.Header.Get("X-Request-Id"), "err", err)
+			s.errorPage(q, http.StatusServiceUnavailable, "")
+			return
+		}
+		if sess != nil {
+			q.sess, q.api.key = sess, sess.key
 		}
 		if err := h(q); err != nil {
 			s.fail(q, err)

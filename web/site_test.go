@@ -59,7 +59,7 @@ func newSite(t testing.TB) *site {
 	w := search.NewWorker(search.WorkerConfig{Catalog: store, Index: ix, Rules: search.LiveRules(live)})
 	api := openapi.New(openapi.Deps{Catalog: store, Compliance: live, Requirements: refstore.New(store.Pool()), Search: openapi.SearchDeps{Index: ix, Worker: w}, Limits: noLimits,
 		Logger: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(web.Mount(api, web.New(web.Config{API: api})))
+	srv := httptest.NewServer(web.Mount(api, web.New(web.Config{API: api, Sessions: store})))
 	t.Cleanup(srv.Close)
 	s := &site{t: t, URL: srv.URL, api: api, store: store, worker: w}
 	actx := catalog.WithActor(ctx, catalog.Actor{ID: "test", Role: "system"})

@@ -65,3 +65,33 @@ func TestPages_StaffModeration(t *testing.T) {
 	vendor.get("/staff/audit").want(http.StatusForbidden)
 	vendor.get("/staff/audit/certification/" + first).want(http.StatusForbidden)
 }
+
+// The vendor list of the moderation page filters by status through
+// list-vendors: pending by default, then active, suspended or all.
+func TestPages_StaffVendorStatusFilter(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.browser().post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
+		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK, "pending")
+	var active, suspended struct {
+		ID string `json:"id"`
+	}
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Wolkenwerk GmbH (fictional)",
+		"vat_number": "DE811907980", "country": "DE", "size": "medium", "contact": map[string]any{"email": "vertrieb@wolkenwerk.example"}}, http.StatusCreated, &active)
+	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Nuage Suspendu SARL (fictional)",
+		"vat_number": "FR83404833048", "country": "FR", "size": "micro", "contact": map[string]any{"email": "contact@nuage.example"}}, http.StatusCreated, &suspended)
+	s.apiCall(http.MethodPost, "/v1/vendors/"+suspended.ID+"/suspend", s.admin, map[string]any{"reason": "Register entry withdrawn."}, http.StatusOK, nil)
+
+	staff := s.browser()
+	staff.post("/signin", url.Values{"key": {s.admin}}).want(http.StatusOK)
+	staff.get("/staff").want(http.StatusOK, "Vendors waiting for approval", `<option value="pending" selected>`, "Clinique Sûre SAS").
+		lacks("Wolkenwerk", "Nuage Suspendu")
+	staff.get("/staff?status=active").want(http.StatusOK, `<option value="active" selected>`, "Wolkenwerk").
+		lacks("Clinique Sûre SAS", "Nuage Suspendu", "/approve")
+	staff.get("/staff?status=suspended").want(http.StatusOK, "Nuage Suspendu", `<td class="vendor-status">suspended</td>`).
+		lacks("Clinique Sûre SAS", "Wolkenwerk")
+	staff.get("/staff?status=all").want(http.StatusOK, "Clinique Sûre SAS", "Wolkenwerk", "Nuage Suspendu")
+	staff.get("/staff?status=nonsense").want(http.StatusOK, `<option value="pending" selected>`)
+	staff.lang = "fr"
+	staff.get("/staff?status=suspended").want(http.StatusOK, `<td class="vendor-status">suspendu</td>`, "Tous les statuts")
+}

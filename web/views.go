@@ -112,12 +112,15 @@ type assessmentList struct {
 
 // assessment is one country and buyer kind of an offering.
 type assessment struct {
-	Country          string              `json:"country"`
-	Buyer            string              `json:"buyer"`
-	Eligible         bool                `json:"eligible"`
-	EligibleVerified bool                `json:"eligible_verified"`
-	Requirements     []requirementResult `json:"requirements"`
-	Gap              struct {
+	Country          string `json:"country"`
+	Buyer            string `json:"buyer"`
+	Eligible         bool   `json:"eligible"`
+	EligibleVerified bool   `json:"eligible_verified"`
+	// Basis is what an eligible answer rests on: none-required,
+	// self-declared or verified ("" when not eligible).
+	Basis        string              `json:"basis"`
+	Requirements []requirementResult `json:"requirements"`
+	Gap          struct {
 		Schemes []struct {
 			Scheme       string     `json:"scheme"`
 			Name         string     `json:"name"`

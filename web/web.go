@@ -13,6 +13,9 @@ type Config struct {
 	API http.Handler
 	// Logger receives unexpected errors; slog.Default when nil.
 	Logger *slog.Logger
+	// Sessions keeps the sessions where every replica sees them
+	// (*catalog.Store); when nil, in this process's memory only.
+	Sessions SessionStore
 }
 
 // Server is the web interface.
@@ -29,7 +32,11 @@ type Server struct {
 // Origin headers must show a same-origin request for any method but GET,
 // HEAD and OPTIONS).
 func New(cfg Config) http.Handler {
-	s := &Server{api: cfg.API, log: cfg.Logger, sessions: newSessions(), pages: mustParsePages()}
+	store := cfg.Sessions
+	if store == nil {
+		store = newMemorySessions()
+	}
+	s := &Server{api: cfg.API, log: cfg.Logger, sessions: newSessions(store), pages: mustParsePages()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

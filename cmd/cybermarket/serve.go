@@ -133,8 +133,9 @@ func serve(ctx context.Context, cfg *config, listen, debugListen string, shutdow
 	handler := obs.handler(api)
 	// The web interface at /, beside the API (see web.Mount); its pages call
 	// the API handler in-process (not through the metrics wrapper, so a page
-	// is not counted as API requests).
-	site := web.Mount(handler, web.New(web.Config{API: api, Logger: log}))
+	// is not counted as API requests). Its sessions live in the catalogue's
+	// web_sessions table, shared by every replica and kept across restarts.
+	site := web.Mount(handler, web.New(web.Config{API: api, Logger: log, Sessions: store}))
 	ln, stopDebug, err := listenAll(ctx, listen, debugListen, log)
 	if err != nil {
 		return err
