@@ -84,6 +84,7 @@ func Config() huma.Config {
 		{Name: "Changes", Description: "The change feed: every change of the public catalogue, in order, for followers and integrators."},
 		{Name: "Buyers", Description: "Hospitals and care providers that procure services, with buyer keys."},
 		{Name: "Projects", Description: "A buyer's procurement projects: saved searches, a shortlist with notes, a locked and exportable record, and the outcome."},
+		{Name: "Open data", Description: "Bulk downloads for researchers and policymakers: requirements, schemes, barriers and public offerings, each with its as-of time, reference version, change-log position and licence."},
 		{Name: "Health", Description: "Liveness and readiness for load balancers and orchestrators."},
 	}
 	return cfg
