@@ -144,8 +144,21 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	}
 
 	// Policymakers: a country page with every requirement and its source.
-	b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
-		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage")
+	fr := b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
+		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage",
+		`<tr data-coverage="national-rules">`, `href="#req-fr-hds"`)
+	if n := strings.Count(fr.Body, "<tr data-coverage="); n != 1 {
+		t.Errorf("FR narrowed to one cell shows %d coverage rows", n)
+	}
+	// A country with only EU-wide rules says the research looked and found
+	// none, with its date and sources, for every category and buyer kind.
+	is := b.get("/countries/IS").want(http.StatusOK, `<tr data-coverage="researched-no-national-rule">`, "What was searched")
+	if n := strings.Count(is.Body, `<tr data-coverage="researched-no-national-rule">`); n < 10 {
+		t.Errorf("IS shows %d researched cells without a national rule", n)
+	}
+	if strings.Contains(is.Body, `data-coverage="not-researched"`) {
+		t.Error("IS shows a cell as not researched")
+	}
 	b.get("/countries/XX").want(http.StatusNotFound)
 
 	// What if Czechia accepted HDS for its cloud catalogue: the HDS-certified
