@@ -107,7 +107,12 @@ func queueMatching(ctx context.Context, store *catalog.Store, ix *Index, filter,
 	}
 }
 
+// filterEscaper escapes a Meilisearch filter string literal. It is built
+// once: building a strings.Replacer per call was most of the cost of an
+// eligibility filter (0.33 ms and 195 kB per search with a tender context).
+var filterEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // quote returns s as a Meilisearch filter string literal.
 func quote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	return `"` + filterEscaper.Replace(s) + `"`
 }

@@ -110,3 +110,20 @@ func TestEligibilityFilter_AgreesWithEngine(t *testing.T) {
 		t.Errorf("only %d of 40 cases tell offerings apart: the test would not notice a wrong filter", split)
 	}
 }
+
+// BenchmarkEligibilityFilter is the filter work a search with a tender
+// context adds to the API's side: every category of one country.
+func BenchmarkEligibilityFilter(b *testing.B) {
+	ref := embedded(b)
+	e := compliance.NewEngine(ref)
+	tc, err := compliance.ParseContext("security_sensitive")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := search.EligibilityFilter(e.WithContext(tc), ref, "DE", nil, compliance.Public, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
