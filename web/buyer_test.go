@@ -165,8 +165,15 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	// offering turns eligible there for public hospitals. The country's
 	// requirements are listed first.
 	b.get("/policy/what-if?country=CZ").want(http.StatusOK, `name="requirement"`, `value="cz-cloud-computing-catalogue"`)
-	b.get("/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds").want(http.StatusOK,
-		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`)
+	wi := b.get("/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds").want(http.StatusOK,
+		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`,
+		"Offerings that change", "becomes eligible in CZ (public)")
+	if n := strings.Count(wi.Body, "<li data-changed="); n != 1 {
+		t.Errorf("what-if names %d changed offerings, want the one HDS-certified", n)
+	}
+	// A recognition the requirement already has changes nothing, and says so.
+	b.get("/policy/what-if?country=FR&requirement=fr-hds&scheme=hds").want(http.StatusOK,
+		`data-warning="already-accepted"`, "No offering&#39;s eligibility changes.")
 	b.get("/policy/what-if?country=FR&requirement=nonsense&scheme=iso-iec-27001").want(http.StatusUnprocessableEntity, `class="error-summary"`)
 }
 

@@ -322,4 +322,25 @@ type whatIfReport struct {
 		After     int    `json:"after"`
 		Change    int    `json:"change"`
 	} `json:"rows"`
+	// Changed names the offerings whose eligibility the scenario changes
+	// (the API's first 50), ChangedTotal counts them all.
+	Changed []struct {
+		Offering string          `json:"offering"`
+		Name     string          `json:"name"`
+		Vendor   string          `json:"vendor"`
+		Opened   []marketRefView `json:"opened"`
+		Closed   []marketRefView `json:"closed"`
+	} `json:"changed"`
+	ChangedTotal int `json:"changed_total"`
+	// Warnings are recognitions that cannot change anything, in words.
+	Warnings []struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"warnings"`
+}
+
+// marketRefView is a country and buyer kind a what-if opens or closes.
+type marketRefView struct {
+	Country string `json:"country"`
+	Buyer   string `json:"buyer"`
 }
