@@ -357,31 +357,37 @@ type RunWhatIfInput struct{ Body WhatIfInput }
 type RunWhatIfOutput struct{ Body WhatIfReport }
 
 func (a *assessmentHandlers) runWhatIf(ctx context.Context, in *RunWhatIfInput) (*RunWhatIfOutput, error) {
+	// Every bad value of the body in one answer: the date, the context and
+	// each scenario entry.
+	var r rejections
 	day := catalog.Day(time.Now())
 	if in.Body.Date != "" {
 		d, err := parseDate("date", in.Body.Date)
-		if err != nil {
+		if err := r.add(err); err != nil {
 			return nil, err
 		}
-		day = d
+		if err == nil {
+			day = d
+		}
 	}
 	snap := a.Compliance.Current()
 	scenario := mapSlice(in.Body.Recognitions, Recognition.domain)
+	engine := snap.Engine
 	tc, err := tenderContext("body.context", in.Body.Context)
-	if err != nil { // report the scenario's bad entries with it
-		var r rejections
-		_ = r.add(err)
-		if _, err := whatIf(snap.Engine, nil, day, scenario); r.add(err) != nil {
-			return nil, err
-		}
-		return nil, r.err()
+	if err := r.add(err); err != nil {
+		return nil, err
+	}
+	if err == nil {
+		engine = engine.WithContext(tc)
+	}
+	if _, err := whatIf(engine, nil, day, scenario); r.add(err) != nil {
+		return nil, err
+	}
+	if err := r.err(); err != nil {
+		return nil, err
 	}
 	listings, _, err := a.cache.get(ctx, a.Catalog)
 	if err != nil {
-		return nil, err
-	}
-	engine := snap.Engine.WithContext(tc)
-	if _, err := whatIf(engine, nil, day, scenario); err != nil { // every bad entry in one answer
 		return nil, err
 	}
 	res, err := engine.Simulate(profiles(listings), day, scenario, changedLimit(in.Body.ChangedLimit))

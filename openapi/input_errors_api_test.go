@@ -91,6 +91,11 @@ func TestAPI_EveryFaultOfABodyInOneProblem(t *testing.T) {
 				{"country": "DE", "scheme": "iso-9999", "requirement": "de-c5-sgbv-393"},
 			}},
 			map[string]any{"body.context": "bogus", "body.recognitions[1].country": "US", "body.recognitions[2].scheme": "iso-9999"}},
+		{"what-if: date and an entry", c, http.MethodPost, "/v1/analytics/what-if",
+			obj{"date": "2026-02-30", "recognitions": []obj{
+				{"country": "DE", "scheme": "iso-9999", "requirement": "de-c5-sgbv-393"},
+			}},
+			map[string]any{"body.date": "2026-02-30", "body.recognitions[0].scheme": "iso-9999"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errorsOf(t, tc.client.do(tc.method, tc.path, tc.body), tc.want)

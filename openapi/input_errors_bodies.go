@@ -3,6 +3,7 @@ package openapi
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -94,4 +95,33 @@ func (d *DayParam) Resolve(huma.Context) []error {
 func (p *ContextParam) Resolve(huma.Context) []error {
 	_, err := p.tender()
 	return rejected(err)
+}
+
+// embeddedEngine is the engine of the embedded reference data, for the
+// resolvers that need one; nil when the data does not load.
+var embeddedEngine = sync.OnceValue(func() *compliance.Engine {
+	if ref := embeddedReference(); ref != nil {
+		return compliance.NewEngine(ref)
+	}
+	return nil
+})
+
+// Resolve checks the tender context and every scenario entry against the
+// embedded reference data, so that they are answered with the date's and
+// the other schema errors at once; the handler checks them again against
+// the live data.
+func (in *RunWhatIfInput) Resolve(huma.Context) []error {
+	e := embeddedEngine()
+	if e == nil {
+		return nil
+	}
+	var r rejections
+	tc, err := tenderContext("body.context", in.Body.Context)
+	_ = r.add(err)
+	if err == nil {
+		e = e.WithContext(tc)
+	}
+	_, err = whatIf(e, nil, catalog.Day(time.Now()), mapSlice(in.Body.Recognitions, Recognition.domain))
+	_ = r.add(err)
+	return rejected(r.err())
 }
