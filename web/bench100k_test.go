@@ -14,11 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/cybermarket/cybermarket/catalog"
 	"github.com/cybermarket/cybermarket/catalog/catalogtest"
 	"github.com/cybermarket/cybermarket/compliance"
 	"github.com/cybermarket/cybermarket/compliance/refstore"
@@ -176,9 +171,9 @@ func serve100k(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat := trim100k(synth.New(2026, ref).Catalogue(56000))
+	cat := synth.New(2026, ref).Catalogue(56000).Trim(page100k)
 	ctx := context.Background()
-	if err := copy100k(ctx, store.Pool(), cat); err != nil {
+	if err := catalogtest.Copy(ctx, store.Pool(), cat.Vendors, cat.Offerings, cat.Certifications); err != nil {
 		b.Fatal(err)
 	}
 	snap, rev, err := refstore.New(store.Pool()).Load(ctx)
@@ -202,80 +197,4 @@ func serve100k(b *testing.B) string {
 	b.Logf("catalogue: %d vendors, %d offerings; loaded and indexed in %s", len(cat.Vendors), len(cat.Offerings),
 		time.Since(start).Round(time.Second))
 	return srv.URL
-}
-
-// trim100k keeps the first vendors of full, up to the one whose public
-// offerings reach page100k (as search/bench_test.go).
-func trim100k(full synth.Catalogue) synth.Catalogue {
-	offeringsOf := map[uuid.UUID][]catalog.Offering{}
-	for _, o := range full.Offerings {
-		offeringsOf[o.VendorID] = append(offeringsOf[o.VendorID], o)
-	}
-	certsOf := map[uuid.UUID][]catalog.Certification{}
-	for _, c := range full.Certifications {
-		certsOf[c.VendorID] = append(certsOf[c.VendorID], c)
-	}
-	var cat synth.Catalogue
-	public := 0
-	for _, v := range full.Vendors {
-		if public >= page100k {
-			break
-		}
-		cat.Vendors = append(cat.Vendors, v)
-		cat.Certifications = append(cat.Certifications, certsOf[v.ID]...)
-		for _, o := range offeringsOf[v.ID] {
-			cat.Offerings = append(cat.Offerings, o)
-			if catalog.PublicOffering(o, v.Status) {
-				public++
-			}
-		}
-	}
-	return cat
-}
-
-// copy100k loads the catalogue with COPY (as search/bench_test.go).
-func copy100k(ctx context.Context, pool *pgxpool.Pool, c synth.Catalogue) error {
-	vendors := make([][]any, len(c.Vendors))
-	for i, v := range c.Vendors {
-		vendors[i] = []any{v.ID, v.LegalName, v.TradingName, v.VATNumber, v.LEI, v.EUID, v.Country, v.EstablishedIn,
-			string(v.Size), v.Website, v.Contact.Name, v.Contact.Email, v.Contact.Phone, string(v.Status), v.Version, v.CreatedAt, v.UpdatedAt}
-	}
-	offerings := make([][]any, len(c.Offerings))
-	for i, o := range c.Offerings {
-		offerings[i] = []any{o.ID, o.VendorID, o.Name, o.Category, o.CPVCodes, o.Summary, o.Description, string(o.Delivery),
-			o.Countries, o.Languages, o.DataLocations, o.ClearedIn, o.HealthcareReferences, string(o.Status), o.Version, o.CreatedAt, o.UpdatedAt}
-	}
-	var certs, links [][]any
-	for _, ct := range c.Certifications {
-		var level any
-		if ct.Level != "" {
-			level = ct.Level
-		}
-		certs = append(certs, []any{ct.ID, ct.VendorID, ct.Scheme, level, ct.Number, ct.Issuer, ct.Scope, ct.ValidFrom, ct.ValidUntil,
-			ct.EvidenceURL, ct.EvidenceSHA256, string(ct.Status), ct.VerifiedBy, ct.VerifiedAt, ct.Version, ct.CreatedAt, ct.UpdatedAt})
-		for _, o := range ct.OfferingIDs {
-			links = append(links, []any{ct.ID, o, ct.VendorID})
-		}
-	}
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		for _, t := range []struct {
-			table string
-			cols  []string
-			rows  [][]any
-		}{
-			{"vendors", []string{"id", "legal_name", "trading_name", "vat_number", "lei", "euid", "country", "established_in",
-				"size", "website", "contact_name", "contact_email", "contact_phone", "status", "version", "created_at", "updated_at"}, vendors},
-			{"offerings", []string{"id", "vendor_id", "name", "category", "cpv_codes", "summary", "description", "delivery",
-				"countries", "languages", "data_locations", "cleared_in", "healthcare_references", "status", "version", "created_at", "updated_at"}, offerings},
-			{"certifications", []string{"id", "vendor_id", "scheme", "level", "number", "issuer", "scope", "valid_from", "valid_until",
-				"evidence_url", "evidence_sha256", "status", "verified_by", "verified_at", "version", "created_at", "updated_at"}, certs},
-			{"certification_offerings", []string{"certification_id", "offering_id", "vendor_id"}, links},
-		} {
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.table}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
-				return fmt.Errorf("copy %s: %w", t.table, err)
-			}
-		}
-		_, err := tx.Exec(ctx, `ANALYZE vendors; ANALYZE offerings; ANALYZE certifications; ANALYZE certification_offerings`)
-		return err
-	})
 }
