@@ -83,10 +83,7 @@ func NewFollower(cfg FollowerConfig) *Follower {
 
 // Wake makes Run read the log now.
 func (f *Follower) Wake() {
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
+	notify(f.wake)
 }
 
 // Run follows the log until ctx ends. After every failure (Meilisearch or
@@ -222,11 +219,5 @@ func (f *Follower) idle(ctx context.Context) {
 
 // listen wakes Run whenever a transaction adds change-log rows.
 func (f *Follower) listen(ctx context.Context) {
-	for ctx.Err() == nil {
-		err := f.cfg.Catalog.ListenChanges(ctx, f.Wake)
-		if ctx.Err() == nil {
-			f.log.Debug("change log listener reconnecting", "error", err)
-			sleep(ctx, time.Second)
-		}
-	}
+	listenLoop(ctx, f.log, "change log", f.cfg.Catalog.ListenChanges, f.Wake)
 }

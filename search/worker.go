@@ -92,19 +92,13 @@ func NewWorker(cfg WorkerConfig) *Worker {
 
 // Wake makes Run read the outbox now.
 func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+	notify(w.wake)
 }
 
 // CheckDrift makes Run run the drift check now, such as after the reference
 // data changed (wire it to compliance.Live.OnChange).
 func (w *Worker) CheckDrift() {
-	select {
-	case w.drift <- struct{}{}:
-	default:
-	}
+	notify(w.drift)
 }
 
 // Run processes the outbox until ctx ends, then finishes the batch in hand
@@ -235,10 +229,16 @@ func (w *Worker) prepare(ctx context.Context) error {
 // listen wakes Run whenever a transaction adds outbox rows. It reconnects
 // after errors; polling covers the gaps.
 func (w *Worker) listen(ctx context.Context) {
+	listenLoop(ctx, w.log, "outbox", w.cfg.Catalog.ListenOutbox, w.Wake)
+}
+
+// listenLoop calls wake on every notification listen delivers until ctx
+// ends, reconnecting a second after the connection is lost.
+func listenLoop(ctx context.Context, log *slog.Logger, what string, listen func(context.Context, func()) error, wake func()) {
 	for ctx.Err() == nil {
-		err := w.cfg.Catalog.ListenOutbox(ctx, w.Wake)
+		err := listen(ctx, wake)
 		if ctx.Err() == nil {
-			w.log.Debug("outbox listener reconnecting", "error", err)
+			log.Debug(what+" listener reconnecting", "error", err)
 			sleep(ctx, time.Second)
 		}
 	}
@@ -264,5 +264,14 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	case <-t.C:
 		return true
+	}
+}
+
+// notify signals ch without blocking: a signal already pending covers this
+// one.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }
