@@ -42,18 +42,9 @@ func buyerFields(v *view) []field {
 		{Name: "vat_number", Label: v.T("VAT number")}, {Name: "lei", Label: v.T("Legal Entity Identifier (LEI)")}}
 }
 
-// buyerSignUpData is the buyer registration page's data.
-type buyerSignUpData struct{ Ref *reference }
-
 // buyerSignUpForm shows the buyer registration form.
 func (s *Server) buyerSignUpForm(q *request) error {
-	ref, err := q.reference()
-	if err != nil {
-		return err
-	}
-	v := q.view("Buyer registration", buyerSignUpData{ref})
-	v.Form = newForm(nil)
-	return q.render(http.StatusOK, "buyer_signup", v)
+	return q.emptyForm("Buyer registration", "buyer_signup")
 }
 
 // buyerSignUp registers a buyer organisation through create-buyer without
@@ -73,7 +64,7 @@ func (s *Server) buyerSignUp(q *request) error {
 	var out registeredBuyer
 	anon := &apiClient{api: s.api, from: q.r}
 	if err := anon.call(q.r.Context(), http.MethodPost, "/v1/buyers", body, &out); err != nil {
-		return q.formFailed(err, "buyer_signup", "Buyer registration", buyerSignUpData{ref}, buyerFields)
+		return q.formFailed(err, "buyer_signup", "Buyer registration", signUpData{ref}, buyerFields)
 	}
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}

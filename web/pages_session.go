@@ -64,18 +64,23 @@ func vendorFields(v *view) []field {
 	}
 }
 
-// signUpData is the sign-up page's data.
+// signUpData is the data of the registration pages (vendor and buyer):
+// the reference data their choices come from.
 type signUpData struct{ Ref *reference }
 
 // signUpForm shows the vendor registration form.
-func (s *Server) signUpForm(q *request) error {
+func (s *Server) signUpForm(q *request) error { return q.emptyForm("Vendor sign-up", "signup") }
+
+// emptyForm shows the registration form of template name, titled title,
+// with the reference data's choices and nothing entered.
+func (q *request) emptyForm(title, name string) error {
 	ref, err := q.reference()
 	if err != nil {
 		return err
 	}
-	v := q.view("Vendor sign-up", signUpData{ref})
+	v := q.view(title, signUpData{ref})
 	v.Form = newForm(nil)
-	return q.render(http.StatusOK, "signup", v)
+	return q.render(http.StatusOK, name, v)
 }
 
 // signUp registers a vendor through create-vendor without a key (a
