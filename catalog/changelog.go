@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,25 +67,35 @@ func sequenceChanges(ctx context.Context, tx pgx.Tx) error {
 	if err := addShortlistEvents(ctx, tx); err != nil {
 		return translate(err)
 	}
-	tag, err := tx.Exec(ctx, `
-		WITH mine AS (
-			SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
-			FROM change_log WHERE position IS NULL),
-		bump AS (
-			UPDATE change_counter SET position = position + (SELECT count(*) FROM mine)
-			WHERE EXISTS (SELECT 1 FROM mine)
-			RETURNING position)
-		UPDATE change_log l SET position = bump.position - mine.total + mine.n
-		FROM mine, bump WHERE l.id = mine.id`)
+	n, err := numberPending(ctx, tx, "change_log", "change_counter")
 	if err != nil {
 		return translate(err)
 	}
-	if tag.RowsAffected() > 0 {
+	if n > 0 {
 		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, ChangesChannel); err != nil {
 			return translate(err)
 		}
 	}
 	return sequenceEvents(ctx, tx)
+}
+
+// numberPending gives the rows of table without a position (this
+// transaction's: others' are not visible) the next positions of the counter
+// row of counterTable, in the order they were written, and returns how
+// many it numbered. The counter row stays locked until the transaction
+// ends. Both names are constants of this package.
+func numberPending(ctx context.Context, tx pgx.Tx, table, counterTable string) (int64, error) {
+	tag, err := tx.Exec(ctx, fmt.Sprintf(`
+		WITH mine AS (
+			SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
+			FROM %[1]s WHERE position IS NULL),
+		bump AS (
+			UPDATE %[2]s SET position = position + (SELECT count(*) FROM mine)
+			WHERE EXISTS (SELECT 1 FROM mine)
+			RETURNING position)
+		UPDATE %[1]s t SET position = bump.position - mine.total + mine.n
+		FROM mine, bump WHERE t.id = mine.id`, table, counterTable))
+	return tag.RowsAffected(), err
 }
 
 // Change is one row of the change log with its object as the public sees

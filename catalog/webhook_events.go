@@ -43,16 +43,7 @@ type Event struct {
 // sequenceEvents gives this transaction's events the next event positions,
 // from a counter row held until commit (see sequenceChanges).
 func sequenceEvents(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `
-		WITH mine AS (
-			SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total
-			FROM webhook_events WHERE position IS NULL),
-		bump AS (
-			UPDATE webhook_event_counter SET position = position + (SELECT count(*) FROM mine)
-			WHERE EXISTS (SELECT 1 FROM mine)
-			RETURNING position)
-		UPDATE webhook_events e SET position = bump.position - mine.total + mine.n
-		FROM mine, bump WHERE e.id = mine.id`)
+	_, err := numberPending(ctx, tx, "webhook_events", "webhook_event_counter")
 	return translate(err)
 }
 
