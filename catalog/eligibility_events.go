@@ -56,7 +56,9 @@ func (s *Store) recordEligibility(ctx context.Context, version string, ids []uui
 				INSERT INTO offering_eligibility AS e (offering_id, reference_version, eligibility)
 				SELECT id, $3, value FROM input
 				ON CONFLICT (offering_id) DO UPDATE SET reference_version = $3, eligibility = EXCLUDED.eligibility,
-					updated_at = now())
+					updated_at = now()
+				-- a start under the same data rewrites nothing
+				WHERE e.reference_version <> $3 OR e.eligibility <> EXCLUDED.eligibility)
 			SELECT i.id, o.vendor_id, old.reference_version, old.eligibility, i.value
 			FROM input i JOIN old ON old.offering_id = i.id JOIN offerings o ON o.id = i.id
 			WHERE old.reference_version <> $3 AND old.eligibility <> i.value`, ids, texts, version)
