@@ -1,13 +1,8 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
-
-	"github.com/cybermarket/cybermarket/catalog"
 )
 
 // signInForm shows the sign-in form.
@@ -108,7 +103,7 @@ func (s *Server) signUp(q *request) error {
 	var out registeredVendor
 	anon := &apiClient{api: s.api, from: q.r}
 	if err := anon.call(q.r.Context(), http.MethodPost, "/v1/vendors", body, &out); err != nil {
-		return q.formFailed(withVendorRules(err, f), "signup", "Vendor sign-up", signUpData{ref}, vendorFields)
+		return q.formFailed(err, "signup", "Vendor sign-up", signUpData{ref}, vendorFields)
 	}
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}
@@ -139,37 +134,4 @@ func (q *request) formFailed(err error, name, title string, data any, fields fun
 	v.Form = newForm(q.r.PostForm)
 	v.Form.addProblemIn(v, p, fields(v))
 	return q.render(p.Status, name, v)
-}
-
-// schemaRound is the detail of the API's answer when its request schema
-// (huma) refused values: the operation did not run, so the catalogue's
-// rules of the other fields were not checked.
-const schemaRound = "validation failed"
-
-// withVendorRules adds to the API's schema-round problem err the answers
-// the catalogue's rules (catalog.Vendor.Clean, the same code create-vendor
-// runs next) reject in the fields the schema let through, so the form
-// shows every error at once rather than in two rounds. Other errors come
-// back unchanged.
-func withVendorRules(err error, f url.Values) error {
-	p, ok := asProblem(err)
-	if !ok || p.Status != http.StatusUnprocessableEntity || p.Detail != schemaRound {
-		return err
-	}
-	v := catalog.Vendor{LegalName: f.Get("legal_name"), TradingName: f.Get("trading_name"), VATNumber: f.Get("vat_number"),
-		Country: f.Get("country"), Size: catalog.SizeClass(f.Get("size")), Website: f.Get("website"), Status: catalog.VendorPending,
-		Contact: catalog.Contact{Name: f.Get("contact.name"), Email: f.Get("contact.email"), Phone: f.Get("contact.phone")}}
-	var verr *catalog.ValidationError
-	if !errors.As(v.Clean(), &verr) {
-		return err
-	}
-	out := *p
-	out.Errors = slices.Clone(p.Errors)
-	for _, fe := range verr.Fields {
-		loc := "body." + fe.Field
-		if !slices.ContainsFunc(out.Errors, func(e problemError) bool { return e.Location == loc }) {
-			out.Errors = append(out.Errors, problemError{Location: loc, Message: fe.Message})
-		}
-	}
-	return &out
 }
