@@ -24,8 +24,11 @@ func scanVendor(row pgx.Row) (Vendor, error) {
 type VendorFilter struct {
 	Country string    // head-office country
 	Size    SizeClass // SME size class
-	Cursor  string    // from the previous Page
-	Limit   int       // page size; 0 means DefaultPageSize
+	// Status keeps vendors in this admission state (empty: any); viewers
+	// other than staff see active vendors and their own only, whatever it says.
+	Status VendorStatus
+	Cursor string // from the previous Page
+	Limit  int    // page size; 0 means DefaultPageSize
 	// Viewer is whose eyes the list is for; the zero Viewer sees public vendors only.
 	Viewer Viewer
 }
@@ -82,8 +85,9 @@ func (s *Store) ListVendors(ctx context.Context, f VendorFilter) (_ Page[Vendor]
 		  AND ($2 = '' OR country = $2)
 		  AND ($3 = '' OR size = $3)
 		  AND ($5 OR id = $6 OR status = 'active')
+		  AND ($7 = '' OR status = $7)
 		ORDER BY id
-		LIMIT $4`, after, f.Country, string(f.Size), size+1, f.Viewer.Staff, f.Viewer.ownID())
+		LIMIT $4`, after, f.Country, string(f.Size), size+1, f.Viewer.Staff, f.Viewer.ownID(), string(f.Status))
 	if err != nil {
 		return Page[Vendor]{}, translate(err)
 	}

@@ -123,6 +123,27 @@ func TestAPI_SelfRegistration(t *testing.T) {
 		}
 	})
 
+	t.Run("staff list the pending vendors by status; the public's status filter shows no pending one", func(t *testing.T) {
+		var pending, active struct {
+			Items []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			}
+		}
+		c.do(http.MethodGet, "/v1/vendors?status=pending", nil).want(http.StatusOK).decode(&pending)
+		if len(pending.Items) != 1 || pending.Items[0].ID != id || pending.Items[0].Status != "pending" {
+			t.Errorf("staff's pending vendors: %+v", pending.Items)
+		}
+		c.do(http.MethodGet, "/v1/vendors?status=active", nil).want(http.StatusOK).decode(&active)
+		if len(active.Items) != 0 {
+			t.Errorf("staff's active vendors: %+v", active.Items)
+		}
+		anon.do(http.MethodGet, "/v1/vendors?status=pending", nil).want(http.StatusOK).decode(&pending)
+		if len(pending.Items) != 0 {
+			t.Errorf("the public sees pending vendors: %+v", pending.Items)
+		}
+	})
+
 	o := vendor.createOffering(id, validOffering())
 	t.Run("its published offering waits for approval", func(t *testing.T) {
 		anon.do(http.MethodGet, "/v1/offerings/"+o.ID, nil).problem(http.StatusNotFound)

@@ -181,6 +181,7 @@ type GetVendorInput struct {
 type ListVendorsInput struct {
 	Country string `query:"country" doc:"Only vendors with their head office in this country (ISO 3166-1 alpha-2)." example:"DE"`
 	Size    string `query:"size" enum:"micro,small,medium,large" doc:"Only vendors of this SME size class." example:"small"`
+	Status  string `query:"status" enum:"pending,active,suspended" doc:"Only vendors in this admission state. Keys other than staff see active vendors (and their own) only." example:"pending"`
 	PageParams
 }
 
@@ -276,7 +277,8 @@ func (h *handlers) getVendor(ctx context.Context, in *GetVendorInput) (*VendorOu
 
 func (h *handlers) listVendors(ctx context.Context, in *ListVendorsInput) (*VendorListOutput, error) {
 	page, err := h.Catalog.ListVendors(ctx, catalog.VendorFilter{
-		Country: in.Country, Size: catalog.SizeClass(in.Size), Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
+		Country: in.Country, Size: catalog.SizeClass(in.Size), Status: catalog.VendorStatus(in.Status),
+		Cursor: in.Cursor, Limit: in.Limit, Viewer: viewerFrom(ctx),
 	})
 	if err != nil {
 		return nil, err

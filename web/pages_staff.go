@@ -14,8 +14,8 @@ import (
 
 // Bounds of the moderation page's reads.
 const (
-	// vendorScanPages bounds the pages of list-vendors read to find the
-	// vendors of a status: the operation has no status filter yet.
+	// vendorScanPages bounds the pages of list-vendors (100 vendors each,
+	// filtered by status) the moderation page reads.
 	vendorScanPages = 20
 	claimsPerPage   = 50
 )
@@ -105,24 +105,23 @@ func (q *request) staffData() (*staffData, error) {
 var vendorStatuses = []string{"pending", "active", "suspended", "all"}
 
 // vendorsWithStatus pages through list-vendors (as staff, who see every
-// vendor) for those of status ("all": every one); partial is true when it
+// vendor) with status as its filter ("all": none); partial is true when it
 // stopped early.
 func (q *request) vendorsWithStatus(status string) (found []vendorView, partial bool, err error) {
 	cursor := ""
 	for range vendorScanPages {
 		var page listOf[vendorView]
 		query := url.Values{"limit": {"100"}}
+		if status != "all" {
+			query.Set("status", status)
+		}
 		if cursor != "" {
 			query.Set("cursor", cursor)
 		}
 		if err := q.api.get(q.r.Context(), "/v1/vendors", query, &page); err != nil {
 			return nil, false, err
 		}
-		for _, v := range page.Items {
-			if status == "all" || v.Status == status {
-				found = append(found, v)
-			}
-		}
+		found = append(found, page.Items...)
 		if cursor = page.NextCursor; cursor == "" {
 			return found, false, nil
 		}
