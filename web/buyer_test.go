@@ -127,8 +127,12 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	b.get("/policy/barriers?category=nonsense").want(http.StatusUnprocessableEntity)
 
 	// Vendors: the market view of an offering and the roadmap.
-	b.get("/offerings/"+c.uncertified+"/market").want(http.StatusOK, "Where can it be sold?", "Public hospitals",
+	market := b.get("/offerings/"+c.uncertified+"/market").want(http.StatusOK, "Where can it be sold?", "Public hospitals",
 		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`)
+	// Countries in the order of the names shown: Denmark before Germany.
+	if dk, de := strings.Index(market.Body, `<th scope="row">Denmark</th>`), strings.Index(market.Body, `<th scope="row">Germany</th>`); dk < 0 || de < 0 || dk > de {
+		t.Errorf("market rows out of name order: Denmark at %d, Germany at %d", dk, de)
+	}
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap", "markets considered")
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=lots").want(http.StatusUnprocessableEntity, `href="#f-budget"`)
 

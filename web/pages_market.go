@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -56,6 +57,10 @@ func (s *Server) market(q *request) error {
 		}
 		d.Rows[n].EligibleAnywhere = d.Rows[n].EligibleAnywhere || a.Eligible
 	}
+	// By the name the reader sees, as the map's table (the API answers by code).
+	slices.SortFunc(d.Rows, func(a, b marketRow) int {
+		return strings.Compare(ref.CountryName(a.Country), ref.CountryName(b.Country))
+	})
 	return q.render(http.StatusOK, "market", q.view("Where can it be sold?", d))
 }
 
