@@ -94,7 +94,7 @@ func numberPending(ctx context.Context, tx pgx.Tx, table, counterTable string) (
 			WHERE EXISTS (SELECT 1 FROM mine)
 			RETURNING position)
 		UPDATE %[1]s t SET position = bump.position - mine.total + mine.n
-		FROM mine, bump WHERE t.id = mine.id`, table, counterTable))
+		FROM mine, bump WHERE t.id = mine.id`, pgx.Identifier{table}.Sanitize(), pgx.Identifier{counterTable}.Sanitize()))
 	return tag.RowsAffected(), err
 }
 
