@@ -171,7 +171,7 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	b.get("/policy/what-if?country=CZ").want(http.StatusOK, `name="requirement"`, `value="cz-cloud-computing-catalogue"`)
 	wi := b.get("/policy/what-if?country=CZ&requirement=cz-cloud-computing-catalogue&scheme=hds").want(http.StatusOK,
 		"Eligible offerings before and after", `<th scope="row">Secure cloud and hosting</th><td>public</td><td>2</td><td>0</td><td>1</td>`, `+1`,
-		"Offerings that change", "becomes eligible in CZ (public)")
+		"Offerings that change", "One offering changes:", "becomes eligible in CZ (public)")
 	if n := strings.Count(wi.Body, "<li data-changed="); n != 1 {
 		t.Errorf("what-if names %d changed offerings, want the one HDS-certified", n)
 	}

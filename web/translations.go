@@ -73,6 +73,8 @@ var translations = map[string]translation{
 	"Research coverage":                  {"Couverture de la recherche", "Abdeckung der Recherche"},
 	"Offerings that change":              {"Offres dont l'accès change", "Angebote, deren Zulassung sich ändert"},
 	"%d offerings change; the first %d:": {"%d offres changent ; les %d premières :", "%d Angebote ändern sich; die ersten %d:"},
+	"One offering changes:":              {"Une offre change :", "Ein Angebot ändert sich:"},
+	"%d offerings change:":               {"%d offres changent :", "%d Angebote ändern sich:"},
 	"becomes eligible in":                {"devient accessible en", "wird zugelassen in"},
 	"stops being eligible in":            {"cesse d'être accessible en", "verliert die Zulassung in"},
 	"No offering's eligibility changes.": {"L'accès d'aucune offre ne change.", "Die Zulassung keines Angebots ändert sich."},
