@@ -105,7 +105,9 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 
 	// Policymakers: the barriers table, sortable, and as CSV.
 	p = b.get("/policy/barriers?category=cloud-hosting&buyer=public&sort=-share").want(http.StatusOK,
-		"Barriers for Secure cloud and hosting, public hospitals", `aria-sort="descending"`, "France", "Hébergeur de données de santé")
+		"Barriers for Secure cloud and hosting, public hospitals", `aria-sort="descending"`, "France", "Hébergeur de données de santé",
+		// FR: 1 of 2 offerings eligible; the 95% Wilson interval of 1/2 is 0.0945-0.9055, and n < 10 is flagged.
+		"95% interval 9–91 %, n = 2", "few offerings")
 	if fr, de := strings.Index(p.Body, ">France<"), strings.Index(p.Body, ">Germany<"); fr < 0 || de < 0 {
 		t.Error("country rows missing")
 	}
@@ -121,7 +123,8 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		}
 	}
 	// FR: 2 cloud-hosting offerings, both serve FR, 1 eligible (the HDS one), share 0.5.
-	if !strings.HasPrefix(frRow, "FR,cloud-hosting,public,") || !strings.Contains(frRow, ",2,2,1,1,0.5,") {
+	if !strings.HasPrefix(frRow, "FR,cloud-hosting,public,") || !strings.Contains(frRow, ",2,2,1,1,0.5,0.09") ||
+		!strings.Contains(frRow, ",true,") || !strings.HasSuffix(frRow, ",national-rules") {
 		t.Errorf("FR row %q", frRow)
 	}
 	b.get("/policy/barriers?category=nonsense").want(http.StatusUnprocessableEntity)

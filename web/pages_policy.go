@@ -129,7 +129,8 @@ func (s *Server) barriersCSV(q *request) error {
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="barriers-%s-%s.csv"`, d.Category, d.Buyer))
 	w := csv.NewWriter(q.w)
 	_ = w.Write([]string{"country", "category", "buyer", "requirements", "binding_requirements", "offerings", "serving",
-		"eligible", "eligible_verified", "share_eligible", "median_gap_cost_eur", "not_closable", "top_barrier"})
+		"eligible", "eligible_verified", "share_eligible", "share_eligible_low", "share_eligible_high", "small_n",
+		"median_gap_cost_eur", "not_closable", "top_barrier", "coverage"})
 	for _, r := range d.Report.Rows {
 		top := ""
 		if r.TopBarrier != nil {
@@ -137,7 +138,9 @@ func (s *Server) barriersCSV(q *request) error {
 		}
 		_ = w.Write([]string{r.Country, r.Category, r.Buyer, strconv.Itoa(r.Requirements), strconv.Itoa(r.BindingRequirements),
 			strconv.Itoa(r.Offerings), strconv.Itoa(r.Serving), strconv.Itoa(r.Eligible), strconv.Itoa(r.EligibleVerified),
-			floatCell(r.ShareEligible), floatCell(r.MedianGapCostEUR), strconv.Itoa(r.NotClosable), top})
+			floatCell(r.ShareEligible), floatCell(r.Intervals.ShareEligible.Low), floatCell(r.Intervals.ShareEligible.High),
+			strconv.FormatBool(r.Intervals.ShareEligible.SmallN), floatCell(r.MedianGapCostEUR), strconv.Itoa(r.NotClosable), top,
+			r.Coverage})
 	}
 	w.Flush()
 	return w.Error()
@@ -156,6 +159,16 @@ func (v *view) Percent(f *float64) string {
 		return "–"
 	}
 	return strconv.Itoa(int(*f*100+0.5)) + " %"
+}
+
+// Interval formats a share's 95% interval and n ("9–91 %, n = 2"), "" when
+// n is 0.
+func (v *view) Interval(p proportion) string {
+	if p.Low == nil || p.High == nil {
+		return ""
+	}
+	pct := func(f float64) int { return int(f*100 + 0.5) }
+	return v.T("95%% interval %d–%d %%, n = %d", pct(*p.Low), pct(*p.High), p.N)
 }
 
 // Euros formats an amount in whole euros, "–" without a value.

@@ -218,6 +218,19 @@ type barrierRow struct {
 		Title       string `json:"title"`
 		Excluded    int    `json:"excluded"`
 	} `json:"top_barrier"`
+	Intervals struct {
+		ShareEligible proportion `json:"share_eligible"`
+	} `json:"intervals"`
+	// Coverage: national-rules, researched-no-national-rule or not-researched.
+	Coverage string `json:"coverage"`
+}
+
+// proportion is a share's n and 95% Wilson interval (get-barriers).
+type proportion struct {
+	N      int      `json:"n"`
+	Low    *float64 `json:"low"`
+	High   *float64 `json:"high"`
+	SmallN bool     `json:"small_n"`
 }
 
 // roadmap is get-vendor-roadmap.
