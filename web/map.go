@@ -55,6 +55,9 @@ type mapArea struct {
 	Name, URL string
 	// Value is the measure as text, "–" without one; Class colours it.
 	Value, Class string
+	// Detail qualifies a share: its 95% interval and n, and a flag for
+	// fewer than 10 offerings; "" for other measures.
+	Detail string
 }
 
 // legendEntry is one colour of the legend.
@@ -104,12 +107,24 @@ func newChoropleth(v *view, ref *reference, id, caption, measure string, rows []
 			if x, ok := measureOf(measure, r); ok {
 				a.Value, a.Class = formatMeasure(v, measure, x), "m"+strconv.Itoa(bin(x, lo, hi))
 			}
+			if measure == "share" {
+				a.Detail = shareDetail(v, r.Intervals.ShareEligible)
+			}
 		}
 		c.Areas = append(c.Areas, a)
 	}
 	slices.SortFunc(c.Areas, func(a, b mapArea) int { return strings.Compare(a.Name, b.Name) })
 	c.Legend = legend(v, measure, lo, hi)
 	return c
+}
+
+// shareDetail is a share's interval and n, flagged when n < 10.
+func shareDetail(v *view, p proportion) string {
+	d := v.Interval(p)
+	if p.SmallN && d != "" {
+		d += "; " + v.T("few offerings")
+	}
+	return d
 }
 
 // bin is the colour of x in [lo, hi]: 0 to mapBins-1.

@@ -28,9 +28,12 @@ func TestPages_PolicyMap(t *testing.T) {
 	}
 	// The colour follows the measure: the map's France and the table's
 	// France say the same; a share gets a percentage, a gap cost euros.
-	fr := regexp.MustCompile(`class="area (m\d|nodata)" aria-label="France: ([^"]+)"`).FindStringSubmatch(p.Body)
-	if fr == nil || !strings.Contains(p.Body, `>France</a></th><td>`+fr[2]+`</td>`) {
+	// A share comes with its interval and n; France's 1 of 2 is flagged.
+	fr := regexp.MustCompile(`class="area (m\d|nodata)" aria-label="France: ([^"(]+) \(([^"]+)\)"`).FindStringSubmatch(p.Body)
+	if fr == nil || !strings.Contains(p.Body, `>France</a></th><td>`+fr[2]+` <small>(`+fr[3]+`)</small></td>`) {
 		t.Errorf("France on the map %v does not match the table", fr)
+	} else if fr[3] != "95% interval 9–91 %, n = 2; few offerings" {
+		t.Errorf("France's share detail %q", fr[3])
 	}
 	if !strings.HasSuffix(fr[2], "%") {
 		t.Errorf("share shown as %q", fr[2])
