@@ -124,7 +124,8 @@ func TestPages_VendorSignUpAndDashboard(t *testing.T) {
 	until := time.Now().AddDate(2, 0, 0).Format(time.DateOnly)
 	b.post("/dashboard/certifications", url.Values{"scheme": {"iso-iec-27001"}, "number": {"ISMS-77"}, "issuer": {"Organisme (fictional)"},
 		"valid_from": {"2025-01-01"}, "valid_until": {until}, "evidence_url": {"https://certs.example/ISMS-77.pdf"}, "offering_ids": {oid}}).
-		want(http.StatusOK, "ISMS-77", "self-declared", until, "https://certs.example/ISMS-77.pdf")
+		want(http.StatusOK, "ISMS-77", "self-declared", until, "https://certs.example/ISMS-77.pdf",
+			"<td>ISO/IEC 27001 - Information security management systems</td>") // the scheme's name, not its id
 
 	// The key works for a later sign-in.
 	b2 := s.browser()

@@ -96,6 +96,22 @@ type view struct {
 	// Status is the HTTP status of error pages.
 	Status int
 	p      *message.Printer
+	// ref loads the reference lists (cached by the server); nil in views
+	// made without a request.
+	ref func() (*reference, error)
+}
+
+// SchemeName is the name of certification scheme id, or id itself when the
+// reference lists cannot be had.
+func (v *view) SchemeName(id string) string {
+	if v.ref == nil {
+		return id
+	}
+	r, err := v.ref()
+	if err != nil {
+		return id
+	}
+	return r.SchemeName(id)
 }
 
 // T translates an interface text (English key) into the page's language,
@@ -159,7 +175,7 @@ type request struct {
 // view starts the view of a page titled title (a text to translate).
 func (q *request) view(title string, data any) *view {
 	v := &view{Lang: q.lang.String(), Path: q.r.URL.Path, Query: q.r.URL.Query(), Session: q.sess, Data: data,
-		p: printer(q.lang)}
+		p: printer(q.lang), ref: q.reference}
 	v.Title = v.T(title)
 	return v
 }
