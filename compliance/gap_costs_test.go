@@ -25,6 +25,13 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"cissp", 637, 637, "https://eatsip365.com/included-in-the-cissp-certification-exam-cost"},
 		{"cyber-essentials", 344, 344, "https://iasme.atlassian.net/wiki/pages/viewpage.action?pageId=3199860787"},
 		{"europrivacy", 6000, 6000, "https://www.dp-institute.eu/en/what-is-europrivacy/"},
+		// Third pass (2026-12-02): research/costs-2026-12.yaml.
+		{"ens", 2500, 8000, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
+		{"khzg-authorised-it-provider", 0, 0, "https://bundesgesundheitsministerium.de/krankenhauszukunftsgesetz/faq-khzg.html"},
+		{"hds", 20000, 30000, "https://www.dsih.fr/article/2703/hds-v2-y-aller-ou-pas.html"},
+		{"ccb-authorised-cab", 5000, 25000, "https://easycyberprotection.com/learn/cyberfundamentals/mock-audit"},
+		{"bsi-it-grundschutz", 2978, 2978, "https://github.com/bundestag/gesetze/blob/a7b14b93edda3c7faa6a01ba1cdf84fe43e53e3c/b/bmibgebv/index.md"},
+		{"csa-star", 15000, 60000, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
 			s, ok := ref.Scheme(tc.scheme)
@@ -44,6 +51,12 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"bsi-c5", 6, 12, "https://agor-legal.com/c5-testat-schreckgespenst-oder-reales-problem/"},
 		{"isae-3402", 6, 12, "https://www.qresultancy.nl/isae-3402/"},
 		{"cz-cloud-catalogue", 1.5, 1.5, "https://podnikatel.cz/zakony/zakon-o-informacnich-systemech-verejne-spravy-a-o-zmene-nekterych-dalsich-zakonu/zneni-20210901/f7170107"},
+		{"ens", 3, 12, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
+		{"khzg-authorised-it-provider", 0, 0, "https://www.borchers-kollegen.de/blog/dr-jan-appel/khzg-zertifikat/"},
+		{"ccb-authorised-cab", 3, 3, "https://secundra.be/en/blog/cyfun-basic-vastgoed"},
+		{"csa-star", 2, 4, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
+		{"acn-cloud-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
+		{"acn-cloud-infrastructure-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
 	} {
 		t.Run(tc.scheme+" lead time", func(t *testing.T) {
 			s, _ := ref.Scheme(tc.scheme)
@@ -66,6 +79,8 @@ func TestGap_CostsFromTheReference(t *testing.T) {
 		{"SK statutory audit needs the certified auditor (EUR 500 exam, cybercompetence.sk)", "SK", "security-audit",
 			"sk-cybersecurity-auditor", &EURRange{500, 500}},
 		{"DE health cloud needs C5 type 2 (no fee found)", "DE", "cloud-hosting", "bsi-c5", nil},
+		{"DE KHZG consulting needs the BAS authorisation (free training, BMG FAQ): a known 0, not unknown", "DE",
+			"consulting-governance", "khzg-authorised-it-provider", &EURRange{0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := e.Assess(localProfile(t, e, tc.country, tc.category), tc.country, Private, testDay)

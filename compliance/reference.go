@@ -289,9 +289,13 @@ type Scheme struct {
 // states it in euros (never converted without a read exchange-rate source).
 type SchemeCost struct {
 	// LowEUR and HighEUR bound the range (equal for a single figure), whole
-	// euros, both above 0.
+	// euros, both above 0 unless NoFee.
 	LowEUR  int `yaml:"low_eur" json:"low_eur"`
 	HighEUR int `yaml:"high_eur" json:"high_eur"`
+	// NoFee: the source states that obtaining the scheme costs nothing
+	// (a free course and test, no fee); the range is then 0-0. Covers says
+	// what is still spent (staff time).
+	NoFee bool `yaml:"no_fee,omitempty" json:"no_fee"`
 	// Covers says what the price covers (certification-body fee, exam fee,
 	// total with implementation, ...), VendorSize for what size of vendor.
 	Covers     string `yaml:"covers" json:"covers"`

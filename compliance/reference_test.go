@@ -189,8 +189,8 @@ func TestLookupsAndLevels(t *testing.T) {
 		}
 	}
 	for _, s := range r.Schemes {
-		if s.Cost != nil && (s.Cost.LowEUR <= 0 || s.Cost.HighEUR < s.Cost.LowEUR || s.Cost.Source.URL == "") {
-			t.Errorf("%s: cost %+v; unknown costs must be null, ranges low <= high with a source", s.ID, *s.Cost)
+		if s.Cost != nil && ((s.Cost.LowEUR <= 0) != s.Cost.NoFee || s.Cost.HighEUR < s.Cost.LowEUR || s.Cost.Source.URL == "") {
+			t.Errorf("%s: cost %+v; unknown costs must be null, ranges low <= high with a source, 0 only without fee", s.ID, *s.Cost)
 		}
 	}
 }

@@ -162,8 +162,11 @@ func (c *checker) schemeFigures(s Scheme) {
 
 // schemeCost checks a known cost range.
 func (c *checker) schemeCost(k SchemeCost) {
-	if k.LowEUR <= 0 {
-		c.add("cost.low_eur", "must be above 0 (null the cost when unknown), got %d", k.LowEUR)
+	switch {
+	case k.NoFee && (k.LowEUR != 0 || k.HighEUR != 0):
+		c.add("cost.no_fee", "a scheme without fee costs 0-0, got %d-%d", k.LowEUR, k.HighEUR)
+	case !k.NoFee && k.LowEUR <= 0:
+		c.add("cost.low_eur", "must be above 0 (null the cost when unknown, or set no_fee where the source says it is free), got %d", k.LowEUR)
 	}
 	if k.HighEUR < k.LowEUR {
 		c.add("cost.high_eur", "must not be below low_eur (%d), got %d", k.LowEUR, k.HighEUR)

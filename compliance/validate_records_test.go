@@ -174,7 +174,9 @@ func TestChecker_SchemeFigures(t *testing.T) {
 		{"negative validity and lead time", func(s *Scheme) { s.ValidityYears, s.LeadTime.LowMonths = ptr(-3.0), -2 }, []string{
 			"validity_years: must not be negative, got -3", "lead_time.low_months: must not be negative, got -2"}},
 		{"zero cost", func(s *Scheme) { s.Cost.LowEUR = 0 }, []string{
-			"cost.low_eur: must be above 0 (null the cost when unknown), got 0"}},
+			"cost.low_eur: must be above 0 (null the cost when unknown, or set no_fee where the source says it is free), got 0"}},
+		{"free, as the source says", func(s *Scheme) { s.Cost.LowEUR, s.Cost.HighEUR, s.Cost.NoFee = 0, 0, true }, nil},
+		{"free but priced", func(s *Scheme) { s.Cost.NoFee = true }, []string{"cost.no_fee: a scheme without fee costs 0-0, got 4500-9500"}},
 		{"high below low", func(s *Scheme) { s.Cost.HighEUR, s.LeadTime.HighMonths = 4000, 3 }, []string{
 			"cost.high_eur: must not be below low_eur (4500), got 4000", "lead_time.high_months: must not be below low_months (6), got 3"}},
 		{"a figure without a source", func(s *Scheme) { s.Cost.Source, s.LeadTime.Source = Source{}, Source{} }, []string{

@@ -88,6 +88,7 @@ type SchemeView struct {
 type SchemeCostView struct {
 	LowEUR     int        `json:"low_eur" doc:"Low end in euro." example:"4500"`
 	HighEUR    int        `json:"high_eur" doc:"High end in euro (equal to low_eur for a single figure)." example:"9500"`
+	NoFee      bool       `json:"no_fee" doc:"The source states obtaining the scheme costs nothing (a free course and test); the range is then 0-0 and covers says what is still spent." example:"false"`
 	Covers     string     `json:"covers" doc:"What the price covers." example:"Certification-body fee of the first year, excl. VAT"`
 	VendorSize string     `json:"vendor_size" doc:"The vendor size the figure is for." example:"up to 20 employees"`
 	AsOf       string     `json:"as_of" doc:"Date the figure is as of." example:"2026-12-01"`
@@ -105,7 +106,7 @@ func schemeCostView(c *compliance.SchemeCost) *SchemeCostView {
 	if c == nil {
 		return nil
 	}
-	return &SchemeCostView{LowEUR: c.LowEUR, HighEUR: c.HighEUR, Covers: c.Covers, VendorSize: c.VendorSize, AsOf: c.AsOf,
+	return &SchemeCostView{LowEUR: c.LowEUR, HighEUR: c.HighEUR, NoFee: c.NoFee, Covers: c.Covers, VendorSize: c.VendorSize, AsOf: c.AsOf,
 		Source: sourceView(c.Source)}
 }
 

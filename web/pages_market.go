@@ -130,6 +130,9 @@ func (v *view) Cost(r *costRange) string {
 	if r == nil {
 		return v.T("unknown")
 	}
+	if r.HighEUR == 0 {
+		return v.T("no fee") // a free authorisation (staff time only)
+	}
 	if r.LowEUR == r.HighEUR {
 		return v.p.Sprintf("%d", r.LowEUR) + " €"
 	}

@@ -133,6 +133,7 @@ var translations = map[string]translation{
 	"verified:":                      {"vérifiées :", "geprüft:"},
 	"excludes %d":                    {"en exclut %d", "schließt %d aus"},
 	"95%% interval %d–%d %%, n = %d": {"intervalle à 95 %% : %d–%d %%, n = %d", "95-%%-Intervall %d–%d %%, n = %d"},
+	"no fee":                         {"sans frais", "gebührenfrei"},
 	"few offerings":                  {"peu d'offres", "wenige Angebote"},
 	"Fewer than 10 offerings: too few to rest a decision on.": {"Moins de 10 offres : trop peu pour fonder une décision.", "Weniger als 10 Angebote: zu wenige für eine Entscheidung."},
 	"no national rule found":                                  {"aucune règle nationale trouvée", "keine nationale Regel gefunden"},
