@@ -29,8 +29,9 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"ens", 2500, 8000, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
 		{"khzg-authorised-it-provider", 0, 0, "https://bundesgesundheitsministerium.de/krankenhauszukunftsgesetz/faq-khzg.html"},
 		{"hds", 20000, 30000, "https://www.dsih.fr/article/2703/hds-v2-y-aller-ou-pas.html"},
-		{"ccb-authorised-cab", 5000, 25000, "https://easycyberprotection.com/learn/cyberfundamentals/mock-audit"},
+		{"cyfun", 5000, 25000, "https://easycyberprotection.com/learn/cyberfundamentals/mock-audit"},
 		{"bsi-it-grundschutz", 2978, 2978, "https://github.com/bundestag/gesetze/blob/a7b14b93edda3c7faa6a01ba1cdf84fe43e53e3c/b/bmibgebv/index.md"},
+		{"bsi-c5", 40000, 120000, "https://github.com/GovaGuard/landing-page/blob/fa41f2cebced4eddd6c87e7806debdb8290bfac7/templates/insight-c5-kosten.html"},
 		{"csa-star", 15000, 60000, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
@@ -53,7 +54,6 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"cz-cloud-catalogue", 1.5, 1.5, "https://podnikatel.cz/zakony/zakon-o-informacnich-systemech-verejne-spravy-a-o-zmene-nekterych-dalsich-zakonu/zneni-20210901/f7170107"},
 		{"ens", 3, 12, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
 		{"khzg-authorised-it-provider", 0, 0, "https://www.borchers-kollegen.de/blog/dr-jan-appel/khzg-zertifikat/"},
-		{"ccb-authorised-cab", 3, 3, "https://secundra.be/en/blog/cyfun-basic-vastgoed"},
 		{"csa-star", 2, 4, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
 		{"acn-cloud-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
 		{"acn-cloud-infrastructure-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
@@ -78,7 +78,9 @@ func TestGap_CostsFromTheReference(t *testing.T) {
 	}{
 		{"SK statutory audit needs the certified auditor (EUR 500 exam, cybercompetence.sk)", "SK", "security-audit",
 			"sk-cybersecurity-auditor", &EURRange{500, 500}},
-		{"DE health cloud needs C5 type 2 (no fee found)", "DE", "cloud-hosting", "bsi-c5", nil},
+		{"DE health cloud needs C5 type 2 (EUR 40,000-120,000, GovaGuard citing ingenieur.de)", "DE", "cloud-hosting", "bsi-c5",
+			&EURRange{40000, 120000}},
+		{"RO statutory audit needs a DNSC-attested auditor (no fee found)", "RO", "security-audit", "dnsc-attested-auditor", nil},
 		{"DE KHZG consulting needs the BAS authorisation (free training, BMG FAQ): a known 0, not unknown", "DE",
 			"consulting-governance", "khzg-authorised-it-provider", &EURRange{0, 0}},
 	} {
