@@ -57,3 +57,24 @@ func TestForms_OfferingErrorsInWords(t *testing.T) {
 	p.want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-countries"`, `href="#f-languages"`, "Certaines réponses sont à corriger.")
 	p.lacks("validation failed", "expected ")
 }
+
+// Errors the schema finds (an empty list) and errors the catalogue's rules
+// find (an unknown country code, a certificate that ends before it starts)
+// come back together: a vendor fixes a form in one round.
+func TestForms_OfferingAndCertificateErrorsInOneRound(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	b := s.browser()
+	b.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
+		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK)
+	p := b.post("/dashboard/offerings", url.Values{"name": {"Audit PASSI"}, "category": {"penetration-testing"},
+		"delivery": {"remote"}, "summary": {"Audit"}, "text_lang": {"fr"}, "countries": {"UK"}, "data_locations": {"XX"}})
+	p.want(http.StatusUnprocessableEntity, `href="#f-countries"`, `href="#f-languages"`, `href="#f-data-locations"`,
+		`id="f-countries-error"`, `id="f-languages-error"`, `id="f-data-locations-error"`)
+	p.lacks("validation failed", "expected ")
+
+	p = b.post("/dashboard/certifications", url.Values{"scheme": {"iso-iec-27001"}, "number": {""}, "issuer": {"CB"},
+		"valid_from": {"2025-01-01"}, "valid_until": {"2024-01-01"}, "evidence_url": {"not a link"}})
+	p.want(http.StatusUnprocessableEntity, `href="#f-number"`, `href="#f-valid-until"`, `href="#f-evidence-url"`)
+	p.lacks("validation failed", "expected ")
+}
