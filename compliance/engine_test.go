@@ -158,8 +158,11 @@ func TestAssess_Requirements(t *testing.T) {
 		// conditions.
 		{"Spanish support", "ES", "penetration-testing", Public, nil, nil, "es-language", Met},
 		{"no Spanish support", "ES", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pt"} }, "es-language", Unmet},
-		{"Polish provider conditions need Polish and English", "PL", "incident-response", Private, []Held{held("iso-iec-27001", "")},
-			func(p *Profile) { p.Languages = []string{"pl"} }, "pl-cybersecurity-service-provider-conditions", Unmet},
+		// KSC art. 14 and 8g as amended by Dz.U. 2026 poz. 252 (in force 2026-04-03; official PDF mirrored in
+		// github.com/sebastian-c87/Lex-Assistant, commit e81df5e): the RFC 2350 Polish-and-English condition of
+		// Dz.U. 2019 poz. 2479 is gone, so the managed-provider rule is a duty ISO/IEC 27001 can only evidence.
+		{"Polish managed-provider duty has no language condition", "PL", "incident-response", Private, []Held{held("iso-iec-27001", "")},
+			func(p *Profile) { p.Languages = []string{"pl"} }, "pl-cybersecurity-service-provider-conditions", NotAssessable},
 		// tender language in Slovakia (ZVO § 21(6), akkk.sk 2022-01-18): Slovak, or Czech without translation.
 		{"Czech support in a Slovak tender", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"cs"} }, "sk-procurement-language", Met},
 		{"no Slovak or Czech support", "SK", "penetration-testing", Public, nil, func(p *Profile) { p.Languages = []string{"en", "pl"} }, "sk-procurement-language", Unmet},
