@@ -191,6 +191,10 @@ type Source struct {
 	Verified Verified `yaml:"verified,omitempty" json:"verified,omitempty"`
 	// Note explains partial verification, dates or disagreements.
 	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+	// InForceConfirmed is the check date (YYYY-MM-DD) on which the rule an
+	// older source states was confirmed still in force (the note says how);
+	// empty when not confirmed or when the source is recent.
+	InForceConfirmed string `yaml:"in_force_confirmed,omitempty" json:"in_force_confirmed,omitempty"`
 }
 
 // Authority is a public body: a competent authority or a rule's issuer.

@@ -42,6 +42,7 @@ var (
 	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
 	cpvRE     = regexp.MustCompile(`^[0-9]{8}-[0-9]$`)
 	asOfRE    = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
+	dateRE    = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 )
 
 // ValidAsOf reports whether s is a date of the form YYYY, YYYY-MM or YYYY-MM-DD.
@@ -104,6 +105,14 @@ func (c *checker) source(field string, s Source, primary bool) {
 	c.asOf(field+".as_of", s.AsOf, primary)
 	if s.Verified != "" || primary {
 		c.oneOf(field+".verified", string(s.Verified), string(VerifiedYes), string(VerifiedPartial), string(VerifiedNo))
+	}
+	if d := s.InForceConfirmed; d != "" {
+		switch {
+		case !dateRE.MatchString(d) || !ValidAsOf(d):
+			c.add(field+".in_force_confirmed", "%q is not a date YYYY-MM-DD", d)
+		case s.AsOf != "" && d < s.AsOf:
+			c.add(field+".in_force_confirmed", "%s is before the source's as_of %s", d, s.AsOf)
+		}
 	}
 }
 

@@ -14,11 +14,12 @@ import (
 
 // SourceView is where a fact comes from.
 type SourceView struct {
-	URL            string `json:"url" doc:"Page or document the fact was read in." example:"https://www.gesetze-im-internet.de/sgb_5/__393.html"`
-	LegalReference string `json:"legal_reference,omitempty" doc:"The law, decree or standard, as the source cites it." example:"SGB V § 393"`
-	AsOf           string `json:"as_of,omitempty" doc:"Date the fact is as of (YYYY, YYYY-MM or YYYY-MM-DD)." example:"2025-10-30"`
-	Verified       string `json:"verified,omitempty" enum:"yes,partial,no" doc:"Whether the fact was seen in the source: yes, partial, or no (a lead, not a fact)." example:"yes"`
-	Note           string `json:"note,omitempty" doc:"What was verified, disagreements between sources, dates." example:""`
+	URL              string `json:"url" doc:"Page or document the fact was read in." example:"https://www.gesetze-im-internet.de/sgb_5/__393.html"`
+	LegalReference   string `json:"legal_reference,omitempty" doc:"The law, decree or standard, as the source cites it." example:"SGB V § 393"`
+	AsOf             string `json:"as_of,omitempty" doc:"Date the fact is as of (YYYY, YYYY-MM or YYYY-MM-DD)." example:"2025-10-30"`
+	Verified         string `json:"verified,omitempty" enum:"yes,partial,no" doc:"Whether the fact was seen in the source: yes, partial, or no (a lead, not a fact)." example:"yes"`
+	Note             string `json:"note,omitempty" doc:"What was verified, disagreements between sources, dates." example:""`
+	InForceConfirmed string `json:"in_force_confirmed,omitempty" format:"date" doc:"For a source older than 24 months: the check date on which the rule was confirmed still in force (the note says how)." example:"2026-12-02"`
 }
 
 // AuthorityView is a public body.
@@ -197,7 +198,8 @@ type ConditionView struct {
 }
 
 func sourceView(s compliance.Source) SourceView {
-	return SourceView{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: string(s.Verified), Note: s.Note}
+	return SourceView{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: string(s.Verified), Note: s.Note,
+		InForceConfirmed: s.InForceConfirmed}
 }
 
 func sourceViews(in []compliance.Source) []SourceView {
@@ -265,7 +267,8 @@ func requirementView(r compliance.Requirement) RequirementView {
 // domain converts an edited requirement to the reference form.
 func (in RequirementInput) domain(id string) compliance.Requirement {
 	src := func(s SourceView) compliance.Source {
-		return compliance.Source{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: compliance.Verified(s.Verified), Note: s.Note}
+		return compliance.Source{URL: s.URL, LegalReference: s.LegalReference, AsOf: s.AsOf, Verified: compliance.Verified(s.Verified), Note: s.Note,
+			InForceConfirmed: s.InForceConfirmed}
 	}
 	r := compliance.Requirement{
 		ID: id, Country: in.Scope, Title: in.Title, Summary: in.Summary, Categories: in.Categories,
