@@ -153,7 +153,8 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	// Policymakers: a country page with every requirement and its source.
 	fr := b.get("/countries/FR?category=cloud-hosting&buyer=public").want(http.StatusOK, "France", "ANSSI",
 		"Hébergeur de données de santé", "decides eligibility", "Source:", "Research coverage",
-		`<tr data-coverage="national-rules">`, `href="#req-fr-hds"`)
+		`<tr data-coverage="national-rules">`, `href="#req-fr-hds"`,
+		"as of 2024-05-17, confirmed in force on 2026-12-02, checked") // fr-hds: an older source confirmed current
 	if n := strings.Count(fr.Body, "<tr data-coverage="); n != 1 {
 		t.Errorf("FR narrowed to one cell shows %d coverage rows", n)
 	}

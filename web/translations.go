@@ -97,6 +97,8 @@ var translations = map[string]translation{
 	"Source:":                            {"Source :", "Quelle:"},
 	"checked":                            {"vérifiée", "geprüft"},
 	"not checked in the source":          {"non vérifiée dans la source", "nicht in der Quelle geprüft"},
+	"partly checked in the source":       {"vérifiée en partie dans la source", "teilweise in der Quelle geprüft"},
+	"confirmed in force on %s":           {"confirmée en vigueur le %s", "am %s als geltend bestätigt"},
 	"No requirement applies.":            {"Aucune exigence ne s'applique.", "Keine Anforderung gilt."},
 	"yes":                                {"oui", "ja"},
 	"yes, on self-declared certificates": {"oui, sur certificats auto-déclarés", "ja, mit selbst erklärten Zertifikaten"},

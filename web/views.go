@@ -298,6 +298,9 @@ type sourceView struct {
 	LegalReference string `json:"legal_reference"`
 	AsOf           string `json:"as_of"`
 	Verified       string `json:"verified"`
+	// InForceConfirmed: the check date an older source's rule was confirmed
+	// still in force on.
+	InForceConfirmed string `json:"in_force_confirmed"`
 }
 
 // requirementView is one requirement of list-country-requirements.
