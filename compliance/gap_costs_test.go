@@ -51,7 +51,8 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 	}{
 		{"bsi-c5", 6, 12, "https://agor-legal.com/c5-testat-schreckgespenst-oder-reales-problem/"},
 		{"isae-3402", 6, 12, "https://www.qresultancy.nl/isae-3402/"},
-		{"cz-cloud-catalogue", 1.5, 1.5, "https://podnikatel.cz/zakony/zakon-o-informacnich-systemech-verejne-spravy-a-o-zmene-nekterych-dalsich-zakonu/zneni-20210901/f7170107"},
+		{"cz-cloud-catalogue", 2.5, 5.5, "https://github.com/flatiocom/czech-law-md/blob/76d8a52ae3e7eb25ec9d290c58cadd2c70db3293/zakony/2000/365-2000.md"},
+		{"sztfh-registered-auditor", 3, 3, "https://github.com/Ansvar-Systems/Hungarian-law-mcp/blob/f49a3931dd910d97ce17def87719443f606e5cf7/data/seed/hu-law-2024-69-00-00.json"},
 		{"ens", 3, 12, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
 		{"khzg-authorised-it-provider", 0, 0, "https://www.borchers-kollegen.de/blog/dr-jan-appel/khzg-zertifikat/"},
 		{"csa-star", 2, 4, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
