@@ -30,7 +30,8 @@ type RoadmapOption struct {
 	// Markets counts the offering x country x buyer cells that turn eligible.
 	Markets int `json:"markets"`
 	// MarketsPer1000EUR is Markets per 1,000 euro of the low end of the cost
-	// range; nil when the cost is unknown.
+	// range; nil when the cost is unknown, or 0 (a free option, rated
+	// first).
 	MarketsPer1000EUR *float64 `json:"markets_per_1000_eur"`
 }
 

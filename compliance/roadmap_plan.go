@@ -66,14 +66,23 @@ func (p *roadPlanner) option(cs ...int) RoadmapOption {
 	return o
 }
 
-// perThousand is markets per 1,000 euro of cost; infinite for no cost.
+// perThousand is markets per 1,000 euro of cost; nil for no cost (a free
+// option: no ratio is a number, and JSON has no infinity).
 func perThousand(markets, cost int) *float64 {
 	if cost == 0 {
-		v := math.Inf(1)
-		return &v
+		return nil
 	}
 	v := float64(markets) * 1000 / float64(cost)
 	return &v
+}
+
+// perEuro is an option's rating for sorting: markets per 1,000 euro,
+// infinite for a free option, so that free options come first.
+func perEuro(o RoadmapOption) float64 {
+	if o.MarketsPer1000EUR == nil {
+		return math.Inf(1)
+	}
+	return *o.MarketsPer1000EUR
 }
 
 // addOption files o under the options of known cost, rated per euro, or
@@ -151,9 +160,9 @@ func optionIDs(o RoadmapOption) string {
 func sortOptions(opts []RoadmapOption) {
 	slices.SortFunc(opts, func(a, b RoadmapOption) int {
 		switch {
-		case *a.MarketsPer1000EUR > *b.MarketsPer1000EUR:
+		case perEuro(a) > perEuro(b):
 			return -1
-		case *a.MarketsPer1000EUR < *b.MarketsPer1000EUR:
+		case perEuro(a) < perEuro(b):
 			return 1
 		case a.Markets != b.Markets:
 			return b.Markets - a.Markets

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -263,8 +264,21 @@ func TestPerThousand(t *testing.T) {
 	if got := *perThousand(3, 1500); got != 2 {
 		t.Errorf("3 markets for 1500 EUR: %v per 1000, want 2", got)
 	}
-	if got := *perThousand(1, 0); !math.IsInf(got, 1) {
-		t.Errorf("free: %v, want +Inf", got)
+	// Free (the KHZG authorisation): no ratio in the answer (JSON has no
+	// infinity), but it sorts first.
+	if got := perThousand(1, 0); got != nil {
+		t.Errorf("free: %v, want nil", *got)
+	}
+	free := RoadmapOption{Schemes: []SchemeLevel{{Scheme: "free"}}, CostRangeEUR: &EURRange{}, Markets: 1}
+	cheap := RoadmapOption{Schemes: []SchemeLevel{{Scheme: "cheap"}}, CostRangeEUR: &EURRange{LowEUR: 1, HighEUR: 1}, Markets: 9}
+	free.MarketsPer1000EUR, cheap.MarketsPer1000EUR = perThousand(1, 0), perThousand(9, 1)
+	opts := []RoadmapOption{cheap, free}
+	sortOptions(opts)
+	if opts[0].Schemes[0].Scheme != "free" || !math.IsInf(perEuro(opts[0]), 1) {
+		t.Errorf("a free option sorts after %s", opts[0].Schemes[0].Scheme)
+	}
+	if _, err := json.Marshal(opts); err != nil {
+		t.Errorf("options with a free one do not marshal: %v", err)
 	}
 }
 

@@ -173,7 +173,7 @@ type RoadmapOption struct {
 	UnknownCostSchemes  []string      `json:"unknown_cost_schemes" doc:"Schemes of unknown cost."`
 	LeadTimeRangeMonths *MonthRange   `json:"lead_time_range_months" doc:"Longest lead time range; null when any is unknown."`
 	Markets             int           `json:"markets" doc:"Offering x country x buyer cells that turn eligible."`
-	MarketsPer1000EUR   *float64      `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro of the low end; null when the cost is unknown."`
+	MarketsPer1000EUR   *float64      `json:"markets_per_1000_eur" doc:"Markets per 1,000 euro of the low end; null when the cost is unknown or 0 (a free option, listed first)."`
 }
 
 // RoadmapStep is one step of the greedy plan.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cybermarket/cybermarket/compliance"
 )
 
 type assessment struct {
@@ -27,9 +29,9 @@ type assessment struct {
 			Level  string   `json:"level"`
 			Closes []string `json:"closes"`
 		} `json:"schemes"`
-		CostRangeEUR       *struct{ LowEUR, HighEUR int } `json:"cost_range_eur"`
-		TotalCostRangeEUR  *struct{ LowEUR, HighEUR int } `json:"total_cost_range_eur"`
-		UnknownCostSchemes []string                       `json:"unknown_cost_schemes"`
+		CostRangeEUR       *compliance.EURRange `json:"cost_range_eur"`
+		TotalCostRangeEUR  *compliance.EURRange `json:"total_cost_range_eur"`
+		UnknownCostSchemes []string             `json:"unknown_cost_schemes"`
 	} `json:"gap"`
 }
 
@@ -77,8 +79,11 @@ func TestAPI_Assessment(t *testing.T) {
 		if len(a.Gap.Schemes) != 1 || a.Gap.Schemes[0].Scheme != "bsi-c5" || a.Gap.Schemes[0].Level != "type-2" {
 			t.Errorf("gap %+v, want bsi-c5 type-2", a.Gap.Schemes)
 		}
-		if a.Gap.CostRangeEUR != nil || a.Gap.TotalCostRangeEUR != nil || !slices.Equal(a.Gap.UnknownCostSchemes, []string{"bsi-c5"}) {
-			t.Errorf("C5 has no sourced cost, but the gap costs %+v / %+v (unknown %v)", a.Gap.CostRangeEUR, a.Gap.TotalCostRangeEUR, a.Gap.UnknownCostSchemes)
+		// C5's sourced range (GovaGuard 2026, schemes.yaml) is the whole gap.
+		want := &compliance.EURRange{LowEUR: 40000, HighEUR: 120000}
+		if a.Gap.CostRangeEUR == nil || *a.Gap.CostRangeEUR != *want || a.Gap.TotalCostRangeEUR == nil || *a.Gap.TotalCostRangeEUR != *want ||
+			len(a.Gap.UnknownCostSchemes) != 0 {
+			t.Errorf("gap costs %+v / %+v (unknown %v), want C5's %v", a.Gap.CostRangeEUR, a.Gap.TotalCostRangeEUR, a.Gap.UnknownCostSchemes, *want)
 		}
 	})
 
@@ -290,37 +295,55 @@ func TestAPI_Analytics(t *testing.T) {
 		}
 	})
 
-	t.Run("roadmap lists C5 with its cost unknown, never as free", func(t *testing.T) {
+	t.Run("roadmap lists schemes of unknown cost as unknown, never as free, and keeps them out of the plan", func(t *testing.T) {
 		var r struct {
-			Cells       int `json:"cells"`
+			Cells   int `json:"cells"`
+			Options []struct {
+				Schemes      []struct{ Scheme string } `json:"schemes"`
+				CostRangeEUR *compliance.EURRange      `json:"cost_range_eur"`
+			} `json:"options"`
 			UnknownCost []struct {
 				Schemes            []struct{ Scheme string } `json:"schemes"`
-				CostRangeEUR       *struct{ LowEUR int }     `json:"cost_range_eur"`
+				CostRangeEUR       *compliance.EURRange      `json:"cost_range_eur"`
 				UnknownCostSchemes []string                  `json:"unknown_cost_schemes"`
 				Markets            int                       `json:"markets"`
 			} `json:"unknown_cost"`
 			Steps []struct{ Schemes []struct{ Scheme string } } `json:"steps"`
 		}
-		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE,AT&date=2026-11-28", nil).want(http.StatusOK).decode(&r)
-		if r.Cells != 1*2*2 {
-			t.Errorf("%d cells, want 1 offering x 2 countries x 2 buyers", r.Cells)
+		// DE wants C5 (EUR 40,000-120,000, sourced); the Italian and Czech
+		// public clouds want qualifications whose cost no source gives.
+		c.do(http.MethodGet, "/v1/vendors/"+soc2Vendor+"/roadmap?countries=DE,AT,IT,CZ&date=2026-11-28", nil).want(http.StatusOK).decode(&r)
+		if r.Cells != 1*4*2 {
+			t.Errorf("%d cells, want 1 offering x 4 countries x 2 buyers", r.Cells)
 		}
-		var schemes []string
+		unknown := map[string]bool{}
 		for _, o := range r.UnknownCost {
 			if o.CostRangeEUR != nil || len(o.UnknownCostSchemes) == 0 {
 				t.Errorf("unknown-cost option with a cost: %+v", o)
 			}
-			for _, s := range o.Schemes {
-				schemes = append(schemes, s.Scheme)
+			for _, s := range o.UnknownCostSchemes {
+				unknown[s] = true
 			}
 		}
-		if !slices.Contains(schemes, "bsi-c5") {
-			t.Errorf("unknown-cost options %v lack bsi-c5", schemes)
+		if len(unknown) == 0 {
+			t.Error("no option of unknown cost listed")
+		}
+		c5 := false
+		for _, o := range r.Options {
+			for _, s := range o.Schemes {
+				if unknown[s.Scheme] {
+					t.Errorf("%s, of unknown cost, is rated as an option of known cost", s.Scheme)
+				}
+				c5 = c5 || s.Scheme == "bsi-c5" && o.CostRangeEUR != nil && o.CostRangeEUR.LowEUR >= 40000
+			}
+		}
+		if !c5 {
+			t.Error("C5 is not among the options of known cost, at its sourced EUR 40,000 or more")
 		}
 		for _, s := range r.Steps {
 			for _, x := range s.Schemes {
-				if x.Scheme == "bsi-c5" {
-					t.Error("C5, of unknown cost, is in the budgeted plan")
+				if unknown[x.Scheme] {
+					t.Errorf("%s, of unknown cost, is in the budgeted plan", x.Scheme)
 				}
 			}
 		}

@@ -25,13 +25,16 @@ func embedded(t testing.TB) *compliance.Reference {
 }
 
 // withSchemeCost returns a copy of ref in which scheme costs eur to twice
-// eur (the index sorts by the low end).
+// eur (the index sorts by the low end); eur < 0 makes its cost unknown.
 func withSchemeCost(ref *compliance.Reference, scheme string, eur int) *compliance.Reference {
 	c := *ref
 	c.Schemes = slices.Clone(ref.Schemes)
 	for i := range c.Schemes {
 		if c.Schemes[i].ID == scheme {
 			c.Schemes[i].Cost = &compliance.SchemeCost{LowEUR: eur, HighEUR: 2 * eur}
+			if eur < 0 {
+				c.Schemes[i].Cost = nil
+			}
 		}
 	}
 	return &c
@@ -120,7 +123,7 @@ func TestBuild_CertificationsAndStaleness(t *testing.T) {
 
 func TestBuild_EligibilityAndGapCost(t *testing.T) {
 	t.Parallel()
-	ref := withSchemeCost(embedded(t), "bsi-c5", 40000)
+	ref := withSchemeCost(withSchemeCost(embedded(t), "bsi-c5", 40000), "hds", -1)
 	rules := search.NewRules(ref, 0)
 	v, o := cloudVendor()
 	c5 := func(status catalog.Verification) []catalog.Certification {
@@ -158,7 +161,7 @@ func TestBuild_EligibilityAndGapCost(t *testing.T) {
 		})
 	}
 	// A gap of unknown cost is absent, never 0: France wants HDS, whose cost
-	// the reference data does not know.
+	// this test's reference data leaves unknown.
 	d, _ := rules.Build(v, o, nil, day)
 	if c, ok := d.GapCost.Private["FR"]; ok {
 		t.Errorf("FR gap cost %d; unknown costs must be absent", c)
