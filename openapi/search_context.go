@@ -40,10 +40,12 @@ func (h *handlers) buyerFilters(in *SearchOfferingsInput, q *search.Query) error
 	if tc.IsDefault() {
 		return nil
 	}
-	f, err := search.EligibilityFilter(snap.Engine.WithContext(tc), snap.Reference, country.Code, in.Category, q.Buyer, in.Verified)
+	engine := snap.Engine.WithContext(tc)
+	f, err := search.EligibilityFilter(engine, snap.Reference, country.Code, in.Category, q.Buyer, in.Verified)
 	if err != nil {
 		return placeInput(err, map[string]string{"country": "query.eligible_in", "category": "query.category", "buyer": "query.buyer"})
 	}
-	q.EligibleFilter = f
+	// The hits' eligibility lists follow the context too.
+	q.EligibleFilter, q.EligibleUnder = f, search.ContextEligibility(engine, snap.Reference, q.Buyer, in.Verified)
 	return nil
 }

@@ -196,6 +196,36 @@ func TestSearchAPI_Search(t *testing.T) {
 		}
 	}
 
+	// With a context the hits' eligibility lists follow it too: classified
+	// work brings in clearance rules the uncleared vendor cannot meet, so
+	// countries drop out of the lists the default context gives.
+	var plain, classified openapi.SearchResults
+	decodeJSON(t, a.get("/v1/search/offerings?category=penetration-testing&eligible_in=AT&sort=name"), &plain)
+	decodeJSON(t, a.get("/v1/search/offerings?category=penetration-testing&eligible_in=AT&sort=name&context=classified_information"), &classified)
+	if len(plain.Hits) != 3 || len(classified.Hits) != 3 {
+		t.Fatalf("AT: %d hits by default, %d for classified work, want 3 and 3", len(plain.Hits), len(classified.Hits))
+	}
+	tc, err := compliance.ParseContext("classified_information")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range classified.Hits {
+		o, err := a.store.FindOffering(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, as := range rules.Engine.WithContext(tc).AssessAll(compliance.ProfileOf(v, o, nil), time.Now()) {
+			if as.Buyer == compliance.Public && as.Eligible {
+				want = append(want, as.Country)
+			}
+		}
+		slices.Sort(want)
+		if got := h.Eligibility.Countries; !slices.Equal(got, want) || len(got) >= len(plain.Hits[i].Eligibility.Countries) {
+			t.Errorf("%s for classified work: lists %v, engine says %v (default context: %v)", h.Name, got, want, plain.Hits[i].Eligibility.Countries)
+		}
+	}
+
 	// One input rule: codes in any case; unknown values named, with a suggestion, all at once.
 	for _, ok := range []string{"eligible_in=de", "serves=de&language=DE", "vendor_country=de&gap_country=de", "category=Penetration-Testing"} {
 		if r := a.get("/v1/search/offerings?" + ok); r.Code != http.StatusOK {

@@ -111,6 +111,65 @@ func TestEligibilityFilter_AgreesWithEngine(t *testing.T) {
 	}
 }
 
+// TestContextEligibility_AgreesWithEngine: for synthetic offerings and
+// random tender contexts, buyer kinds and bases, the countries a hit lists
+// (ContextEligibility over the document's Met keys) are exactly those where
+// the engine, in that context, calls the offering eligible.
+func TestContextEligibility_AgreesWithEngine(t *testing.T) {
+	t.Parallel()
+	ref := embedded(t)
+	rules := search.NewRules(ref, 0)
+	ps := synth.New(13, ref).Catalogue(60).Profiles()
+	r := rand.New(rand.NewPCG(5, 6))
+	differs := 0 // cases where the context changes some offering's countries
+	for i := range 30 {
+		var tc compliance.Context
+		for _, f := range compliance.Facts {
+			if n := r.IntN(3); n > 0 {
+				if err := tc.Set(f.Fact, n == 1); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		buyer, verified := compliance.Buyers[r.IntN(2)], i%3 == 2
+		e := rules.Engine.WithContext(tc)
+		eligibleIn := search.ContextEligibility(e, ref, buyer, verified)
+		for _, p := range ps {
+			met, metVerified := rules.Engine.Met(p, synth.Today)
+			var want, defaults []string
+			for _, a := range e.AssessAll(p, synth.Today) {
+				if a.Buyer == buyer && ((!verified && a.Eligible) || (verified && a.Basis == compliance.BasisVerified)) {
+					want = append(want, a.Country)
+				}
+			}
+			for _, a := range rules.Engine.AssessAll(p, synth.Today) {
+				if a.Buyer == buyer && ((!verified && a.Eligible) || (verified && a.Basis == compliance.BasisVerified)) {
+					defaults = append(defaults, a.Country)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(defaults)
+			got := eligibleIn(p.Category, met, metVerified)
+			if !slices.Equal(got, orEmpty(want)) {
+				t.Errorf("%s in context %q (%s, verified %v): hit lists %v, engine says %v", p.Category, tc, buyer, verified, got, want)
+			}
+			if !slices.Equal(want, defaults) {
+				differs++
+			}
+		}
+	}
+	if differs < 20 {
+		t.Errorf("only %d cases where the context changes the countries: the test would not notice default lists", differs)
+	}
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 // BenchmarkEligibilityFilter is the filter work a search with a tender
 // context adds to the API's side: every category of one country.
 func BenchmarkEligibilityFilter(b *testing.B) {

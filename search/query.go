@@ -31,6 +31,11 @@ type Query struct {
 	// the default tender context): a filter from EligibilityFilter for
 	// another context.
 	EligibleFilter string
+	// EligibleUnder, when set, decides each hit's Eligible from its category
+	// and Met keys (ContextEligibility: the countries where the offering is
+	// eligible in a tender context) instead of the documents' lists, which
+	// are those of the default context.
+	EligibleUnder func(category string, met, metVerified []string) []string
 	// Schemes keeps offerings covered by a valid certification of one of
 	// these schemes.
 	Schemes []string
@@ -93,7 +98,7 @@ type Hit struct {
 	Document
 	// Eligible are the countries where the offering is eligible for the
 	// query's buyer kind: on all valid certifications, or with Verified on
-	// verified ones only.
+	// verified ones only; in the query's tender context with EligibleUnder.
 	Eligible []string
 	// Highlighted holds name, vendor name and summaries with the matched
 	// words between <mark> and </mark>; nil without query text.
@@ -120,7 +125,15 @@ var retrieved = []string{
 }
 
 func (q Query) retrieve(buyer compliance.Buyer) []string {
-	out := append(slices.Clip(retrieved), eligibility(buyer, q.Verified))
+	out := slices.Clip(retrieved)
+	switch {
+	case q.EligibleUnder == nil:
+		out = append(out, eligibility(buyer, q.Verified))
+	case q.Verified:
+		out = append(out, "met", "met_verified")
+	default:
+		out = append(out, "met")
+	}
 	if q.GapCountry != "" {
 		out = append(out, "gap_cost."+string(buyer)+"."+q.GapCountry)
 	}
@@ -319,6 +332,10 @@ func (q Query) hit(h *responseHit, buyer compliance.Buyer) Hit {
 		hit.Eligible = h.EligiblePublicVerified
 	default:
 		hit.Eligible = h.EligiblePublic
+	}
+	if q.EligibleUnder != nil {
+		hit.Eligible = q.EligibleUnder(h.Category, h.Met, h.MetVerified)
+		hit.Met, hit.MetVerified = nil, nil
 	}
 	hit.Eligible = orEmpty(hit.Eligible)
 	if c, ok := costs[q.GapCountry]; ok && q.GapCountry != "" {
