@@ -93,3 +93,14 @@ func (s *Store) recordEligibility(ctx context.Context, version string, ids []uui
 	})
 	return n, err
 }
+
+// EligibilityRecorded reports whether the recorded eligibility is all under
+// reference data version: some offering's is, and none is under another
+// version. A replica that starts under data already compared need not
+// compare again (offerings added since have nothing to compare with yet).
+func (s *Store) EligibilityRecorded(ctx context.Context, version string) (ok bool, err error) {
+	defer wrap(&err, "catalog.EligibilityRecorded(%s)", version)
+	err = s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM offering_eligibility WHERE reference_version = $1)
+		AND NOT EXISTS (SELECT 1 FROM offering_eligibility WHERE reference_version <> $1)`, version).Scan(&ok)
+	return ok, translate(err)
+}

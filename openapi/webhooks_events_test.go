@@ -84,11 +84,20 @@ func TestAPI_WebhooksDeliverVendorAndBuyerEvents(t *testing.T) {
 	var p projectView
 	buyer.do(http.MethodPost, "/v1/projects", validProject()).want(http.StatusCreated).decode(&p)
 	buyer.do(http.MethodPut, "/v1/projects/"+p.ID+"/shortlist/"+o, obj{"decision": "included"}).want(http.StatusOK)
+	recorded := func(version string, want bool) {
+		t.Helper()
+		if got, err := c.store.EligibilityRecorded(ctx, version); err != nil || got != want {
+			t.Errorf("eligibility recorded under %s: %v, %v; want %v", version, got, err, want)
+		}
+	}
+	recorded("v1", false) // nothing recorded yet: a start must compare
 	if _, err := c.store.RecordEligibility(ctx, "v1", func(catalog.IndexEntry) (json.RawMessage, error) {
 		return json.RawMessage(`{"public": ["DE"]}`), nil
 	}); err != nil {
 		t.Fatal(err)
 	}
+	recorded("v1", true) // a restart under v1 skips the pass
+	recorded("v2", false)
 
 	vendorRcv := subscribe(t, c.as(c.key(catalog.RoleVendor, v)))
 	buyerRcv := subscribe(t, buyer)
@@ -121,6 +130,8 @@ func TestAPI_WebhooksDeliverVendorAndBuyerEvents(t *testing.T) {
 	if err != nil || changed != 1 {
 		t.Fatalf("eligibility under v2: %d changed, %v; want 1", changed, err)
 	}
+	recorded("v2", true)
+	recorded("v1", false)
 	deliverAll(t, w)
 
 	got := eventsOf(vendorRcv)

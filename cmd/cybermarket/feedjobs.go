@@ -74,7 +74,9 @@ func runCertificateNotices(ctx context.Context, store *catalog.Store, log *slog.
 
 // eligibilityOnChange compares every public offering's eligibility with the
 // recorded one whenever reference signals, under the reference data then
-// current.
+// current. A start under data whose comparison is already recorded skips
+// it; otherwise the pass runs paced (see paced), so that a reference change
+// does not take the replica's CPU from the requests it serves.
 func eligibilityOnChange(ctx context.Context, store *catalog.Store, live *compliance.Live, reference <-chan struct{}, log *slog.Logger) {
 	for {
 		select {
@@ -83,13 +85,42 @@ func eligibilityOnChange(ctx context.Context, store *catalog.Store, live *compli
 		case <-reference:
 		}
 		snap := live.Current()
-		n, err := store.RecordEligibility(ctx, snap.Reference.Version, EligibilityUnder(search.NewRules(snap.Reference, snap.Revision), time.Now()))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("eligibility comparison failed; retrying at the next reference change or start", "error", err)
-		case n > 0:
-			log.Info("eligibility changed with the reference data", "offerings", n, "version", snap.Reference.Version)
+		version := snap.Reference.Version
+		if done, err := store.EligibilityRecorded(ctx, version); err == nil && done {
+			log.Debug("eligibility already compared under this reference data", "version", version)
+			continue
 		}
+		start := time.Now()
+		n, err := store.RecordEligibility(ctx, version, paced(EligibilityUnder(search.NewRules(snap.Reference, snap.Revision), time.Now()), eligibilityDuty,
+			time.Now, time.Sleep))
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("eligibility comparison failed; retrying at the next reference change or start", "error", err)
+			}
+			continue
+		}
+		log.Info("eligibility compared with the reference data", "version", version, "changed", n,
+			"duration_ms", time.Since(start).Milliseconds())
+	}
+}
+
+// eligibilityDuty is the share of one core the eligibility comparison may
+// use: it computes every public offering's eligibility, about 0.5 ms each.
+const eligibilityDuty = 0.5
+
+// paced wraps f so that it runs at most duty of the time, as measured with
+// now: after every 50 ms of work it sleeps in proportion. The pass's read
+// snapshot stays open that much longer; nothing waits on it.
+func paced(f catalog.Eligibility, duty float64, now func() time.Time, sleep func(time.Duration)) catalog.Eligibility {
+	var busy time.Duration
+	return func(e catalog.IndexEntry) (json.RawMessage, error) {
+		start := now()
+		v, err := f(e)
+		if busy += now().Sub(start); busy >= 50*time.Millisecond {
+			sleep(time.Duration(float64(busy) * (1 - duty) / duty))
+			busy = 0
+		}
+		return v, err
 	}
 }
 
