@@ -43,7 +43,7 @@ func requirementsTable(reqs []compliance.Requirement) [][]string {
 }
 
 var schemeColumns = []string{"id", "name", "owner", "kind", "status", "jurisdiction", "levels", "validity_years",
-	"cost_low_eur", "cost_high_eur", "cost_covers", "cost_source", "cost_note",
+	"cost_low_eur", "cost_high_eur", "cost_no_fee", "cost_covers", "cost_source", "cost_note",
 	"lead_time_low_months", "lead_time_high_months", "lead_time_note", "recognition", "source_urls"}
 
 func schemesTable(schemes []compliance.Scheme) [][]string {
@@ -53,16 +53,17 @@ func schemesTable(schemes []compliance.Scheme) [][]string {
 		for _, src := range s.Sources {
 			urls = append(urls, src.URL)
 		}
-		var costLow, costHigh, covers, costSource, leadLow, leadHigh string
+		var costLow, costHigh, noFee, covers, costSource, leadLow, leadHigh string
 		if c := s.Cost; c != nil {
 			costLow, costHigh, covers, costSource = strconv.Itoa(c.LowEUR), strconv.Itoa(c.HighEUR), c.Covers, c.Source.URL
+			noFee = strconv.FormatBool(c.NoFee)
 		}
 		if l := s.LeadTime; l != nil {
 			leadLow = strconv.FormatFloat(l.LowMonths, 'f', -1, 64)
 			leadHigh = strconv.FormatFloat(l.HighMonths, 'f', -1, 64)
 		}
 		out = append(out, []string{s.ID, s.Name, s.Owner, string(s.Kind), string(s.Status), s.Jurisdiction, cellList(s.Levels),
-			cellNum(s.ValidityYears), costLow, costHigh, covers, costSource, s.CostNote, leadLow, leadHigh, s.LeadTimeNote,
+			cellNum(s.ValidityYears), costLow, costHigh, noFee, covers, costSource, s.CostNote, leadLow, leadHigh, s.LeadTimeNote,
 			cellList(s.Recognition), cellList(urls)})
 	}
 	return out

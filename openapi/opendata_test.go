@@ -120,6 +120,22 @@ func TestAPI_OpenDataFiles(t *testing.T) {
 			}
 		}
 	})
+	t.Run("schemes tell a free scheme from an unknown cost", func(t *testing.T) {
+		table := readCSV(t, anon.do(http.MethodGet, "/v1/open-data/schemes?format=csv", nil).want(http.StatusOK))
+		id, low, noFee, note := column(t, table, "id"), column(t, table, "cost_low_eur"), column(t, table, "cost_no_fee"), column(t, table, "cost_note")
+		for i := range id {
+			switch id[i] {
+			case "khzg-authorised-it-provider": // the BAS training and test are free (BMG FAQ)
+				if low[i] != "0" || noFee[i] != "true" {
+					t.Errorf("%s: low %q no_fee %q", id[i], low[i], noFee[i])
+				}
+			case "cpstic": // unpriced: blank, never 0
+				if low[i] != "" || noFee[i] != "" || note[i] == "" {
+					t.Errorf("%s: low %q no_fee %q note %q", id[i], low[i], noFee[i], note[i])
+				}
+			}
+		}
+	})
 	anon.do(http.MethodGet, "/v1/open-data/schemes?format=xml", nil).problem(http.StatusUnprocessableEntity)
 }
 
