@@ -221,14 +221,24 @@ func dropGone(ctx context.Context, tx pgx.Tx, t table, gone map[string]existing,
 // syncLevels makes scheme_levels match the levels in each scheme's current
 // document (edited or not). Levels a certification uses stay.
 func syncLevels(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `
-		WITH want AS (
+	// The revision triggers fire per statement, even for one that changes
+	// no row: write only when a level is to be added, re-ranked or removed,
+	// so that a start under the same data keeps the revision.
+	const want = `WITH want AS (
 			SELECT s.id AS scheme_id, l.level, l.rank::int AS rank
 			FROM schemes s, jsonb_array_elements_text(coalesce(s.doc->'levels', '[]')) WITH ORDINALITY AS l(level, rank)
-		), removed AS (
-			DELETE FROM scheme_levels sl
-			WHERE NOT EXISTS (SELECT 1 FROM want w WHERE w.scheme_id = sl.scheme_id AND w.level = sl.level)
-			  AND NOT EXISTS (SELECT 1 FROM certifications c WHERE c.scheme = sl.scheme_id AND c.level = sl.level)
+		)`
+	const stale = `NOT EXISTS (SELECT 1 FROM want w WHERE w.scheme_id = sl.scheme_id AND w.level = sl.level)
+			  AND NOT EXISTS (SELECT 1 FROM certifications c WHERE c.scheme = sl.scheme_id AND c.level = sl.level)`
+	var changes bool
+	if err := tx.QueryRow(ctx, want+`
+		SELECT EXISTS (SELECT 1 FROM want w LEFT JOIN scheme_levels sl ON sl.scheme_id = w.scheme_id AND sl.level = w.level
+		               WHERE sl.rank IS DISTINCT FROM w.rank)
+		    OR EXISTS (SELECT 1 FROM scheme_levels sl WHERE `+stale+`)`).Scan(&changes); err != nil || !changes {
+		return err
+	}
+	_, err := tx.Exec(ctx, want+`, removed AS (
+			DELETE FROM scheme_levels sl WHERE `+stale+`
 		)
 		INSERT INTO scheme_levels (scheme_id, level, rank)
 		SELECT scheme_id, level, rank FROM want

@@ -73,12 +73,21 @@ func TestSync(t *testing.T) {
 	})
 
 	t.Run("a second sync changes nothing", func(t *testing.T) {
+		before, err := rs.Revision(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		again, err := rs.Sync(ctx, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if again.Unchanged != want || again.Inserted+again.Updated+again.Deleted != 0 || len(again.Kept) != 0 {
 			t.Errorf("second sync %+v", again)
+		}
+		// Nor the revision: every replica's start syncs, and a new revision
+		// is a new reference version (search rebuilds, the eligibility pass).
+		if after, err := rs.Revision(ctx); err != nil || after != before {
+			t.Errorf("revision %d -> %d (%v) after a sync that changed nothing", before, after, err)
 		}
 	})
 
