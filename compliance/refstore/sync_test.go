@@ -85,7 +85,8 @@ func TestSync(t *testing.T) {
 			t.Errorf("second sync %+v", again)
 		}
 		// Nor the revision: every replica's start syncs, and a new revision
-		// is a new reference version (search rebuilds, the eligibility pass).
+		// is a new reference version (answers and events carry it, and the
+		// eligibility comparison runs again).
 		if after, err := rs.Revision(ctx); err != nil || after != before {
 			t.Errorf("revision %d -> %d (%v) after a sync that changed nothing", before, after, err)
 		}
