@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -237,34 +238,26 @@ func (h *handlers) createKey(ctx context.Context, in *CreateKeyInput) (*CreateKe
 // its own organisation (likewise). Admins may make any key.
 func mayMakeKey(p Principal, k *catalog.APIKey) error {
 	switch p.Role {
-	case catalog.RoleBuyer:
-		return mayMakeBuyerKey(p, k)
 	case catalog.RoleVendor:
-	default:
-		return nil
-	}
-	if k.Role != catalog.RoleVendor {
-		return denied("A vendor key may only make vendor keys.")
-	}
-	if k.VendorID == uuid.Nil {
-		k.VendorID = p.VendorID
-	}
-	if k.VendorID != p.VendorID {
-		return denied("A vendor key may only make keys for its own vendor.")
+		return mayMakeOwnKey(p.Role, k, &k.VendorID, p.VendorID, "vendor")
+	case catalog.RoleBuyer:
+		return mayMakeOwnKey(p.Role, k, &k.BuyerID, p.BuyerID, "buyer organisation")
 	}
 	return nil
 }
 
-// mayMakeBuyerKey is mayMakeKey for a buyer key.
-func mayMakeBuyerKey(p Principal, k *catalog.APIKey) error {
-	if k.Role != catalog.RoleBuyer {
-		return denied("A buyer key may only make buyer keys.")
+// mayMakeOwnKey is mayMakeKey for a key of role that belongs to an
+// organisation (mine): it may make keys of its role for mine only; the new
+// key's owner (its vendor or buyer, org) defaults to mine.
+func mayMakeOwnKey(role catalog.Role, k *catalog.APIKey, owner *uuid.UUID, mine uuid.UUID, org string) error {
+	if k.Role != role {
+		return denied(fmt.Sprintf("A %s key may only make %s keys.", role, role))
 	}
-	if k.BuyerID == uuid.Nil {
-		k.BuyerID = p.BuyerID
+	if *owner == uuid.Nil {
+		*owner = mine
 	}
-	if k.BuyerID != p.BuyerID {
-		return denied("A buyer key may only make keys for its own buyer organisation.")
+	if *owner != mine {
+		return denied(fmt.Sprintf("A %s key may only make keys for its own %s.", role, org))
 	}
 	return nil
 }

@@ -169,26 +169,31 @@ type OpenBarriers struct {
 type GetOpenRequirementsInput struct{ OpenDataFormat }
 
 func (h *handlers) getOpenRequirements(ctx context.Context, in *GetOpenRequirementsInput) (*OpenDataFileOutput, error) {
-	pos, err := h.Catalog.HeadPosition(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ref := h.reference()
-	meta := openMeta("requirements", ref.Version, pos, positionOfReference, time.Now())
-	return openFile(meta, in.Format, orEmpty(mapSlice(ref.Requirements, requirementView)), requirementsTable(ref.Requirements))
+	return h.openReferenceFile(ctx, "requirements", in.Format, func(ref *compliance.Reference) (any, [][]string) {
+		return orEmpty(mapSlice(ref.Requirements, requirementView)), requirementsTable(ref.Requirements)
+	})
 }
 
 // GetOpenSchemesInput picks the format.
 type GetOpenSchemesInput struct{ OpenDataFormat }
 
 func (h *handlers) getOpenSchemes(ctx context.Context, in *GetOpenSchemesInput) (*OpenDataFileOutput, error) {
+	return h.openReferenceFile(ctx, "schemes", in.Format, func(ref *compliance.Reference) (any, [][]string) {
+		return orEmpty(mapSlice(ref.Schemes, schemeView)), schemesTable(ref.Schemes)
+	})
+}
+
+// openReferenceFile is a download of the reference data in use: rows gives
+// its JSON rows and CSV table; the change position is the feed's head.
+func (h *handlers) openReferenceFile(ctx context.Context, dataset, format string,
+	rows func(*compliance.Reference) (any, [][]string)) (*OpenDataFileOutput, error) {
 	pos, err := h.Catalog.HeadPosition(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ref := h.reference()
-	meta := openMeta("schemes", ref.Version, pos, positionOfReference, time.Now())
-	return openFile(meta, in.Format, orEmpty(mapSlice(ref.Schemes, schemeView)), schemesTable(ref.Schemes))
+	data, table := rows(ref)
+	return openFile(openMeta(dataset, ref.Version, pos, positionOfReference, time.Now()), format, data, table)
 }
 
 // GetOpenBarriersInput picks the format.

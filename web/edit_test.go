@@ -12,8 +12,7 @@ func TestPages_VendorEditsAndWithdraws(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	b := s.browser()
-	b.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK, "Your API key")
+	b.post("/signup", vendorSignUp()).want(http.StatusOK, "Your API key")
 	d := b.post("/dashboard/offerings", url.Values{"name": {"Audit PASSI"}, "category": {"penetration-testing"},
 		"text_lang": {"fr"}, "summary": {"Tests d'intrusion."}, "delivery": {"on-site"},
 		"countries": {"FR", "BE"}, "languages": {"fr"}, "status": {"published"}}).want(http.StatusOK, "Audit PASSI")

@@ -50,8 +50,7 @@ func TestForms_OfferingErrorsInWords(t *testing.T) {
 	s := newSite(t)
 	b := s.browser()
 	b.lang = "fr"
-	b.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK)
+	b.post("/signup", vendorSignUp()).want(http.StatusOK)
 	p := b.post("/dashboard/offerings", url.Values{"name": {"A"}, "category": {"penetration-testing"}, "delivery": {"remote"},
 		"summary": {"Audit"}, "text_lang": {"fr"}})
 	p.want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-countries"`, `href="#f-languages"`, "Certaines réponses sont à corriger.")
@@ -65,8 +64,7 @@ func TestForms_OfferingAndCertificateErrorsInOneRound(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	b := s.browser()
-	b.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK)
+	b.post("/signup", vendorSignUp()).want(http.StatusOK)
 	p := b.post("/dashboard/offerings", url.Values{"name": {"Audit PASSI"}, "category": {"penetration-testing"},
 		"delivery": {"remote"}, "summary": {"Audit"}, "text_lang": {"fr"}, "countries": {"UK"}, "data_locations": {"XX"}})
 	p.want(http.StatusUnprocessableEntity, `href="#f-countries"`, `href="#f-languages"`, `href="#f-data-locations"`,

@@ -26,15 +26,6 @@ type buyerView struct {
 	CreatedAt  string `json:"created_at"`
 }
 
-// registeredBuyer is create-buyer's answer.
-type registeredBuyer struct {
-	buyerView
-	APIKey *struct {
-		Token string `json:"token"`
-		keyView
-	} `json:"api_key"`
-}
-
 // buyerFields are the fields of the buyer registration form.
 func buyerFields(v *view) []field {
 	return []field{{Name: "legal_name", Label: v.T("Legal name")}, {Name: "country", Label: v.T("Country")},
@@ -53,26 +44,11 @@ func (s *Server) buyerSignUp(q *request) error {
 	if err := q.r.ParseForm(); err != nil {
 		return errPage{http.StatusBadRequest}
 	}
-	ref, err := q.reference()
-	if err != nil {
-		return err
-	}
 	f := q.r.PostForm
 	body := map[string]any{"legal_name": f.Get("legal_name"), "country": f.Get("country"), "ownership": f.Get("ownership"),
 		"nis2_entity": f.Get("nis2_entity"), "vat_number": f.Get("vat_number")}
 	optional(body, "lei", f.Get("lei"))
-	var out registeredBuyer
-	anon := &apiClient{api: s.api, from: q.r}
-	if err := anon.call(q.r.Context(), http.MethodPost, "/v1/buyers", body, &out); err != nil {
-		return q.formFailed(err, "buyer_signup", "Buyer registration", signUpData{ref}, buyerFields)
-	}
-	if out.APIKey == nil {
-		return errPage{http.StatusInternalServerError}
-	}
-	if err := s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "buyer", name: out.APIKey.Name, showKey: true}); err != nil {
-		return err
-	}
-	return q.redirect("/projects")
+	return s.selfRegister(q, "/v1/buyers", body, registrationForm{"buyer_signup", "Buyer registration", buyerFields}, "buyer", "/projects")
 }
 
 // ownBuyer is the buyer organisation of the session's buyer key.

@@ -85,10 +85,6 @@ func (s *Server) signUp(q *request) error {
 	if err := q.r.ParseForm(); err != nil {
 		return errPage{http.StatusBadRequest}
 	}
-	ref, err := q.reference()
-	if err != nil {
-		return err
-	}
 	f := q.r.PostForm
 	body := map[string]any{
 		"legal_name": f.Get("legal_name"), "vat_number": f.Get("vat_number"), "country": f.Get("country"),
@@ -99,20 +95,47 @@ func (s *Server) signUp(q *request) error {
 	contact := body["contact"].(map[string]any)
 	optional(contact, "name", f.Get("contact.name"))
 	optional(contact, "phone", f.Get("contact.phone"))
+	return s.selfRegister(q, "/v1/vendors", body, registrationForm{"signup", "Vendor sign-up", vendorFields}, "vendor", "/dashboard")
+}
 
-	var out registeredVendor
+// registrationForm is a self-registration page: its template, title and
+// fields (for the API's field errors).
+type registrationForm struct {
+	template, title string
+	fields          func(*view) []field
+}
+
+// selfRegister posts body to path without a key (a self-registration), keeps
+// the key the API answers with in a new session of role, to show it once,
+// and goes to next; a refusal shows form again with the API's field errors.
+// A vendor session also keeps the new vendor's id.
+func (s *Server) selfRegister(q *request, path string, body map[string]any, form registrationForm, role, next string) error {
+	ref, err := q.reference()
+	if err != nil {
+		return err
+	}
+	var out struct {
+		ID     string `json:"id"`
+		APIKey *struct {
+			Token string `json:"token"`
+			keyView
+		} `json:"api_key"`
+	}
 	anon := &apiClient{api: s.api, from: q.r}
-	if err := anon.call(q.r.Context(), http.MethodPost, "/v1/vendors", body, &out); err != nil {
-		return q.formFailed(err, "signup", "Vendor sign-up", signUpData{ref}, vendorFields)
+	if err := anon.call(q.r.Context(), http.MethodPost, path, body, &out); err != nil {
+		return q.formFailed(err, form.template, form.title, signUpData{ref}, form.fields)
 	}
 	if out.APIKey == nil {
 		return errPage{http.StatusInternalServerError}
 	}
-	if err := s.sessions.start(q.w, q.r, session{key: out.APIKey.Token, role: "vendor", name: out.APIKey.Name,
-		vendor: out.ID, showKey: true}); err != nil {
+	sess := session{key: out.APIKey.Token, role: role, name: out.APIKey.Name, showKey: true}
+	if role == "vendor" {
+		sess.vendor = out.ID
+	}
+	if err := s.sessions.start(q.w, q.r, sess); err != nil {
 		return err
 	}
-	return q.redirect("/dashboard")
+	return q.redirect(next)
 }
 
 // optional sets m[k] when v is not blank: the API tells an absent optional

@@ -96,8 +96,7 @@ func TestPages_VendorSignUpAndDashboard(t *testing.T) {
 	bad.want(http.StatusUnprocessableEntity, `class="error-summary"`, `href="#f-vat-number"`, `href="#f-contact-email"`,
 		`id="f-vat-number-error"`, `aria-invalid="true"`, `value="Clinique Sûre SAS (fictional)"`)
 
-	ok := b.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}})
+	ok := b.post("/signup", vendorSignUp())
 	ok.want(http.StatusOK, "Your API key", `id="new-key"`, "pending", "Add a service")
 	key := regexp.MustCompile(`id="new-key">([^<]+)<`).FindStringSubmatch(ok.Body)
 	if key == nil || !strings.HasPrefix(key[1], "cm_") {

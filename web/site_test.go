@@ -47,6 +47,13 @@ type site struct {
 var noLimits = openapi.Limits{Address: openapi.Unlimited, Key: openapi.Unlimited,
 	AuthFailure: openapi.Unlimited, Registration: openapi.Unlimited}
 
+// vendorSignUp is the sign-up form of the fictional French vendor most page
+// tests register, valid as it stands.
+func vendorSignUp() url.Values {
+	return url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
+		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}
+}
+
 func newSite(t testing.TB) *site {
 	t.Helper()
 	store, _ := catalogtest.NewStore(t)

@@ -13,8 +13,7 @@ func TestPages_StaffModeration(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	vendor := s.browser()
-	vendor.post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK, "pending")
+	vendor.post("/signup", vendorSignUp()).want(http.StatusOK, "pending")
 	vendor.get("/staff").want(http.StatusForbidden)
 	until := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
 	for _, n := range []string{"ISMS-1", "ISMS-2"} {
@@ -71,8 +70,7 @@ func TestPages_StaffModeration(t *testing.T) {
 func TestPages_StaffVendorStatusFilter(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	s.browser().post("/signup", url.Values{"legal_name": {"Clinique Sûre SAS (fictional)"}, "vat_number": {"FR40303265045"},
-		"country": {"FR"}, "size": {"small"}, "contact.email": {"appels@clinique-sure.example"}}).want(http.StatusOK, "pending")
+	s.browser().post("/signup", vendorSignUp()).want(http.StatusOK, "pending")
 	var active, suspended struct {
 		ID string `json:"id"`
 	}

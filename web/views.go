@@ -164,15 +164,6 @@ type keyView struct {
 	VendorID string `json:"vendor_id"`
 }
 
-// registeredVendor is create-vendor's answer.
-type registeredVendor struct {
-	vendorView
-	APIKey *struct {
-		Token string `json:"token"`
-		keyView
-	} `json:"api_key"`
-}
-
 // Reference lists.
 
 type countryRef struct {
