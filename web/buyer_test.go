@@ -131,7 +131,10 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 
 	// Vendors: the market view of an offering and the roadmap.
 	market := b.get("/offerings/"+c.uncertified+"/market").want(http.StatusOK, "Where can it be sold?", "Public hospitals",
-		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`)
+		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`,
+		// each scheme with its own sourced cost; where a language also blocks,
+		// no total, and no "unknown" for a cost that is known
+		"HDS - Hébergeur de Données de Santé certification (France) (20,000–30,000 €)", "certificates alone are not enough")
 	// Countries in the order of the names shown: Denmark before Germany.
 	if dk, de := strings.Index(market.Body, `<th scope="row">Denmark</th>`), strings.Index(market.Body, `<th scope="row">Germany</th>`); dk < 0 || de < 0 || dk > de {
 		t.Errorf("market rows out of name order: Denmark at %d, Germany at %d", dk, de)
