@@ -33,6 +33,8 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"bsi-it-grundschutz", 2978, 2978, "https://github.com/bundestag/gesetze/blob/a7b14b93edda3c7faa6a01ba1cdf84fe43e53e3c/b/bmibgebv/index.md"},
 		{"bsi-c5", 40000, 120000, "https://github.com/GovaGuard/landing-page/blob/fa41f2cebced4eddd6c87e7806debdb8290bfac7/templates/insight-c5-kosten.html"},
 		{"csa-star", 15000, 60000, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
+		// Fourth pass (2026-12-02): research/costs-pass4.yaml; USD 2,008 at the rate above.
+		{"iso-27001-lead-auditor", 1708, 1708, "https://github.com/PaulJerimy/SecCertRoadmapHTML/blob/08d8c6317ce436645b49e46c724d487107f5a9fa/Security-Certification-Roadmap9.html"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
 			s, ok := ref.Scheme(tc.scheme)
@@ -56,6 +58,7 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"ens", 3, 12, "https://github.com/arnau-avson/avson-web2/blob/eccd3f363b87ab0030085edd456a7bd843832ecb/code_new_react/src/pages/blog/CuantoCuestaCertificadoEns.tsx"},
 		{"khzg-authorised-it-provider", 0, 0, "https://www.borchers-kollegen.de/blog/dr-jan-appel/khzg-zertifikat/"},
 		{"csa-star", 2, 4, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
+		{"iso-27001-lead-auditor", 0.25, 0.25, "https://github.com/mfroehlymscpi/pilotage_securite/blob/0b2a4afe99be27168161c2e80db1e8cb1d40d7ca/archive/Certifications_Budget_Formation.md"},
 		{"acn-cloud-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
 		{"acn-cloud-infrastructure-qualification", 2, 2.5, "https://www.marekhronec.com/knowledge-base/compliance/italy-acn-cloud-qualification"},
 	} {
