@@ -22,6 +22,9 @@ var messageRules = []messageRule{
 	{regexp.MustCompile(`^(?:is required|must not be blank|must list at least one value|must have at least one entry|expected required property .* to be present)$`),
 		func(v *view, _ []string) string { return v.T("Enter or choose a value") }},
 	{regexp.MustCompile(`^(?:expected (?:string )?length >=|must be at least) (\d+)(?: characters long)?$`), func(v *view, m []string) string {
+		if atoi(m[1]) == 1 {
+			return v.T("Enter at least one character")
+		}
 		return v.T("Enter at least %d characters", atoi(m[1]))
 	}},
 	{regexp.MustCompile(`^(?:expected (?:string )?length <=|must be at most) (\d+)(?: characters long)?$`), func(v *view, m []string) string {

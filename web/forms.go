@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -71,6 +73,9 @@ type field struct {
 	// Choice marks a select: a missing, short or unknown value reads as
 	// "choose one from the list", not as typing advice.
 	Choice bool
+	// Lines marks a text area typed one item per line: an error of the
+	// API's item i is said of line i+1.
+	Lines bool
 }
 
 // index matches array indices and map keys in locations: body.countries[0].
@@ -105,6 +110,9 @@ func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 		case invalid:
 			msg = humanMessage(v, msg)
 		}
+		if n, ok := lineOf(e.Location); ok && known && fld.Lines {
+			msg = lineText(v, n) + msg
+		}
 		fe := fieldError{Message: msg}
 		if known {
 			fe.Field, fe.Label = fld.Name, fld.Label
@@ -125,6 +133,27 @@ func (f *form) addProblemIn(v *view, p *problem, fields []field) {
 		return len(fields)
 	}
 	slices.SortStableFunc(f.Summary, func(a, b fieldError) int { return order(a) - order(b) })
+}
+
+// firstIndex matches the first numeric index of a location: body.lots[2].title.
+var firstIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// lineOf is the line (from 1) of the list item a location names.
+func lineOf(location string) (int, bool) {
+	m := firstIndex.FindStringSubmatch(location)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n + 1, err == nil
+}
+
+// lineText is "Line n: " in the page's language (English without a view).
+func lineText(v *view, n int) string {
+	if v == nil {
+		return fmt.Sprintf("Line %d: ", n)
+	}
+	return v.T("Line %d: ", n)
 }
 
 // fieldOf finds the field of an API error location: the longest field name

@@ -40,6 +40,7 @@ type projectView struct {
 	Title     string               `json:"title"`
 	Category  string               `json:"category"`
 	CPVCodes  []string             `json:"cpv_codes"`
+	Lots      []lotView            `json:"lots"`
 	Country   string               `json:"country"`
 	BuyerKind string               `json:"buyer_kind"`
 	Context   []string             `json:"context"`
@@ -62,6 +63,12 @@ func (p projectView) LockedText() string {
 		return p.LockedAt
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// lotView is a lot of a project.
+type lotView struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
 }
 
 // savedSearchView is a search saved in a project.
@@ -174,7 +181,8 @@ func (s *Server) projects(q *request) error {
 // projectFields are the fields of the project form, as the API names them.
 func projectFields(v *view) []field {
 	return []field{{Name: "title", Label: v.T("Title")}, {Name: "category", Label: v.T("Category")},
-		{Name: "cpv_codes", Label: v.T("CPV codes")}, {Name: "country", Label: v.T("Country of performance")},
+		{Name: "cpv_codes", Label: v.T("CPV codes")}, {Name: "lots", Label: v.T("Lots"), Lines: true},
+		{Name: "country", Label: v.T("Country of performance")},
 		{Name: "buyer_kind", Label: v.T("Assess for")}, {Name: "context", Label: v.T("Tender context")}}
 }
 
@@ -212,6 +220,9 @@ func (s *Server) createProject(q *request) error {
 	if codes := splitList(f.Get("cpv_codes")); len(codes) > 0 {
 		body["cpv_codes"] = codes
 	}
+	if lots := parseLots(f.Get("lots")); len(lots) > 0 {
+		body["lots"] = lots
+	}
 	optional(body, "buyer_kind", f.Get("buyer_kind"))
 	if facts := nonEmpty(f["context"]); len(facts) > 0 {
 		body["context"] = facts
@@ -221,6 +232,25 @@ func (s *Server) createProject(q *request) error {
 		return q.formFailed(err, "project_form", "Start a procurement project", projectFormData{Ref: ref, Facts: tenderFacts}, projectFields)
 	}
 	return q.redirect("/projects/" + url.PathEscape(created.ID) + "?done=created")
+}
+
+// parseLots reads the lots typed one per line, "identifier: what it covers"
+// (a tab may stand for the colon). A line without either is sent as an
+// identifier without a title, so that the API names the line's error.
+func parseLots(s string) []lotView {
+	var lots []lotView
+	for line := range strings.Lines(s) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		id, title, ok := strings.Cut(line, ":")
+		if !ok {
+			id, title, _ = strings.Cut(line, "\t")
+		}
+		lots = append(lots, lotView{ID: strings.TrimSpace(id), Title: strings.TrimSpace(title)})
+	}
+	return lots
 }
 
 // splitList splits a list typed with commas, semicolons, spaces or lines.

@@ -66,9 +66,16 @@ func TestPages_BuyerProjectWithoutJavaScript(t *testing.T) {
 		`href="#f-title"`, `href="#f-country"`, `value="12345678-0"`)
 	b.post("/projects", url.Values{"title": {"Hosting"}, "country": {"FR"}, "cpv_codes": {"12345678-0"}}).
 		want(http.StatusUnprocessableEntity, `href="#f-category"`, `href="#f-cpv-codes"`)
+	// Lots one per line; the API's error of the second lot is said of line 2.
+	b.post("/projects", url.Values{"title": {"Hosting"}, "category": {"cloud-hosting"}, "country": {"FR"},
+		"lots": {"LOT-1: Hosting\r\nLOT-2 without a title\r\n"}}).
+		want(http.StatusUnprocessableEntity, `href="#f-lots"`, "Line 2: Enter at least one character", "LOT-2 without a title").
+		lacks("Line 1: ")
 	p := b.post("/projects", url.Values{"title": {"Hosting of the patient record"}, "category": {"cloud-hosting"},
-		"cpv_codes": {"72212730-5"}, "country": {"FR"}, "context": {"health_data_hosted"}})
-	p.want(http.StatusOK, "Project started.", "Hosting of the patient record", "72212730-5", "Health data is hosted", "open")
+		"cpv_codes": {"72212730-5"}, "country": {"FR"}, "context": {"health_data_hosted"},
+		"lots": {"LOT-1: Hosting\r\n\r\nLOT-2\tBackup in a second site\r\n"}})
+	p.want(http.StatusOK, "Project started.", "Hosting of the patient record", "72212730-5", "Health data is hosted", "open",
+		"<strong>LOT-1</strong>: Hosting", "<strong>LOT-2</strong>: Backup in a second site")
 	id := submatch(t, `/projects/([0-9a-f-]{36})\?done=created`, p.URL)
 
 	// A search saved in the project opens its results; each card offers
