@@ -19,6 +19,7 @@ func (s *Server) projectRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /buyers/signup", s.page(s.buyerSignUp))
 	mux.Handle("GET /staff/buyers", s.page(s.staffBuyers))
 	mux.Handle("POST /staff/buyers/{id}/admit", s.page(s.admitBuyer))
+	mux.Handle("GET /staff/projects", s.page(s.staffProjects))
 	mux.Handle("GET /projects", s.page(s.projects))
 	mux.Handle("GET /projects/new", s.page(s.newProjectForm))
 	mux.Handle("POST /projects", s.page(s.createProject))
@@ -37,6 +38,7 @@ func (s *Server) projectRoutes(mux *http.ServeMux) {
 // projectView is a project (get-project).
 type projectView struct {
 	ID        string               `json:"id"`
+	BuyerID   string               `json:"buyer_id"`
 	Title     string               `json:"title"`
 	Category  string               `json:"category"`
 	CPVCodes  []string             `json:"cpv_codes"`
@@ -140,6 +142,22 @@ func (q *request) requireBuyer() (bool, error) {
 		return false, errPage{http.StatusForbidden}
 	}
 	return true, nil
+}
+
+// requireProjectReader allows a buyer's session, which reads and changes its
+// organisation's projects, and staff, who read every project; it reports
+// whether the session may change the project (a buyer's).
+func (q *request) requireProjectReader() (ok, buyer bool, err error) {
+	if !q.requireSession() {
+		return false, false, nil
+	}
+	switch {
+	case q.sess.role == "buyer":
+		return true, true, nil
+	case q.sess.IsStaff():
+		return true, false, nil
+	}
+	return false, false, errPage{http.StatusForbidden}
 }
 
 // requireBuyerPost is requireBuyer for a form post: it also parses the form.

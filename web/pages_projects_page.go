@@ -16,6 +16,10 @@ type projectData struct {
 	Done string
 	// Included are the offerings the shortlist includes, to award one.
 	Included []option
+	// ReadOnly is staff's view: no forms; Buyer is then the buyer
+	// organisation's name.
+	ReadOnly bool
+	Buyer    string
 }
 
 // SearchURL is the search page for a saved search, inside the project.
@@ -60,12 +64,36 @@ func (d *projectData) FilterText(s savedSearchView) string {
 	return strings.Join(parts, ", ")
 }
 
-// project answers the project page.
+// project answers the project page: the buyer's, with its forms, or
+// staff's, read only.
 func (s *Server) project(q *request) error {
-	if ok, err := q.requireBuyer(); !ok {
+	ok, buyer, err := q.requireProjectReader()
+	if !ok {
 		return err
 	}
+	if !buyer {
+		return q.renderProjectReadOnly()
+	}
 	return q.renderProject(http.StatusOK, newForm(nil))
+}
+
+// renderProjectReadOnly shows staff the project of the path, with its
+// buyer organisation and without forms.
+func (q *request) renderProjectReadOnly() error {
+	d, err := q.projectData(q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d.ReadOnly = true
+	var b buyerView
+	if err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(d.P.BuyerID), nil, &b); err != nil {
+		return err
+	}
+	d.Buyer = b.LegalName
+	v := q.view("Procurement project", d)
+	v.Title = d.P.Title
+	v.Form = newForm(nil)
+	return q.render(http.StatusOK, "project", v)
 }
 
 // renderProject shows the project of the path with form f (a failed post's

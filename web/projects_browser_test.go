@@ -60,10 +60,12 @@ func TestBrowser_BuyerProject(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-title"), "Hosting of the patient record"),
 		chromedp.SetValue(chromedp.CSS("#f-category"), "cloud-hosting"),
 		chromedp.SendKeys(chromedp.CSS("#f-cpv-codes"), "72212730-5"),
+		chromedp.SendKeys(chromedp.CSS("#f-lots"), "LOT-1: Hosting\nLOT-2: Backup in a second site"),
 		chromedp.SetValue(chromedp.CSS("#f-country"), "FR"),
 		chromedp.Click(chromedp.CSS("#f-context-health_data_hosted")),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
 	waitText(t, ctx, "Project started.")
+	waitText(t, ctx, "Backup in a second site")
 	checkA11y(t, ctx, "new project")
 	screenshot(t, ctx, "project-new")
 
@@ -106,6 +108,17 @@ func TestBrowser_BuyerProject(t *testing.T) {
 	screenshot(t, ctx, "project-outcome")
 	if txt := mainText(t, ctx); !strings.Contains(txt, "480,000 euros") || !strings.Contains(txt, "Health data hosting for hospitals") {
 		t.Errorf("outcome:\n%s", txt)
+	}
+
+	// Staff find the project in their list and read it, without forms.
+	visit(t, staff, s.URL+"/staff/projects", "procurement projects")
+	checkA11y(t, staff, "staff list of projects")
+	screenshot(t, staff, "staff-projects")
+	run(t, staff, "open the project", chromedp.Click(chromedp.CSS(`main table a[href^="/projects/"]`)))
+	waitText(t, staff, "reading this project as staff")
+	checkA11y(t, staff, "project read by staff")
+	if n := eval[int](t, staff, `document.querySelectorAll('main form').length`); n != 0 {
+		t.Errorf("staff see %d forms on the project page", n)
 	}
 }
 

@@ -179,6 +179,18 @@ func projectAccess(t *testing.T, s *site, b *browser, id string) {
 	v.post("/signup", url.Values{"legal_name": {"Vendeur (fictional)"}, "vat_number": {"DE700000001"}, "country": {"DE"},
 		"size": {"small"}, "contact.email": {"a@vendeur.example"}}).want(http.StatusOK)
 	v.get("/projects/" + id).want(http.StatusForbidden)
+	v.get("/staff/projects").want(http.StatusForbidden)
+	// Staff read every project, with its buyer and exports, and change nothing.
+	st := s.browser()
+	st.post("/signin", url.Values{"key": {s.admin}}).want(http.StatusOK)
+	st.get("/staff").want(http.StatusOK, `href="/staff/projects"`)
+	st.get("/staff/projects").want(http.StatusOK, "Procurement projects", `href="/projects/`+id+`"`,
+		"Hosting of the patient record", "CHU de Lumière (fictional)", "locked")
+	st.get("/projects/"+id).want(http.StatusOK, "reading this project as staff", "CHU de Lumière (fictional)",
+		"<strong>LOT-1</strong>: Hosting", "No HDS certificate.", "Download CSV", `href="/staff/projects"`).
+		lacks(`<form method="post" action="/projects/`, "Save the note", "Record the outcome", "Open the results")
+	st.get("/projects/"+id+"/export/json").want(http.StatusOK, `"sha256":"`)
+	st.post("/projects/"+id+"/outcome", url.Values{"awarded": {"no"}, "reason": {"staff"}}).want(http.StatusForbidden)
 	// Visitors see no shortlist control on search cards.
 	s.browser().get("/search?q=hosting").want(http.StatusOK, "2 services found").lacks("Add to shortlist")
 }
