@@ -20,7 +20,7 @@ import (
 // the search).
 var costNotFound = map[string]bool{
 	"cpstic": true, "kanta-data-security-certificate": true,
-	"dnsc-attested-auditor": true, "sztfh-registered-auditor": true, "nisg-audit-body": true,
+	"dnsc-attested-auditor": true, "nisg-audit-body": true,
 	"bsi-8a-audit-competence": true, "cz-cloud-catalogue": true, "acn-cloud-infrastructure-qualification": true,
 	"acn-cloud-qualification": true, "findata-soe-audit": true, "eu-cybersecurity-reserve-trusted-mssp": true,
 	"ccb-authorised-cab": true, "e-its": true, "nen-7510": true, "selo-maturidade-ciberseguranca": true,

@@ -34,6 +34,8 @@ func TestSchemeCosts_Sourced(t *testing.T) {
 		{"bsi-c5", 40000, 120000, "https://github.com/GovaGuard/landing-page/blob/fa41f2cebced4eddd6c87e7806debdb8290bfac7/templates/insight-c5-kosten.html"},
 		{"csa-star", 15000, 60000, "https://atlantsecurity.com/blog/csa2-certification-complete-guide-cloud-security"},
 		// Fourth pass (2026-12-02): research/costs-pass4.yaml; USD 2,008 at the rate above.
+		// HUF 390,000 and 780,000 at the MNB rate of 2025-12-31 (385.4 HUF, Portfolio.hu).
+		{"sztfh-registered-auditor", 1012, 2024, "https://github.com/ryzen3100/magyar-jogszabaly-mcp/blob/53819c9f7843470c4225202015c7278b17b1c80d/data/seed/hu-law-2023-15-20-8k.json"},
 		{"iso-27001-lead-auditor", 1708, 1708, "https://github.com/PaulJerimy/SecCertRoadmapHTML/blob/08d8c6317ce436645b49e46c724d487107f5a9fa/Security-Certification-Roadmap9.html"},
 	} {
 		t.Run(tc.scheme, func(t *testing.T) {
