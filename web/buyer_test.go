@@ -12,6 +12,7 @@ import (
 type buyerCatalogue struct {
 	certified, uncertified string // offering ids
 	certifiedVendor        string
+	uncertifiedVendor      string
 }
 
 func seedBuyerCatalogue(s *site) buyerCatalogue {
@@ -41,6 +42,7 @@ func seedBuyerCatalogue(s *site) buyerCatalogue {
 
 	s.apiCall(http.MethodPost, "/v1/vendors", s.admin, map[string]any{"legal_name": "Wolkenwerk GmbH (fictional)",
 		"vat_number": "DE811907980", "country": "DE", "size": "medium", "contact": map[string]any{"email": "vertrieb@wolkenwerk.example"}}, http.StatusCreated, &v)
+	c.uncertifiedVendor = v.ID
 	s.apiCall(http.MethodPost, "/v1/vendors/"+v.ID+"/offerings", s.admin, map[string]any{"name": "Sovereign cloud hosting",
 		"category": "cloud-hosting", "delivery": "remote", "countries": []string{"FR", "DE"}, "languages": []string{"de", "en"},
 		"data_locations": []string{"DE"}, "status": "published",
@@ -134,12 +136,17 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`,
 		// each scheme with its own sourced cost; where a language also blocks,
 		// no total, and no "unknown" for a cost that is known
-		"HDS - Hébergeur de Données de Santé certification (France) (20,000–30,000 €)", "certificates alone are not enough")
+		"HDS - Hébergeur de Données de Santé certification (France) (20,000–30,000 €)", "certificates alone are not enough",
+		// and its lead time where a source gives one
+		"ENS - Esquema Nacional de Seguridad conformity (Spain) (media) (2,500–8,000 €; lead time 3–12 months)")
 	// Countries in the order of the names shown: Denmark before Germany.
 	if dk, de := strings.Index(market.Body, `<th scope="row">Denmark</th>`), strings.Index(market.Body, `<th scope="row">Germany</th>`); dk < 0 || de < 0 || dk > de {
 		t.Errorf("market rows out of name order: Denmark at %d, Germany at %d", dk, de)
 	}
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap", "markets considered")
+	// Each option with its lead time where a source gives one.
+	b.get("/vendors/"+c.uncertifiedVendor+"/roadmap").want(http.StatusOK, `<th scope="col">Lead time</th>`,
+		"<td>40,000–120,000 €</td><td>6–12 months</td>", "<td>2.5–5.5 months</td>", "<td>unknown</td>")
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=lots").want(http.StatusUnprocessableEntity, `href="#f-budget"`)
 
 	// A search page weighs under 150 KB with its stylesheet and scripts.

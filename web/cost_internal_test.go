@@ -28,3 +28,27 @@ func TestViewCost(t *testing.T) {
 		}
 	}
 }
+
+// TestViewLeadTime: lead times read as no waiting, under a month or months,
+// with a decimal in the page's language, and "unknown" without one.
+func TestViewLeadTime(t *testing.T) {
+	for _, tc := range []struct {
+		lang language.Tag
+		r    *monthRange
+		want string
+	}{
+		{language.English, nil, "unknown"},
+		{language.English, &monthRange{0, 0}, "no waiting"},
+		{language.English, &monthRange{0.25, 0.25}, "under a month"},
+		{language.English, &monthRange{3, 3}, "3 months"},
+		{language.English, &monthRange{3, 12}, "3–12 months"},
+		{language.English, &monthRange{2.5, 5.5}, "2.5–5.5 months"},
+		{language.German, &monthRange{2.5, 5.5}, "2,5–5,5 Monate"},
+		{language.French, &monthRange{2, 2.5}, "2 à 2,5 mois"},
+	} {
+		v := &view{Lang: tc.lang.String(), p: printer(tc.lang)}
+		if got := v.LeadTime(tc.r); got != tc.want {
+			t.Errorf("%s %v: %q, want %q", tc.lang, tc.r, got, tc.want)
+		}
+	}
+}

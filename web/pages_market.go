@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -123,6 +124,32 @@ func (d *roadmapData) Schemes(list []schemeLevel) string {
 		}
 	}
 	return strings.Join(names, " + ")
+}
+
+// LeadTime formats a lead time range: "no waiting" (within the day),
+// "under a month", or months ("3 months", "6–12 months"); "unknown"
+// without one.
+func (v *view) LeadTime(r *monthRange) string {
+	switch {
+	case r == nil:
+		return v.T("unknown")
+	case r.HighMonths == 0:
+		return v.T("no waiting")
+	case r.HighMonths < 1:
+		return v.T("under a month")
+	case r.LowMonths == r.HighMonths:
+		return v.T("%s months", v.months(r.HighMonths))
+	}
+	return v.T("%s–%s months", v.months(r.LowMonths), v.months(r.HighMonths))
+}
+
+// months formats a number of months: whole, or to one decimal in the
+// page's language.
+func (v *view) months(m float64) string {
+	if m == math.Trunc(m) {
+		return v.p.Sprintf("%d", int(m))
+	}
+	return v.p.Sprintf("%.1f", m)
 }
 
 // Cost formats a cost range in euros, "unknown" without one.

@@ -122,13 +122,15 @@ type assessment struct {
 	Requirements []requirementResult `json:"requirements"`
 	Gap          struct {
 		Schemes []struct {
-			Scheme       string     `json:"scheme"`
-			Name         string     `json:"name"`
-			Level        string     `json:"level"`
-			CostRangeEUR *costRange `json:"cost_range_eur"`
+			Scheme              string      `json:"scheme"`
+			Name                string      `json:"name"`
+			Level               string      `json:"level"`
+			CostRangeEUR        *costRange  `json:"cost_range_eur"`
+			LeadTimeRangeMonths *monthRange `json:"lead_time_range_months"`
 		} `json:"schemes"`
-		TotalCostRangeEUR *costRange `json:"total_cost_range_eur"`
-		NotClosable       []struct {
+		TotalCostRangeEUR   *costRange  `json:"total_cost_range_eur"`
+		LeadTimeRangeMonths *monthRange `json:"lead_time_range_months"`
+		NotClosable         []struct {
 			Requirement string `json:"requirement"`
 			Reason      string `json:"reason"`
 		} `json:"not_closable"`
@@ -244,15 +246,22 @@ type roadmap struct {
 
 // roadmapOption is a scheme or pair of schemes and the markets it opens.
 type roadmapOption struct {
-	Schemes      []schemeLevel `json:"schemes"`
-	CostRangeEUR *costRange    `json:"cost_range_eur"`
-	Markets      int           `json:"markets"`
+	Schemes             []schemeLevel `json:"schemes"`
+	CostRangeEUR        *costRange    `json:"cost_range_eur"`
+	LeadTimeRangeMonths *monthRange   `json:"lead_time_range_months"`
+	Markets             int           `json:"markets"`
 }
 
 // costRange is a cost range in euros.
 type costRange struct {
 	LowEUR  int `json:"low_eur"`
 	HighEUR int `json:"high_eur"`
+}
+
+// monthRange is a lead time range in months.
+type monthRange struct {
+	LowMonths  float64 `json:"low_months"`
+	HighMonths float64 `json:"high_months"`
 }
 
 // schemeLevel is a scheme at a level.
