@@ -62,6 +62,10 @@ type Roadmap struct {
 	Unreachable int `json:"unreachable"`
 	// UnreachableMarkets names the unreachable cells with the reasons.
 	UnreachableMarkets []UnreachableMarket `json:"unreachable_markets"`
+	// BeyondPairs counts the reachable cells that no scheme alone and no pair
+	// of schemes opens: they need three or more at once, so no option names
+	// them.
+	BeyondPairs int `json:"beyond_pairs"`
 	// Options are the schemes of known cost, alone or in pairs that open
 	// cells neither opens alone, by markets per euro of the low end (then
 	// markets, low end, ids). A pair without such synergy never beats its better half per euro.
@@ -109,6 +113,7 @@ func (e *Engine) Roadmap(profiles []Profile, countries []string, budget *int, da
 	p := &roadPlanner{e: e, cands: cands, groups: groupCells(cells, cands), n: len(cands), w: words(len(cands))}
 	p.rateSingles(&rm)
 	p.ratePairs(&rm)
+	rm.BeyondPairs = p.beyondPairs()
 	sortOptions(rm.Options)
 	sortUnknownCost(rm.UnknownCost)
 	rm.Steps = p.plan(rm.Steps, budget, rm.Eligible)

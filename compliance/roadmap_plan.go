@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -125,6 +126,46 @@ func (p *roadPlanner) ratePairs(rm *Roadmap) {
 			addOption(rm, o)
 		}
 	}
+}
+
+// beyondPairs counts the cells that no candidate alone and no pair opens.
+func (p *roadPlanner) beyondPairs() int {
+	n := 0
+	for gi := range p.groups {
+		if g := &p.groups[gi]; !g.openedByPair(p.w) {
+			n += g.count
+		}
+	}
+	return n
+}
+
+// openedByPair reports whether one candidate, or two, open the cells of g:
+// one of them closes its first requirement, and a single candidate closes
+// every requirement the first leaves open (w is the bitset length).
+func (g *roadGroup) openedByPair(w int) bool {
+	if len(g.reqs) == 0 {
+		return true
+	}
+	for i, word := range g.reqs[0] {
+		for ; word != 0; word &= word - 1 {
+			a := i*64 + bits.TrailingZeros64(word)
+			rest := make(bitset, w)
+			for j := range rest {
+				rest[j] = ^uint64(0)
+			}
+			for _, r := range g.reqs[1:] {
+				if !r.has(a) {
+					for j := range rest {
+						rest[j] &= r[j]
+					}
+				}
+			}
+			if slices.ContainsFunc(rest, func(x uint64) bool { return x != 0 }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pairMarkets counts the cells candidates a and b open together but

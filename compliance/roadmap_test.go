@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -438,6 +439,78 @@ func TestRoadPlanner_Plan(t *testing.T) {
 		got := roadTestPlanner().plan(nil, tc.budget, 5)
 		if diff := cmp.Diff(tc.want, describe(got)); diff != "" {
 			t.Errorf("budget %v (-want +got):\n%s", tc.budget, diff)
+		}
+	}
+}
+
+// TestRoadPlanner_BeyondPairs: cells whose requirements no single
+// candidate and no pair closes are counted; one, or two, that close every
+// requirement are not.
+func TestRoadPlanner_BeyondPairs(t *testing.T) {
+	p := roadTestPlanner()
+	if got := p.beyondPairs(); got != 0 {
+		t.Errorf("test planner: %d cells beyond pairs, want 0 (a; a and b; b or lv)", got)
+	}
+	for _, tc := range []struct {
+		name string
+		reqs [][]int
+		want bool // opened by one or two
+	}{
+		{"none", nil, true},
+		{"a", [][]int{{0}}, true},
+		{"a, b", [][]int{{0}, {1}}, true},
+		{"a or b, c", [][]int{{0, 1}, {2}}, true},
+		{"a, b, c", [][]int{{0}, {1}, {2}}, false},
+		{"a or d, b or d, c or d", [][]int{{0, 3}, {1, 3}, {2, 3}}, true},
+		{"a or b, c, d", [][]int{{0, 1}, {2}, {3}}, false},
+		{"a, b or c, c or d", [][]int{{0}, {1, 2}, {2, 3}}, true},
+	} {
+		g := roadGroup{count: 1}
+		for _, r := range tc.reqs {
+			g.reqs = append(g.reqs, setOf(p, r...))
+		}
+		if got := g.openedByPair(p.w); got != tc.want {
+			t.Errorf("%s: opened by one or two %v, want %v", tc.name, got, tc.want)
+		}
+		p.groups = append(p.groups, g)
+	}
+	// a, b, c and a or b, c, d need three or more.
+	if got := p.beyondPairs(); got != 2 {
+		t.Errorf("%d cells beyond pairs, want 2", got)
+	}
+}
+
+// TestRoadGroup_OpenedByPair_BruteForce compares openedByPair with trying
+// every candidate and every pair, over random groups of 70 candidates (two
+// bitset words).
+func TestRoadGroup_OpenedByPair_BruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const n = 70
+	w := words(n)
+	set := func(cs ...int) bitset {
+		b := make(bitset, w)
+		for _, c := range cs {
+			b.set(c)
+		}
+		return b
+	}
+	for range 2000 {
+		g := roadGroup{count: 1}
+		for range 1 + rng.IntN(4) {
+			r := make(bitset, w)
+			for range 1 + rng.IntN(3) {
+				r.set(rng.IntN(n))
+			}
+			g.reqs = append(g.reqs, r)
+		}
+		want := false
+		for a := 0; a < n && !want; a++ {
+			for b := a; b < n && !want; b++ {
+				want = g.openedBy(set(a, b))
+			}
+		}
+		if got := g.openedByPair(w); got != want {
+			t.Fatalf("reqs %v: opened by one or two %v, brute force %v", g.reqs, got, want)
 		}
 	}
 }

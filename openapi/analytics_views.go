@@ -194,6 +194,7 @@ type Roadmap struct {
 	Unreachable int      `json:"unreachable" doc:"Cells no certification opens (a condition fails, or no obtainable scheme satisfies a requirement)."`
 	// UnreachableMarkets names them.
 	UnreachableMarkets []UnreachableMarket `json:"unreachable_markets" doc:"The unreachable cells, each with the reasons no certification opens it."`
+	BeyondPairs        int                 `json:"beyond_pairs" doc:"Reachable cells that no scheme alone and no pair of schemes opens: they need three or more at once, so no option names them." example:"3"`
 	Options            []RoadmapOption     `json:"options" doc:"Known-cost schemes, alone or in pairs, by markets per euro."`
 	Steps              []RoadmapStep       `json:"steps" doc:"Greedy plan within the budget."`
 	UnknownCost        []RoadmapOption     `json:"unknown_cost" doc:"Options involving a scheme of unknown cost, by markets (never taken as free)."`
@@ -265,6 +266,7 @@ func roadmapView(r compliance.Roadmap) Roadmap {
 	return Roadmap{
 		Countries: r.Countries, Budget: r.Budget, Cells: r.Cells, Eligible: r.Eligible, Unreachable: r.Unreachable,
 		UnreachableMarkets: mapSlice(r.UnreachableMarkets, unreachableMarketView),
+		BeyondPairs:        r.BeyondPairs,
 		Options:            mapSlice(r.Options, roadmapOptionView), Steps: mapSlice(r.Steps, roadmapStepView),
 		UnknownCost: mapSlice(r.UnknownCost, roadmapOptionView),
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/text/language"
@@ -50,5 +51,35 @@ func TestViewLeadTime(t *testing.T) {
 		if got := v.LeadTime(tc.r); got != tc.want {
 			t.Errorf("%s %v: %q, want %q", tc.lang, tc.r, got, tc.want)
 		}
+	}
+}
+
+// TestRoadmapTemplate_BeyondPairs: markets that only three or more
+// certificates open together are said, not hidden behind "no certificate
+// would open more markets"; options of unknown cost are listed even when no
+// option of known cost is.
+func TestRoadmapTemplate_BeyondPairs(t *testing.T) {
+	pages := mustParsePages()
+	render := func(r roadmap) string {
+		t.Helper()
+		v := &view{Lang: "en", p: printer(language.English), Form: newForm(nil),
+			Data: &roadmapData{Ref: &reference{}, Roadmap: r}}
+		var b strings.Builder
+		if err := pages.byName["roadmap"].ExecuteTemplate(&b, "content", v); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	none := "No certificate would open more markets."
+	beyond := "3 more markets need three or more certificates at once"
+	if got := render(roadmap{Cells: 10, Eligible: 7, BeyondPairs: 3}); !strings.Contains(got, beyond) || strings.Contains(got, none) {
+		t.Errorf("beyond pairs:\n%s", got)
+	}
+	if got := render(roadmap{Cells: 10, Eligible: 10}); !strings.Contains(got, none) || strings.Contains(got, "three or more") {
+		t.Errorf("nothing to open:\n%s", got)
+	}
+	unknown := roadmap{Cells: 10, Eligible: 8, UnknownCost: []roadmapOption{{Schemes: []schemeLevel{{Scheme: "cpstic"}}, Markets: 2}}}
+	if got := render(unknown); !strings.Contains(got, "<td>cpstic</td><td>2</td><td>unknown</td>") || strings.Contains(got, none) {
+		t.Errorf("unknown cost only:\n%s", got)
 	}
 }

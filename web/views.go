@@ -233,6 +233,7 @@ type roadmap struct {
 	Cells       int             `json:"cells"`
 	Eligible    int             `json:"eligible"`
 	Unreachable int             `json:"unreachable"`
+	BeyondPairs int             `json:"beyond_pairs"`
 	Options     []roadmapOption `json:"options"`
 	Steps       []struct {
 		Schemes           []schemeLevel `json:"schemes"`
