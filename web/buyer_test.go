@@ -136,9 +136,9 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		"Hébergeur de données de santé", "HDS - Hébergeur", `<span class="badge bad">no</span>`,
 		// each scheme with its own sourced cost; where a language also blocks,
 		// no total, and no "unknown" for a cost that is known
-		"HDS - Hébergeur de Données de Santé certification (France) (20,000–30,000 €)", "certificates alone are not enough",
+		`<a href="/schemes/hds">HDS - Hébergeur de Données de Santé certification (France)</a> (20,000–30,000 €)`, "certificates alone are not enough",
 		// and its lead time where a source gives one
-		"ENS - Esquema Nacional de Seguridad conformity (Spain) (media) (2,500–8,000 €; lead time 3–12 months)")
+		"ENS - Esquema Nacional de Seguridad conformity (Spain)</a> (media) (2,500–8,000 €; lead time 3–12 months)")
 	// Countries in the order of the names shown: Denmark before Germany.
 	if dk, de := strings.Index(market.Body, `<th scope="row">Denmark</th>`), strings.Index(market.Body, `<th scope="row">Germany</th>`); dk < 0 || de < 0 || dk > de {
 		t.Errorf("market rows out of name order: Denmark at %d, Germany at %d", dk, de)
@@ -147,7 +147,7 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 	// options all the same (they were hidden when no option had a known cost).
 	b.get("/vendors/"+c.certifiedVendor+"/roadmap?budget=50000").want(http.StatusOK, "Certification roadmap",
 		"60 markets considered; 49 open today; 8 no certificate can open.",
-		"Entry in the Czech cloud computing catalogue (public administration)</td><td>1</td><td>unknown</td>").
+		`<a href="/schemes/cz-cloud-catalogue">Entry in the Czech cloud computing catalogue (public administration)</a></td><td>1</td><td>unknown</td>`).
 		lacks("No certificate would open more markets.", "three or more")
 	// Each option with its lead time where a source gives one.
 	b.get("/vendors/"+c.uncertifiedVendor+"/roadmap").want(http.StatusOK, `<th scope="col">Lead time</th>`,
@@ -183,6 +183,20 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		t.Error("IS shows a cell as not researched")
 	}
 	b.get("/countries/XX").want(http.StatusNotFound)
+	fr.want(http.StatusOK, `<a href="/schemes/hds">`) // the schemes that meet a requirement link to their pages
+
+	// Schemes: each cost with what it covers and where it was read, or why it is unknown.
+	b.get("/schemes").want(http.StatusOK, "Certification schemes", "schemes have a sourced cost range",
+		`<a href="/schemes/hds">`, "<td>20,000–30,000 €</td>", "<td>1,012–2,024 €</td>\n    <td>3 months</td>")
+	b.get("/schemes/sztfh-registered-auditor").want(http.StatusOK, "<strong>1,012–2,024 €</strong>", "HUF 390,000",
+		`href="https://github.com/ryzen3100/magyar-jogszabaly-mcp/`, "15/2023. (VII. 31.) SZTFH rendelet § 1(6), (8)",
+		"partly checked in the source", "<strong>3 months</strong>")
+	b.get("/schemes/cpstic").want(http.StatusOK, "<strong>unknown</strong>", "the CCN certification step is free of charge")
+	b.get("/schemes/khzg-authorised-it-provider").want(http.StatusOK, "<strong>no fee</strong>", "<strong>no waiting</strong>")
+	b.get("/schemes/nonsense").want(http.StatusNotFound)
+	b.lang = "de"
+	b.get("/schemes/bsi-c5").want(http.StatusOK, "Typische Kosten", "40.000–120.000 €", "6–12 Monate")
+	b.lang = "en"
 
 	// What if Czechia accepted HDS for its cloud catalogue: the HDS-certified
 	// offering turns eligible there for public hospitals. The country's

@@ -79,7 +79,7 @@ func TestRoadmapTemplate_BeyondPairs(t *testing.T) {
 		t.Errorf("nothing to open:\n%s", got)
 	}
 	unknown := roadmap{Cells: 10, Eligible: 8, UnknownCost: []roadmapOption{{Schemes: []schemeLevel{{Scheme: "cpstic"}}, Markets: 2}}}
-	if got := render(unknown); !strings.Contains(got, "<td>cpstic</td><td>2</td><td>unknown</td>") || strings.Contains(got, none) {
+	if got := render(unknown); !strings.Contains(got, `<td><a href="/schemes/cpstic">cpstic</a></td><td>2</td><td>unknown</td>`) || strings.Contains(got, none) {
 		t.Errorf("unknown cost only:\n%s", got)
 	}
 }

@@ -162,6 +162,9 @@ func TestBrowser_Buyer(t *testing.T) {
 		visit(t, ctx, s.URL+"/offerings/"+c.uncertified+"/market", "market view")
 		screenshot(t, ctx, "market")
 		visit(t, ctx, s.URL+"/vendors/"+c.certifiedVendor+"/roadmap?budget=50000", "roadmap")
+		visit(t, ctx, s.URL+"/schemes", "certification schemes")
+		visit(t, ctx, s.URL+"/schemes/sztfh-registered-auditor", "scheme page")
+		screenshot(t, ctx, "scheme")
 	})
 }
 

@@ -114,18 +114,6 @@ func (s *Server) roadmapPage(q *request) error {
 	return q.render(http.StatusOK, "roadmap", v)
 }
 
-// Schemes names the schemes of a roadmap option or step.
-func (d *roadmapData) Schemes(list []schemeLevel) string {
-	names := make([]string, len(list))
-	for i, s := range list {
-		names[i] = d.Ref.SchemeName(s.Scheme)
-		if s.Level != "" {
-			names[i] += " (" + s.Level + ")"
-		}
-	}
-	return strings.Join(names, " + ")
-}
-
 // LeadTime formats a lead time range: "no waiting" (within the day),
 // "under a month", or months ("3 months", "6–12 months"); "unknown"
 // without one.

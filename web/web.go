@@ -75,6 +75,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /dashboard/certifications/{id}/edit", s.page(s.editCertificationForm))
 	mux.Handle("POST /dashboard/certifications/{id}", s.page(s.updateCertification))
 	mux.Handle("GET /countries/{code}", s.page(s.country))
+	mux.Handle("GET /schemes", s.page(s.schemes))
+	mux.Handle("GET /schemes/{id}", s.page(s.scheme))
 	mux.Handle("GET /policy/barriers", s.page(s.barriers))
 	mux.Handle("GET /policy/barriers.csv", s.page(s.barriersCSV))
 	mux.Handle("GET /policy/map", s.page(s.policyMap))
