@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -111,6 +112,23 @@ func TestPages_BuyerProjectWithoutJavaScript(t *testing.T) {
 	lockAndExport(t, b, id)
 	recordAward(t, b, id, c)
 	projectAccess(t, s, b, id)
+	staffProjectPages(t, s, key)
+}
+
+// staffProjectPages: staff page through every project in the order they
+// were started, 50 to a page: with 50 later ones, the last is on page two.
+func staffProjectPages(t *testing.T, s *site, key string) {
+	t.Helper()
+	for i := range 50 {
+		s.apiCall(http.MethodPost, "/v1/projects", key, map[string]any{"title": fmt.Sprintf("Later project %02d", i),
+			"category": "incident-response", "country": "FR"}, http.StatusCreated, nil)
+	}
+	st := s.browser()
+	st.post("/signin", url.Values{"key": {s.admin}}).want(http.StatusOK)
+	first := st.get("/staff/projects").want(http.StatusOK, "Hosting of the patient record", "Later project 48", `rel="next"`).
+		lacks("Later project 49")
+	next := strings.ReplaceAll(submatch(t, `href="(/staff/projects\?cursor=[^"]+)" rel="next"`, first.Body), "&amp;", "&")
+	st.get(next).want(http.StatusOK, "Later project 49").lacks("Hosting of the patient record", `rel="next"`)
 }
 
 // lockAndExport locks project id after the confirmation, then checks the
