@@ -146,10 +146,10 @@ func (g *roadGroup) openedByPair(w int) bool {
 	if len(g.reqs) == 0 {
 		return true
 	}
+	rest := make(bitset, w)
 	for i, word := range g.reqs[0] {
 		for ; word != 0; word &= word - 1 {
 			a := i*64 + bits.TrailingZeros64(word)
-			rest := make(bitset, w)
 			for j := range rest {
 				rest[j] = ^uint64(0)
 			}

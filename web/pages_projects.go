@@ -145,19 +145,15 @@ func (q *request) requireBuyer() (bool, error) {
 }
 
 // requireProjectReader allows a buyer's session, which reads and changes its
-// organisation's projects, and staff, who read every project; it reports
-// whether the session may change the project (a buyer's).
-func (q *request) requireProjectReader() (ok, buyer bool, err error) {
+// organisation's projects, and staff, who read every project.
+func (q *request) requireProjectReader() (bool, error) {
 	if !q.requireSession() {
-		return false, false, nil
+		return false, nil
 	}
-	switch {
-	case q.sess.role == "buyer":
-		return true, true, nil
-	case q.sess.IsStaff():
-		return true, false, nil
+	if q.sess.role != "buyer" && !q.sess.IsStaff() {
+		return false, errPage{http.StatusForbidden}
 	}
-	return false, false, errPage{http.StatusForbidden}
+	return true, nil
 }
 
 // requireBuyerPost is requireBuyer for a form post: it also parses the form.

@@ -56,14 +56,19 @@ func (q *request) ownBuyer() (buyerView, error) {
 	var k struct {
 		BuyerID string `json:"buyer_id"`
 	}
-	var b buyerView
 	if err := q.api.get(q.r.Context(), "/v1/keys/current", nil, &k); err != nil {
-		return b, err
+		return buyerView{}, err
 	}
 	if k.BuyerID == "" {
-		return b, errPage{http.StatusForbidden}
+		return buyerView{}, errPage{http.StatusForbidden}
 	}
-	err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(k.BuyerID), nil, &b)
+	return q.buyer(k.BuyerID)
+}
+
+// buyer reads buyer organisation id (get-buyer).
+func (q *request) buyer(id string) (buyerView, error) {
+	var b buyerView
+	err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(id), nil, &b)
 	return b, err
 }
 
@@ -93,8 +98,8 @@ func (s *Server) staffBuyers(q *request) error {
 		return err
 	}
 	for _, e := range events.Items {
-		var b buyerView
-		if err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(e.EntityID), nil, &b); err != nil {
+		b, err := q.buyer(e.EntityID)
+		if err != nil {
 			return err
 		}
 		if b.Status == "pending" {

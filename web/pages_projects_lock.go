@@ -47,7 +47,7 @@ var exportFormats = map[string]bool{"csv": true, "xlsx": true, "json": true}
 
 // export passes export-project's file through to the browser.
 func (s *Server) export(q *request) error {
-	if ok, _, err := q.requireProjectReader(); !ok {
+	if ok, err := q.requireProjectReader(); !ok {
 		return err
 	}
 	format := q.r.PathValue("format")

@@ -67,41 +67,26 @@ func (d *projectData) FilterText(s savedSearchView) string {
 // project answers the project page: the buyer's, with its forms, or
 // staff's, read only.
 func (s *Server) project(q *request) error {
-	ok, buyer, err := q.requireProjectReader()
-	if !ok {
+	if ok, err := q.requireProjectReader(); !ok {
 		return err
-	}
-	if !buyer {
-		return q.renderProjectReadOnly()
 	}
 	return q.renderProject(http.StatusOK, newForm(nil))
 }
 
-// renderProjectReadOnly shows staff the project of the path, with its
-// buyer organisation and without forms.
-func (q *request) renderProjectReadOnly() error {
-	d, err := q.projectData(q.r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	d.ReadOnly = true
-	var b buyerView
-	if err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(d.P.BuyerID), nil, &b); err != nil {
-		return err
-	}
-	d.Buyer = b.LegalName
-	v := q.view("Procurement project", d)
-	v.Title = d.P.Title
-	v.Form = newForm(nil)
-	return q.render(http.StatusOK, "project", v)
-}
-
 // renderProject shows the project of the path with form f (a failed post's
-// values and errors) and status.
+// values and errors) and status; to staff, read only with its buyer
+// organisation.
 func (q *request) renderProject(status int, f *form) error {
 	d, err := q.projectData(q.r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if d.ReadOnly = q.sess.role != "buyer"; d.ReadOnly {
+		b, err := q.buyer(d.P.BuyerID)
+		if err != nil {
+			return err
+		}
+		d.Buyer = b.LegalName
 	}
 	d.Done = q.r.URL.Query().Get("done")
 	for _, e := range d.P.Shortlist {

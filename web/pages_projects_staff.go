@@ -44,8 +44,8 @@ func (s *Server) staffProjects(q *request) error {
 		if _, seen := d.Buyers[p.BuyerID]; seen {
 			continue
 		}
-		var b buyerView
-		if err := q.api.get(q.r.Context(), "/v1/buyers/"+pathEscape(p.BuyerID), nil, &b); err != nil {
+		b, err := q.buyer(p.BuyerID)
+		if err != nil {
 			return err
 		}
 		d.Buyers[p.BuyerID] = b.LegalName
