@@ -138,7 +138,9 @@ func TestPages_BuyerSearchOfferingVendorCompare(t *testing.T) {
 		// no total, and no "unknown" for a cost that is known
 		`<a href="/schemes/hds">HDS - Hébergeur de Données de Santé certification (France)</a> (20,000–30,000 €)`, "certificates alone are not enough",
 		// and its lead time where a source gives one
-		"ENS - Esquema Nacional de Seguridad conformity (Spain)</a> (media) (2,500–8,000 €; lead time 3–12 months)")
+		"ENS - Esquema Nacional de Seguridad conformity (Spain)</a> (media) (2,500–8,000 €; lead time 3–12 months)",
+		// an unknown cost says what is unknown
+		"Entry in the Czech cloud computing catalogue (public administration)</a> (cost unknown; lead time 2.5–5.5 months)")
 	// Countries in the order of the names shown: Denmark before Germany.
 	if dk, de := strings.Index(market.Body, `<th scope="row">Denmark</th>`), strings.Index(market.Body, `<th scope="row">Germany</th>`); dk < 0 || de < 0 || dk > de {
 		t.Errorf("market rows out of name order: Denmark at %d, Germany at %d", dk, de)

@@ -371,6 +371,7 @@ var translations = map[string]translation{
 	"CPV codes":                    {"Codes CPV", "CPV-Codes"},
 	"Lots":                         {"Lots", "Lose"},
 	"Lead time":                    {"Délai", "Dauer"},
+	"cost unknown":                 {"coût inconnu", "Kosten unbekannt"},
 	"Certification schemes":        {"Référentiels de certification", "Zertifizierungsschemata"},
 	"The certificates, attestations and authorisations the requirements accept. Costs and lead times are typical figures as one source states them; open a scheme for what a figure covers and where it was read, or why it is unknown.": {"Les certificats, attestations et autorisations que les exigences acceptent. Coûts et délais sont des valeurs typiques telles qu'une source les indique ; ouvrez un référentiel pour voir ce qu'un chiffre couvre et où il a été lu, ou pourquoi il est inconnu.", "Die Zertifikate, Testate und Zulassungen, die die Anforderungen anerkennen. Kosten und Dauer sind typische Werte, wie eine Quelle sie nennt; öffnen Sie ein Schema, um zu sehen, was ein Betrag umfasst und wo er gelesen wurde, oder warum er unbekannt ist."},
 	"%d of %d schemes have a sourced cost range.": {"%d référentiels sur %d ont une fourchette de coût sourcée.", "%d von %d Schemata haben eine belegte Kostenspanne."},
